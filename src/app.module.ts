@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { WinstonModule } from 'nest-winston';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { QueuesModule } from './queues/queues.module';
+import { MetricsModule } from './monitoring/metrics/metrics.module';
+import { createWinstonOptions } from './monitoring/logging/logger.factory';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
+import { createValidationPipe } from './common/http/validation.pipe';
+import { HealthModule } from './health/health.module';
+
+/**
+ * The server: every feature module, on one validated config. `forRoot` takes the config that
+ * main.ts (or a test) loaded, so the process role decides which workers start.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        WinstonModule.forRoot(createWinstonOptions({ level: config.logLevel, stream: 'stdout' })),
+        DatabaseModule,
+        QueuesModule.forRoot(config),
+        MetricsModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}
+

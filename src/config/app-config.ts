@@ -1,0 +1,210 @@
+/**
+ * The one configuration object of QuantDesk. Nothing else in the code base reads
+ * `process.env`: every setting is declared here with its type, default and check, so
+ * that an invalid value stops start-up with a message naming the variable, and the
+ * README's configuration table can be checked against this list (see config.spec.ts).
+ */
+
+export type ProcessRole = 'all' | 'api' | 'worker';
+export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly role: ProcessRole;
+  readonly logLevel: LogLevel;
+  readonly databaseUrl: string;
+  /** Create the database named in DATABASE_URL when it does not exist (needs CREATEDB). */
+  readonly databaseAutoCreate: boolean;
+  /** Apply pending migrations at start-up. */
+  readonly databaseAutoMigrate: boolean;
+  readonly databasePoolSize: number;
+  readonly redisUrl: string;
+  /** Prefix of every Redis key QuantDesk writes (BullMQ queues included). */
+  readonly redisPrefix: string;
+  /** Optional bearer token /metrics requires; empty means /metrics is open. */
+  readonly metricsToken: string;
+  /** How long a verified API key stays in the in-process cache (scrypt is slow by design). */
+  readonly authCacheTtlMs: number;
+  readonly shutdownTimeoutMs: number;
+  /** Raw 1-minute bars older than this are deleted by the retention job. 0 keeps them forever. */
+  readonly barsMinuteRetentionDays: number;
+  /** Plain PostgreSQL: how many months of `bars` partitions to keep created ahead of now. */
+  readonly barsPartitionMonthsAhead: number;
+  /** Cron of the job that creates next months' partitions and applies retention. */
+  readonly barsMaintenanceCron: string;
+  /** Plain PostgreSQL: cron of the job that refreshes the 1h/1d aggregate views. */
+  readonly barsAggregateRefreshCron: string;
+  readonly queueAttempts: number;
+  readonly queueBackoffMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Spec<T> {
+  readonly name: string;
+  readonly default: string;
+  readonly description: string;
+  readonly parse: (raw: string, name: string) => T;
+}
+
+function int(min: number, max: number): (raw: string, name: string) => number {
+  return (raw, name) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `must be an integer, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+function oneOf<T extends string>(values: readonly T[]): (raw: string, name: string) => T {
+  return (raw, name) => {
+    const v = raw.trim().toLowerCase();
+    if (!(values as readonly string[]).includes(v)) {
+      throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return v as T;
+  };
+}
+
+function bool(raw: string, name: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(protocols: readonly string[]): (raw: string, name: string) => string {
+  return (raw, name) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new ConfigError(name, `must be a URL, got "${raw}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new ConfigError(name, `must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+    }
+    return raw;
+  };
+}
+
+function text(pattern: RegExp, what: string): (raw: string, name: string) => string {
+  return (raw, name) => {
+    if (!pattern.test(raw)) throw new ConfigError(name, `must be ${what}, got "${raw}"`);
+    return raw;
+  };
+}
+
+/** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
+const cron = text(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
+
+/**
+ * Every environment variable QuantDesk reads, in README order. The key is the field of
+ * AppConfig it fills.
+ */
+export const CONFIG_SPEC = {
+  port: { name: 'PORT', default: '3000', description: 'HTTP port of the API', parse: int(1, 65535) },
+  host: { name: 'HOST', default: '0.0.0.0', description: 'Address the API listens on', parse: text(/^\S+$/, 'a host name or address') },
+  role: {
+    name: 'QUANTDESK_ROLE',
+    default: 'all',
+    description: 'api (HTTP only), worker (queue workers and schedulers only) or all',
+    parse: oneOf<ProcessRole>(['all', 'api', 'worker']),
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    description: 'error, warn, info, http, verbose, debug or silly',
+    parse: oneOf<LogLevel>(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']),
+  },
+  databaseUrl: {
+    name: 'DATABASE_URL',
+    default: 'postgres://postgres@127.0.0.1:5432/quantdesk',
+    description: 'PostgreSQL (or TimescaleDB) connection URL',
+    parse: url(['postgres:', 'postgresql:']),
+  },
+  databaseAutoCreate: { name: 'DATABASE_AUTO_CREATE', default: 'true', description: 'Create the database if it is missing', parse: bool },
+  databaseAutoMigrate: { name: 'DATABASE_AUTO_MIGRATE', default: 'true', description: 'Apply pending migrations at start-up', parse: bool },
+  databasePoolSize: { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections in the PostgreSQL pool', parse: int(1, 500) },
+  redisUrl: { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis connection URL', parse: url(['redis:', 'rediss:']) },
+  redisPrefix: {
+    name: 'REDIS_PREFIX',
+    default: 'quantdesk',
+    description: 'Prefix of every Redis key (queues included)',
+    parse: text(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1 to 64)'),
+  },
+  metricsToken: { name: 'METRICS_TOKEN', default: '', description: 'Bearer token required by /metrics (empty: open)', parse: (raw: string) => raw },
+  authCacheTtlMs: { name: 'AUTH_CACHE_TTL_MS', default: '5000', description: 'How long a verified API key is cached in memory', parse: int(0, 3_600_000) },
+  shutdownTimeoutMs: {
+    name: 'SHUTDOWN_TIMEOUT_MS',
+    default: '15000',
+    description: 'Grace period for requests and jobs on SIGTERM',
+    parse: int(0, 600_000),
+  },
+  barsMinuteRetentionDays: {
+    name: 'BARS_MINUTE_RETENTION_DAYS',
+    default: '0',
+    description: 'Delete raw 1-minute bars older than this many days (0: keep)',
+    parse: int(0, 100_000),
+  },
+  barsPartitionMonthsAhead: {
+    name: 'BARS_PARTITION_MONTHS_AHEAD',
+    default: '3',
+    description: 'Plain PostgreSQL: monthly partitions created ahead of now',
+    parse: int(1, 120),
+  },
+  barsMaintenanceCron: {
+    name: 'BARS_MAINTENANCE_CRON',
+    default: '15 0 * * *',
+    description: 'Cron of partition creation and retention',
+    parse: cron,
+  },
+  barsAggregateRefreshCron: {
+    name: 'BARS_AGGREGATE_REFRESH_CRON',
+    default: '*/5 * * * *',
+    description: 'Plain PostgreSQL: cron of the 1h/1d aggregate refresh',
+    parse: cron,
+  },
+  queueAttempts: { name: 'QUEUE_ATTEMPTS', default: '5', description: 'Attempts of a queued job before it is failed', parse: int(1, 100) },
+  queueBackoffMs: {
+    name: 'QUEUE_BACKOFF_MS',
+    default: '1000',
+    description: 'First retry delay; doubles on each attempt (exponential backoff)',
+    parse: int(1, 3_600_000),
+  },
+} satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
+
+/** Reads and validates the whole configuration; throws ConfigError on the first bad value. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(CONFIG_SPEC) as [keyof AppConfig, Spec<unknown>][]) {
+    const raw = env[spec.name];
+    out[key] = spec.parse(raw === undefined || raw === '' ? spec.default : raw, spec.name);
+  }
+  return Object.freeze(out) as unknown as AppConfig;
+}
+
+/** Injection token of the AppConfig value. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** Hides the password of a connection URL so it can be printed. */
+export function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

@@ -1,0 +1,58 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from '../../migrations';
+
+/**
+ * TypeORM options shared by the Nest module, the migration CLI and the tests. The schema
+ * changes only through `migrations/` (never `synchronize`).
+ */
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize'>): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    applicationName: 'quantdesk',
+    extra: { max: config.databasePoolSize, connectionTimeoutMillis: 5000 },
+  };
+}
+
+/** Arbitrary but fixed: the advisory lock every process takes while it migrates. */
+const MIGRATION_LOCK_KEY = 7_310_402_611;
+
+/**
+ * Applies pending migrations under a PostgreSQL advisory lock, so that several QuantDesk
+ * processes starting together migrate once. Returns the names applied.
+ */
+export async function runMigrations(config: Pick<AppConfig, 'databaseUrl'>): Promise<string[]> {
+  const ds = new DataSource({ ...dataSourceOptions({ databaseUrl: config.databaseUrl, databasePoolSize: 2 }) });
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+    await ds.destroy();
+  }
+}
+
+/** Reverts the last applied migration. Returns whether there was one. */
+export async function revertLastMigration(config: Pick<AppConfig, 'databaseUrl'>): Promise<boolean> {
+  const ds = new DataSource({ ...dataSourceOptions({ databaseUrl: config.databaseUrl, databasePoolSize: 2 }) });
+  await ds.initialize();
+  try {
+    const before = await ds.query<{ n: string }[]>('SELECT count(*)::text AS n FROM migrations');
+    await ds.undoLastMigration({ transaction: 'each' });
+    const after = await ds.query<{ n: string }[]>('SELECT count(*)::text AS n FROM migrations');
+    return before[0].n !== after[0].n;
+  } finally {
+    await ds.destroy();
+  }
+}

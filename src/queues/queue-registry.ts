@@ -1,0 +1,28 @@
+/**
+ * The one registry of BullMQ queues and their job payloads. A queue's jobs are named, and each
+ * name has exactly one payload type, so producers and processors cannot disagree.
+ *
+ * Add a queue: a key in QUEUE_NAMES and its map of job name → payload in JobPayloads.
+ */
+export const QUEUE_NAMES = {
+  /** Database upkeep: partitions, retention, aggregate refresh. */
+  maintenance: 'maintenance',
+} as const;
+
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export interface JobPayloads {
+  maintenance: {
+    /** Plain PostgreSQL: create monthly `bars` partitions up to `monthsAhead` months from now. */
+    'bars.ensure-partitions': { monthsAhead: number };
+    /** Delete raw 1-minute bars older than `days` (0: keep everything). */
+    'bars.retention': { days: number };
+    /** Plain PostgreSQL: refresh the 1h/1d aggregate views. */
+    'bars.refresh-aggregates': { views: ('bars_1h' | 'bars_1d')[] };
+  };
+}
+
+export type JobName<Q extends QueueName> = keyof JobPayloads[Q] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobPayloads[Q][J];
+
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE_NAMES);
