@@ -3,10 +3,10 @@
  * (test/**\/*.spec.ts, against the real PostgreSQL and Redis). globalSetup creates a database
  * and a Redis key prefix of this run's own; globalTeardown drops them.
  *
- * NestJS 12 ships as ES modules; jest's CommonJS runtime cannot require() them natively, so
- * swc transforms those packages too (transformIgnorePatterns lets them through).
+ * NestJS 12 and some of its dependencies ship as ES modules, which jest's CommonJS runtime
+ * cannot require() on Node 20: test/support/jest-transform.js compiles those (and only those)
+ * packages too.
  */
-const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', '@tokenizer', 'load-esm'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -15,8 +15,8 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/migrations'],
   testMatch: ['**/*.spec.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
-  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
+  transform: { '^.+\\.(t|j)s$': '<rootDir>/test/support/jest-transform.js' },
+  transformIgnorePatterns: [],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],

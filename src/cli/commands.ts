@@ -1,0 +1,5 @@
+import type { RegisterCommands } from './program';
+import { registerMigrationCommands } from '../database/migration.command';
+
+/** Every feature's CLI commands, in `quantdesk --help` order. */
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands];
