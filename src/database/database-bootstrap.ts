@@ -22,7 +22,9 @@ function maintenanceUrl(url: string): string {
 }
 
 function unreachable(url: string, err: unknown): StartupError {
-  const reason = err instanceof Error ? ((err as { code?: string }).code ?? err.message) : String(err);
+  // Not `instanceof Error`: errors raised by Node's own modules may come from another realm.
+  const e = (err ?? {}) as { code?: unknown; message?: unknown };
+  const reason = typeof e.code === 'string' ? e.code : typeof e.message === 'string' ? e.message : String(err);
   return new StartupError(
     `Cannot reach PostgreSQL at ${redactUrl(url)} (${reason}). Start one with \`docker compose up -d db redis\`, or set DATABASE_URL to a running server.`,
   );
