@@ -10,7 +10,9 @@ import { redact } from './redact';
 const enrich = winston.format((info) => {
   const requestId = currentRequestId();
   if (requestId && info.requestId === undefined) info.requestId = requestId;
-  const scrubbed = redact({ ...info }) as Record<string | symbol, unknown>;
+  // Own enumerable fields only: message and stack of a logged Error are made plain fields by
+  // format.errors(), which therefore runs first.
+  const scrubbed = redact({ ...info }) as Record<string, unknown>;
   for (const key of Object.keys(scrubbed)) info[key] = scrubbed[key];
   return info;
 });
@@ -25,7 +27,7 @@ export interface LoggerOptions {
 export function createWinstonOptions(options: LoggerOptions): winston.LoggerOptions {
   return {
     level: options.level,
-    format: winston.format.combine(winston.format.timestamp(), enrich(), winston.format.errors({ stack: true }), winston.format.json()),
+    format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), enrich(), winston.format.json()),
     transports: [
       new winston.transports.Console({
         stderrLevels: options.stream === 'stderr' ? ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] : [],

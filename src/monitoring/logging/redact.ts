@@ -9,7 +9,7 @@ const SECRET_FIELD = /^(authorization|password|passwd|secret|token|api[-_]?key|k
 const SECRET_IN_TEXT: readonly [RegExp, string][] = [
   [/qd_[A-Za-z0-9]+_[A-Za-z0-9_-]{16,}/g, 'qd_***'],
   [/(bearer\s+)[^\s"',;]+/gi, '$1***'],
-  [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@'],
+  [/(\/\/[^/\s:@]*:)[^@\s/]+@/g, '$1***@'],
 ];
 
 export const REDACTED = '***';
