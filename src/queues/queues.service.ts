@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
@@ -16,8 +16,25 @@ export interface QueueCounts {
 
 /** Typed access to the registry's queues, for producers and for health/metrics. */
 @Injectable()
-export class QueuesService {
+export class QueuesService implements OnModuleInit {
+  private readonly logger = new Logger('Queues');
+  /** Last time a connection error was logged per queue: Redis down means one error per retry. */
+  private readonly lastErrorLog = new Map<QueueName, number>();
+
   constructor(private readonly moduleRef: ModuleRef) {}
+
+  onModuleInit(): void {
+    // A queue without an 'error' listener would crash the process when Redis goes away; the
+    // client reconnects by itself, so log (at most every 10 s per queue) and carry on.
+    for (const name of ALL_QUEUES) {
+      this.raw(name).on('error', (err: Error) => {
+        const now = Date.now();
+        if (now - (this.lastErrorLog.get(name) ?? 0) < 10_000) return;
+        this.lastErrorLog.set(name, now);
+        this.logger.warn(`Queue ${name}: ${err.message}`);
+      });
+    }
+  }
 
   raw(name: QueueName): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });

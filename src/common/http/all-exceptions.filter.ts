@@ -67,7 +67,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const request = ctx.getRequest<FastifyRequest>();
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && exception instanceof DomainError) {
+      // An expected, typed condition (a dependency down): worth a warning, not a stack trace.
+      this.logger.warn({ message: `${request.method} ${request.routeOptions?.url ?? request.url}: ${body.message}`, requestId: request.id }, 'HTTP');
+    } else if (body.statusCode >= 500) {
       const err = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(
         { message: `${request.method} ${request.routeOptions?.url ?? request.url} failed: ${err.message}`, requestId: request.id },
