@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { QueuesModule } from './queues/queues.module';
+import { BarsMaintenanceModule } from './database/maintenance/bars-maintenance.module';
 import { MetricsModule } from './monitoring/metrics/metrics.module';
 import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
@@ -25,6 +26,7 @@ export class AppModule {
         WinstonModule.forRoot(createWinstonOptions({ level: config.logLevel, stream: 'stdout' })),
         DatabaseModule,
         QueuesModule.forRoot(config),
+        BarsMaintenanceModule,
         MetricsModule,
         HealthModule,
       ],

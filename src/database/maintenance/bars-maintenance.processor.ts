@@ -1,0 +1,84 @@
+import { Logger } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { requestContext } from '../../common/request-context';
+import { QUEUE_NAMES, type JobPayload } from '../../queues/queue-registry';
+import { isJob } from '../../queues/typed-queue';
+import type { TimeSeriesStorage } from '../timescale';
+import { BarsMaintenanceRepository } from './bars-maintenance.repository';
+
+type Payload<J extends 'bars.ensure-partitions' | 'bars.retention' | 'bars.refresh-aggregates'> = JobPayload<'maintenance', J>;
+
+/** What a maintenance job returns (kept by BullMQ as the job's return value, shown in bull-board). */
+export interface BarsMaintenanceResult {
+  readonly storage: TimeSeriesStorage;
+  /** Partitions created (plain PostgreSQL). */
+  readonly partitionsCreated?: number;
+  /** Raw 1-minute bars deleted (plain PostgreSQL). */
+  readonly barsDeleted?: number;
+  /** TimescaleDB jobs whose retention config was updated. */
+  readonly jobsUpdated?: number;
+  /** Aggregate views refreshed (plain PostgreSQL). */
+  readonly refreshed?: readonly string[];
+  /** Why nothing was done (e.g. TimescaleDB handles it itself). */
+  readonly skipped?: string;
+}
+
+/**
+ * Consumes the `maintenance` queue (workers exist only in processes of role worker/all): monthly
+ * partitions, retention of raw minute bars and the aggregate refresh. Every job is idempotent
+ * (safe under BullMQ's at-least-once delivery and retries), and its log lines carry
+ * `maintenance:<job id>` as request id, so one run can be followed in the logs.
+ */
+@Processor(QUEUE_NAMES.maintenance)
+export class BarsMaintenanceProcessor extends WorkerHost {
+  private readonly logger = new Logger('BarsMaintenance');
+
+  constructor(private readonly repository: BarsMaintenanceRepository) {
+    super();
+  }
+
+  async process(job: Job): Promise<BarsMaintenanceResult> {
+    return requestContext.run({ requestId: `${QUEUE_NAMES.maintenance}:${job.id ?? 'unknown'}` }, async () => {
+      const started = Date.now();
+      this.logger.log(`${job.name} started (attempt ${job.attemptsMade + 1})`);
+      const result = await this.dispatch(job);
+      this.logger.log(`${job.name} done in ${Date.now() - started} ms: ${JSON.stringify(result)}`);
+      return result;
+    });
+  }
+
+  private dispatch(job: Job): Promise<BarsMaintenanceResult> {
+    if (isJob(job, 'maintenance', 'bars.ensure-partitions')) return this.ensurePartitions(job.data);
+    if (isJob(job, 'maintenance', 'bars.retention')) return this.applyRetention(job.data);
+    if (isJob(job, 'maintenance', 'bars.refresh-aggregates')) return this.refreshAggregates(job.data);
+    // Retrying cannot make an unknown job name known: fail it at once.
+    throw new UnrecoverableError(`Unknown maintenance job "${job.name}"`);
+  }
+
+  /** Plain PostgreSQL: partitions from last month to `monthsAhead` ahead. TimescaleDB chunks itself. */
+  async ensurePartitions(data: Payload<'bars.ensure-partitions'>): Promise<BarsMaintenanceResult> {
+    const storage = await this.repository.storageKind();
+    if (storage === 'timescaledb') return { storage, skipped: 'TimescaleDB creates chunks itself' };
+    return { storage, partitionsCreated: await this.repository.ensurePartitions(data.monthsAhead) };
+  }
+
+  /**
+   * Plain PostgreSQL: deletes the old minute bars now. TimescaleDB: its own job deletes them;
+   * this writes the configured days into that job's config (so a changed
+   * BARS_MINUTE_RETENTION_DAYS takes effect without a migration).
+   */
+  async applyRetention(data: Payload<'bars.retention'>): Promise<BarsMaintenanceResult> {
+    const storage = await this.repository.storageKind();
+    if (storage === 'timescaledb') return { storage, jobsUpdated: await this.repository.setTimescaleRetention(data.days) };
+    return { storage, barsDeleted: await this.repository.applyRetention(data.days) };
+  }
+
+  /** Plain PostgreSQL only: TimescaleDB's continuous aggregates are real-time. */
+  async refreshAggregates(data: Payload<'bars.refresh-aggregates'>): Promise<BarsMaintenanceResult> {
+    const storage = await this.repository.storageKind();
+    if (storage === 'timescaledb') return { storage, skipped: 'continuous aggregates are real-time' };
+    await this.repository.refreshAggregates(data.views);
+    return { storage, refreshed: data.views };
+  }
+}

@@ -1,0 +1,88 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { WorkerHost } from '@nestjs/bullmq';
+import type { Job, Worker } from 'bullmq';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/inject-config.decorator';
+
+/** Share of SHUTDOWN_TIMEOUT_MS running jobs get to finish; the rest closes HTTP and the pools. */
+const JOB_DRAIN_SHARE = 0.75;
+
+/** How often a worker's connection error is logged at most (Redis down means one per retry). */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The queue workers of this process (every `@Processor` WorkerHost; none in role `api`): logs
+ * their errors instead of letting an unhandled 'error' event crash the process, and drains them
+ * on shutdown.
+ *
+ * Shutdown runs in `beforeApplicationShutdown`, i.e. before Nest closes the HTTP server and
+ * before TypeORM and BullMQ close their pools, so that a job still running has its database and
+ * Redis. Each worker stops fetching and its running jobs get most of SHUTDOWN_TIMEOUT_MS to
+ * finish; a job still running then is moved back to `wait` (another process, or this one after
+ * a restart, runs it again; jobs are idempotent, DESIGN.md principle 5) rather than left locked
+ * until BullMQ's stalled-job check notices it.
+ */
+@Injectable()
+export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('QueueWorkers');
+  private readonly active = new Map<Worker, Set<Job>>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  /** Workers are created by @nestjs/bullmq in onModuleInit, so by now every one exists. */
+  onApplicationBootstrap(): void {
+    for (const worker of this.workers()) {
+      const running = new Set<Job>();
+      this.active.set(worker, running);
+      let lastErrorLog = 0;
+      worker.on('error', (err: Error) => {
+        const now = Date.now();
+        if (now - lastErrorLog < ERROR_LOG_INTERVAL_MS) return;
+        lastErrorLog = now;
+        this.logger.warn(`Worker ${worker.name}: ${err.message}`);
+      });
+      worker.on('active', (job: Job) => void running.add(job));
+      worker.on('completed', (job: Job) => void running.delete(job));
+      worker.on('failed', (job: Job | undefined) => void (job && running.delete(job)));
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const budgetMs = Math.floor(this.config.shutdownTimeoutMs * JOB_DRAIN_SHARE);
+    await Promise.all([...this.active.entries()].map(([worker, running]) => this.drain(worker, running, budgetMs)));
+  }
+
+  /** The live BullMQ workers behind this process's processors. */
+  workers(): Worker[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
+      .map((host) => host.worker as Worker | undefined)
+      .filter((worker): worker is Worker => worker !== undefined);
+  }
+
+  private async drain(worker: Worker, running: Set<Job>, budgetMs: number): Promise<void> {
+    if (running.size) this.logger.log(`Waiting up to ${budgetMs} ms for ${running.size} running ${worker.name} job(s)`);
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      worker.close().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budgetMs))),
+    ]);
+    clearTimeout(timer);
+    if (finished) return;
+    for (const job of running) {
+      try {
+        await job.moveToWait(job.token);
+        this.logger.warn(`Job ${worker.name}/${job.id} (${job.name}) did not finish in time; returned to the queue`);
+      } catch (err) {
+        this.logger.warn(`Job ${worker.name}/${job.id} could not be returned to the queue: ${(err as Error).message}`);
+      }
+    }
+    await worker.close(true);
+  }
+}
