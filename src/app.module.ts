@@ -11,6 +11,7 @@ import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { HealthModule } from './health/health.module';
+import { MarketDataModule } from './market-data/market-data.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -29,6 +30,7 @@ export class AppModule {
         BarsMaintenanceModule,
         MetricsModule,
         HealthModule,
+        MarketDataModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

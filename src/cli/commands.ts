@@ -1,5 +1,6 @@
 import type { RegisterCommands } from './program';
 import { registerMigrationCommands } from '../database/migration.command';
+import { registerImportCommands } from '../market-data/import.command';
 
 /** Every feature's CLI commands, in `quantdesk --help` order. */
-export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands];
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerImportCommands];

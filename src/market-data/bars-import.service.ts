@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { BarsAggregatesService } from './bars-aggregates.service';
+import { BarsCsvParser, type ColumnMapping } from './bars-csv.parser';
+import { parseJsonBars } from './bars-json.parser';
+import { BarsRepository, type WriteMethod } from './bars.repository';
+import { assertSeriesKey, type BarSeries } from './bars.validator';
+import { formatIso } from './bar-timestamp.parser';
+
+export interface ImportOptions {
+  readonly symbol: string;
+  readonly timeframe: string;
+  /** CSV only: field=Header overrides of the column detection. */
+  readonly columns?: ColumnMapping;
+  /** Refresh the 1h/1d aggregates after importing 1-minute bars (default true). */
+  readonly refresh?: boolean;
+  /** Called as rows reach the database, with the total (for a progress bar). */
+  readonly onWrite?: (rowsDone: number, total: number) => void;
+  /** CSV only: an estimate of the row count, to size the column arrays once. */
+  readonly expectedRows?: number;
+  /** Names the input in error messages (a file path). */
+  readonly source?: string;
+}
+
+/** What an import did. Re-importing the same data reports every row as unchanged. */
+export interface ImportSummary {
+  symbol: string;
+  timeframe: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  /** First and last bar times, ISO 8601 UTC. */
+  from: string;
+  to: string;
+  /** Parse, validate and write (the aggregate refresh is not included). */
+  elapsedMs: number;
+  /** `copy`: straight into `bars` (no bar of the series in the range yet); `upsert`: via staging. */
+  method: WriteMethod;
+  /** Aggregate views refreshed afterwards (empty when not needed or on TimescaleDB). */
+  aggregatesRefreshed: string[];
+}
+
+/** The timeframe whose bars feed the bars_1h / bars_1d aggregates. */
+const MINUTE = '1m';
+
+/**
+ * Market data in: CSV text (a file streamed in chunks, or a request body) or JSON rows, parsed
+ * and validated whole before anything is written (a bad file is refused with its first problems
+ * by row number), then written in one transaction by BarsRepository. The CLI, the API and the
+ * ingest benchmark all come through here.
+ */
+@Injectable()
+export class BarsImportService {
+  constructor(
+    private readonly repository: BarsRepository,
+    private readonly aggregates: BarsAggregatesService,
+  ) {}
+
+  /** CSV from a string or a stream of text chunks (e.g. a file read with a TextDecoder). */
+  async importCsv(input: string | AsyncIterable<string> | Iterable<string>, options: ImportOptions): Promise<ImportSummary> {
+    const started = performance.now();
+    assertSeriesKey(options.symbol, options.timeframe);
+    const parser = new BarsCsvParser({
+      columns: options.columns,
+      expectedRows: options.expectedRows ?? (typeof input === 'string' ? Math.ceil(input.length / 32) : undefined),
+    });
+    if (typeof input === 'string') {
+      parser.push(input);
+    } else {
+      for await (const chunk of input) {
+        parser.push(chunk);
+        // A refused file needs no more reading: the first problems are what gets reported.
+        if (parser.done) break;
+      }
+    }
+    const bars = parser.finish(options.source ?? 'CSV');
+    return this.store(bars, options, started);
+  }
+
+  /** JSON rows `{ts, open?, high?, low?, close, volume?}` (the API's JSON body). */
+  async importRows(rows: readonly unknown[], options: ImportOptions): Promise<ImportSummary> {
+    const started = performance.now();
+    assertSeriesKey(options.symbol, options.timeframe);
+    const bars = parseJsonBars(rows, options.source ?? 'rows');
+    return this.store(bars, options, started);
+  }
+
+  private async store(bars: BarSeries, options: ImportOptions, started: number): Promise<ImportSummary> {
+    const { symbol, timeframe } = options;
+    const from = formatIso(bars.minTs);
+    const to = formatIso(Math.ceil(bars.maxTs));
+    await this.repository.ensurePartitions(from, to);
+    const written = await this.repository.writeSeries(symbol, timeframe, bars, (done) => options.onWrite?.(done, bars.length));
+    const elapsedMs = Math.round(performance.now() - started);
+    const changed = written.inserted + written.updated > 0;
+    const aggregatesRefreshed = timeframe === MINUTE && changed && options.refresh !== false ? await this.aggregates.refresh() : [];
+    return {
+      symbol,
+      timeframe,
+      rows: bars.length,
+      inserted: written.inserted,
+      updated: written.updated,
+      unchanged: bars.length - written.inserted - written.updated,
+      from,
+      to: formatIso(bars.maxTs),
+      elapsedMs,
+      method: written.method,
+      aggregatesRefreshed,
+    };
+  }
+}
