@@ -56,14 +56,16 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
     await Promise.all([...this.active.entries()].map(([worker, running]) => this.drain(worker, running, budgetMs)));
   }
 
-  /** The live BullMQ workers behind this process's processors. */
+  /** The live BullMQ workers behind this process's processors (none in role api). */
   workers(): Worker[] {
+    // In role api @nestjs/bullmq never creates the workers (manualRegistration), and
+    // WorkerHost's `worker` getter throws rather than return undefined.
+    if (this.config.role === 'api') return [];
     return this.discovery
       .getProviders()
       .map((wrapper) => wrapper.instance as unknown)
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost)
-      .map((host) => host.worker as Worker | undefined)
-      .filter((worker): worker is Worker => worker !== undefined);
+      .map((host) => host.worker);
   }
 
   private async drain(worker: Worker, running: Set<Job>, budgetMs: number): Promise<void> {
