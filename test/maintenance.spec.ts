@@ -95,7 +95,7 @@ describe('bars maintenance jobs (plain PostgreSQL)', () => {
         ('AGG', '1m', date_trunc('hour', now()) - INTERVAL '2 hours', 10, 12, 9, 11, 100),
         ('AGG', '1m', date_trunc('hour', now()) - INTERVAL '2 hours' + INTERVAL '1 minute', 11, 13, 10, 12, 50)`);
     expect(await db.query(`SELECT count(*)::int AS n FROM bars_1h WHERE symbol = 'AGG'`)).toEqual([{ n: 0 }]);
-    const job = await run('bars.refresh-aggregates', { views: ['bars_1h', 'bars_1d'] });
+    const job = await run('bars.refresh-aggregates', {});
     expect(job.returnvalue).toEqual({ storage: 'partitioned', refreshed: ['bars_1h', 'bars_1d'] } satisfies BarsMaintenanceResult);
     expect(await db.query(`SELECT open, high, low, close, volume, bar_count::int AS n FROM bars_1h WHERE symbol = 'AGG'`)).toEqual([
       { open: 10, high: 13, low: 9, close: 12, volume: 150, n: 2 },

@@ -17,8 +17,11 @@ export interface JobPayloads {
     'bars.ensure-partitions': { monthsAhead: number };
     /** Delete raw 1-minute bars older than `days` (0: keep everything). */
     'bars.retention': { days: number };
-    /** Plain PostgreSQL: refresh the 1h/1d aggregate views. */
-    'bars.refresh-aggregates': { views: ('bars_1h' | 'bars_1d')[] };
+    /**
+     * Plain PostgreSQL: refresh the 1h/1d aggregate views (both, always: BarsAggregatesService
+     * owns that list, so the payload carries nothing).
+     */
+    'bars.refresh-aggregates': Record<string, never>;
   };
 }
 

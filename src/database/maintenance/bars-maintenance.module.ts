@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MarketDataModule } from '../../market-data/market-data.module';
 import { BarsMaintenanceProcessor } from './bars-maintenance.processor';
 import { BarsMaintenanceRepository } from './bars-maintenance.repository';
 import { BarsMaintenanceScheduler } from './bars-maintenance.scheduler';
@@ -9,6 +10,7 @@ import { BarsMaintenanceScheduler } from './bars-maintenance.scheduler';
  * worker only in worker/all processes (QueuesModule's manualRegistration).
  */
 @Module({
+  imports: [MarketDataModule],
   providers: [BarsMaintenanceRepository, BarsMaintenanceProcessor, BarsMaintenanceScheduler],
   exports: [BarsMaintenanceScheduler],
 })

@@ -4,6 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { requestContext } from '../../common/request-context';
 import { QUEUE_NAMES, type JobPayload } from '../../queues/queue-registry';
 import { isJob } from '../../queues/typed-queue';
+import { BarsAggregatesService } from '../../market-data/bars-aggregates.service';
 import type { TimeSeriesStorage } from '../timescale';
 import { BarsMaintenanceRepository } from './bars-maintenance.repository';
 
@@ -34,7 +35,10 @@ export interface BarsMaintenanceResult {
 export class BarsMaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger('BarsMaintenance');
 
-  constructor(private readonly repository: BarsMaintenanceRepository) {
+  constructor(
+    private readonly repository: BarsMaintenanceRepository,
+    private readonly aggregates: BarsAggregatesService,
+  ) {
     super();
   }
 
@@ -51,7 +55,7 @@ export class BarsMaintenanceProcessor extends WorkerHost {
   private dispatch(job: Job): Promise<BarsMaintenanceResult> {
     if (isJob(job, 'maintenance', 'bars.ensure-partitions')) return this.ensurePartitions(job.data);
     if (isJob(job, 'maintenance', 'bars.retention')) return this.applyRetention(job.data);
-    if (isJob(job, 'maintenance', 'bars.refresh-aggregates')) return this.refreshAggregates(job.data);
+    if (isJob(job, 'maintenance', 'bars.refresh-aggregates')) return this.refreshAggregates();
     // Retrying cannot make an unknown job name known: fail it at once.
     throw new UnrecoverableError(`Unknown maintenance job "${job.name}"`);
   }
@@ -74,11 +78,13 @@ export class BarsMaintenanceProcessor extends WorkerHost {
     return { storage, barsDeleted: await this.repository.applyRetention(data.days) };
   }
 
-  /** Plain PostgreSQL only: TimescaleDB's continuous aggregates are real-time. */
-  async refreshAggregates(data: Payload<'bars.refresh-aggregates'>): Promise<BarsMaintenanceResult> {
+  /**
+   * Plain PostgreSQL: the market-data module's refresh (the same one imports use). TimescaleDB's
+   * continuous aggregates are real-time, so there is nothing to do there.
+   */
+  async refreshAggregates(): Promise<BarsMaintenanceResult> {
     const storage = await this.repository.storageKind();
     if (storage === 'timescaledb') return { storage, skipped: 'continuous aggregates are real-time' };
-    await this.repository.refreshAggregates(data.views);
-    return { storage, refreshed: data.views };
+    return { storage, refreshed: await this.aggregates.refresh() };
   }
 }

@@ -3,15 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { detectTimeSeriesStorage, type TimeSeriesStorage } from '../timescale';
 
-/** The aggregate views of `bars` (migrations/1764000000000-foundation.ts). */
-export type BarsAggregateView = 'bars_1h' | 'bars_1d';
-const AGGREGATE_VIEWS: readonly BarsAggregateView[] = ['bars_1h', 'bars_1d'];
-
 /**
  * The SQL of `bars` upkeep: the only place the maintenance jobs touch the database. The heavy
  * lifting lives in the foundation migration's functions (bars_ensure_partitions,
- * bars_apply_retention) and TimescaleDB job (bars_retention_job), so the CLI, imports and these
- * jobs share one implementation.
+ * bars_apply_retention) and TimescaleDB job (bars_retention_job), so imports and these jobs
+ * share one implementation. The aggregate refresh is market-data's (BarsAggregatesService).
  */
 @Injectable()
 export class BarsMaintenanceRepository {
@@ -60,17 +56,5 @@ export class BarsMaintenanceRepository {
       [days],
     );
     return rows.length;
-  }
-
-  /**
-   * Plain PostgreSQL: REFRESH MATERIALIZED VIEW CONCURRENTLY (readers are not blocked; the
-   * unique indexes the migration creates make it possible). View names are checked against the
-   * known list because they cannot be bound as parameters.
-   */
-  async refreshAggregates(views: readonly BarsAggregateView[]): Promise<void> {
-    for (const view of views) {
-      if (!AGGREGATE_VIEWS.includes(view)) throw new Error(`Unknown aggregate view ${String(view)}`);
-      await this.db.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${view}`);
-    }
   }
 }

@@ -70,7 +70,7 @@ export class BarsMaintenanceScheduler implements OnApplicationBootstrap {
         BARS_SCHEDULER_IDS.refreshAggregates,
         { pattern: this.config.barsAggregateRefreshCron, tz: 'UTC' },
         'bars.refresh-aggregates',
-        { views: ['bars_1h', 'bars_1d'] },
+        {},
       );
     }
     this.logger.log(`Maintenance schedules upserted (${storage})`);
