@@ -12,6 +12,7 @@ import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { MarketDataModule } from './market-data/market-data.module';
+import { AuthModule } from './auth/auth.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -30,6 +31,7 @@ export class AppModule {
         BarsMaintenanceModule,
         MetricsModule,
         HealthModule,
+        AuthModule,
         MarketDataModule,
       ],
       providers: [

@@ -1,6 +1,7 @@
 import type { RegisterCommands } from './program';
 import { registerMigrationCommands } from '../database/migration.command';
+import { registerKeysCommands } from '../auth/keys.command';
 import { registerImportCommands } from '../market-data/import.command';
 
 /** Every feature's CLI commands, in `quantdesk --help` order. */
-export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerImportCommands];
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands];
