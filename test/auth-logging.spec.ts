@@ -18,14 +18,19 @@ class OutputCapture {
   private restores: (() => void)[] = [];
 
   start(): void {
-    for (const stream of [process.stdout, process.stderr]) {
+    // Under jest, console._stdout/_stderr (where winston's Console transport writes when they
+    // exist) are jest's own buffers in worker processes, not the process streams.
+    const jestConsole = console as unknown as { _stdout?: NodeJS.WriteStream; _stderr?: NodeJS.WriteStream };
+    const streams = new Set([process.stdout, process.stderr, jestConsole._stdout, jestConsole._stderr]);
+    for (const stream of streams) {
+      if (!stream) continue;
       const spy = jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
         this.chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
         return true;
       });
       this.restores.push(() => spy.mockRestore());
     }
-    // Under jest, winston's Console transport may write through console.* instead of the streams.
+    // Without those, winston's Console transport writes through console.log/console.error.
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       const spy = jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
         this.chunks.push(args.map(String).join(' '));
