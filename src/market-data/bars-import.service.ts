@@ -88,8 +88,7 @@ export class BarsImportService {
   private async store(bars: BarSeries, options: ImportOptions, started: number): Promise<ImportSummary> {
     const { symbol, timeframe } = options;
     const from = formatIso(bars.minTs);
-    const to = formatIso(Math.ceil(bars.maxTs));
-    await this.repository.ensurePartitions(from, to);
+    // Partitions the load needs are the repository's business (created, or built and attached).
     const written = await this.repository.writeSeries(symbol, timeframe, bars, (done) => options.onWrite?.(done, bars.length));
     const elapsedMs = Math.round(performance.now() - started);
     const changed = written.inserted + written.updated > 0;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
@@ -15,6 +15,8 @@ export interface WriteResult {
   readonly inserted: number;
   readonly updated: number;
   readonly method: WriteMethod;
+  /** Months built as tables of their own and attached as new partitions (plain PostgreSQL). */
+  readonly partitionsBuilt: number;
 }
 
 /** One bar as the API returns it. */
@@ -33,6 +35,160 @@ export type BarSource = 'bars' | 'bars_1h' | 'bars_1d';
 const SQLSTATE_UNIQUE_VIOLATION = '23505';
 
 /**
+ * The fewest bars of a load in one month for that month to be built as a partition of its own
+ * when it has none yet (or an empty one); smaller months go through `bars`, where their few
+ * index insertions cost less than the DDL of a build.
+ */
+export const PARTITION_BUILD_MIN_ROWS = 5_000;
+
+/** One UTC month of a load: `key` is YYYYMM (as in the partition names bars_pYYYYMM). */
+export interface MonthRows {
+  readonly key: number;
+  readonly rows: BarSeries;
+}
+
+/** bars_pYYYYMM */
+function partitionName(key: number): string {
+  return `bars_p${key}`;
+}
+
+/** Where a month is built before it is attached. */
+function buildTableName(key: number): string {
+  return `bars_p${key}_load`;
+}
+
+type BuildMonth = MonthRows & { readonly replaces: boolean };
+
+/** A second connection that builds months in a transaction of its own. */
+interface SideBuilder {
+  readonly runner: QueryRunner;
+  readonly client: PoolClient;
+}
+
+/** The month's range [from, to) as ISO 8601 UTC. */
+export function monthBounds(key: number): { from: string; to: string } {
+  const y = Math.floor(key / 100);
+  const m = (key % 100) - 1;
+  return { from: new Date(Date.UTC(y, m, 1)).toISOString(), to: new Date(Date.UTC(y, m + 1, 1)).toISOString() };
+}
+
+function monthKey(ms: number): number {
+  const d = new Date(ms);
+  return d.getUTCFullYear() * 100 + d.getUTCMonth() + 1;
+}
+
+/** Rows [from, to) of an ascending series, sharing its arrays. */
+function sliceSeries(bars: BarSeries, from: number, to: number): BarSeries {
+  const cut = (a: Float64Array): Float64Array => a.subarray(from, to);
+  return {
+    length: to - from,
+    ts: cut(bars.ts),
+    open: cut(bars.open),
+    high: cut(bars.high),
+    low: cut(bars.low),
+    close: cut(bars.close),
+    volume: cut(bars.volume),
+    minTs: bars.ts[from],
+    maxTs: bars.ts[to - 1],
+    ascending: true,
+  };
+}
+
+/** The rows at `index` (in that order), copied. */
+function pickSeries(bars: BarSeries, index: ArrayLike<number>): BarSeries {
+  const n = index.length;
+  const pick = (a: Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = a[index[i]];
+    return out;
+  };
+  const ts = pick(bars.ts);
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  let ascending = true;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && ts[i] <= ts[i - 1]) ascending = false;
+    if (ts[i] < minTs) minTs = ts[i];
+    if (ts[i] > maxTs) maxTs = ts[i];
+  }
+  return {
+    length: n,
+    ts,
+    open: pick(bars.open),
+    high: pick(bars.high),
+    low: pick(bars.low),
+    close: pick(bars.close),
+    volume: pick(bars.volume),
+    minTs: n ? minTs : NaN,
+    maxTs: n ? maxTs : NaN,
+    ascending,
+  };
+}
+
+/**
+ * The series cut into UTC months, in ascending order of month. An ascending series is cut in
+ * place (binary search of each month's end); another is gathered month by month, keeping the
+ * rows' order within each month.
+ */
+export function splitByMonth(bars: BarSeries): MonthRows[] {
+  const { ts, length } = bars;
+  const months: MonthRows[] = [];
+  if (bars.ascending) {
+    for (let i = 0; i < length; ) {
+      const key = monthKey(ts[i]);
+      const end = Date.parse(monthBounds(key).to);
+      let lo = i + 1;
+      let hi = length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ts[mid] < end) lo = mid + 1;
+        else hi = mid;
+      }
+      months.push({ key, rows: sliceSeries(bars, i, lo) });
+      i = lo;
+    }
+    return months;
+  }
+  const byMonth = new Map<number, number[]>();
+  for (let i = 0; i < length; i++) {
+    const key = monthKey(ts[i]);
+    let index = byMonth.get(key);
+    if (!index) byMonth.set(key, (index = []));
+    index.push(i);
+  }
+  return [...byMonth.keys()].sort((a, b) => a - b).map((key) => ({ key, rows: pickSeries(bars, byMonth.get(key) ?? []) }));
+}
+
+/** Months (ascending, as splitByMonth gives them) back into one series. */
+export function joinMonths(months: readonly MonthRows[]): BarSeries {
+  if (months.length === 1) return months[0].rows;
+  const parts = months.map((m) => m.rows);
+  const n = parts.reduce((sum, p) => sum + p.length, 0);
+  const join = (col: (s: BarSeries) => Float64Array): Float64Array => {
+    const out = new Float64Array(n);
+    let o = 0;
+    for (const p of parts) {
+      out.set(col(p), o);
+      o += p.length;
+    }
+    return out;
+  };
+  const ts = join((s) => s.ts);
+  return {
+    length: n,
+    ts,
+    open: join((s) => s.open),
+    high: join((s) => s.high),
+    low: join((s) => s.low),
+    close: join((s) => s.close),
+    volume: join((s) => s.volume),
+    minTs: n ? Math.min(...parts.map((p) => p.minTs)) : NaN,
+    maxTs: n ? Math.max(...parts.map((p) => p.maxTs)) : NaN,
+    ascending: parts.every((p) => p.ascending),
+  };
+}
+
+/**
  * The only code that reads and writes `bars` and its aggregates.
  *
  * Connections: bulk loads take a client from the TypeORM DataSource's own pg pool (through a
@@ -44,6 +200,8 @@ const SQLSTATE_UNIQUE_VIOLATION = '23505';
 @Injectable()
 export class BarsRepository {
   private storage?: Promise<TimeSeriesStorage>;
+  /** See PARTITION_BUILD_MIN_ROWS. */
+  partitionBuildMinRows = PARTITION_BUILD_MIN_ROWS;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -57,71 +215,283 @@ export class BarsRepository {
   }
 
   /**
-   * Plain PostgreSQL: creates the monthly partitions of [from, to] that are missing, in a short
-   * transaction of its own. Creating a partition locks the whole `bars` table (readers too)
-   * until commit, so it must not wait for a bulk load to finish; an empty partition left by a
-   * load that then fails is harmless (the maintenance job creates months ahead anyway).
-   */
-  async ensurePartitions(fromIso: string, toIso: string): Promise<number> {
-    if ((await this.timeSeriesStorage()) !== 'partitioned') return 0;
-    const rows = await this.dataSource.query<{ created: number }[]>(
-      'SELECT bars_ensure_partitions($1::timestamptz, $2::timestamptz) AS created',
-      [fromIso, toIso],
-    );
-    return rows[0]?.created ?? 0;
-  }
-
-  /**
    * Writes a validated series in one transaction; re-writing the same bars changes nothing.
    *
    * Imports of the same symbol and timeframe are serialized (transaction-scoped advisory lock).
-   * Then, when the series has no bar yet in the load's time range (a first import, the usual
-   * bulk load), the rows are COPYed straight into `bars`: nothing can conflict, and it skips the
-   * staging round trip, the upsert's speculative insertion and its per-row conflict check. Should
-   * a writer outside the import path have added a bar meanwhile, the unique violation rolls back
-   * to a savepoint and the general path runs. The general path COPYs into a TEMP staging table
-   * (ON COMMIT DROP: no WAL, gone with the transaction) and upserts from it, updating only the
-   * bars whose values differ, and counts what it inserted and updated.
+   *
+   * Plain PostgreSQL, months of the load with at least `partitionBuildMinRows` bars whose
+   * partition does not exist yet or is empty (the first load of a long series): each such month
+   * is built as a table of its own (COPY with no index, then one sort for the unique index, and
+   * a CHECK on the month's range so that ATTACH PARTITION skips its validation scan) and
+   * attached at the end of the transaction, an empty partition there being detached and dropped
+   * first. That is about twice as fast as COPY into `bars`, which updates the unique index row
+   * by row. A duplicate or a value the table refuses fails the import whole, built tables
+   * included (they are created in the same transaction). Exclusive advisory locks on those
+   * months (shared ones on the months the load merely writes) keep two imports from building
+   * or filling the same month at once.
+   *
+   * The other months: when the series has no bar yet in their time range, the rows are COPYed
+   * straight into `bars`: nothing can conflict, and it skips the staging round trip, the
+   * upsert's speculative insertion and its per-row conflict check. Should a writer outside the
+   * import path have added a bar meanwhile, the unique violation rolls back to a savepoint and
+   * the general path runs. The general path COPYs into a TEMP staging table (ON COMMIT DROP: no
+   * WAL, gone with the transaction) and upserts from it, updating only the bars whose values
+   * differ, and counts what it inserted and updated.
    */
   async writeSeries(symbol: string, timeframe: string, bars: BarSeries, onRows?: (done: number) => void): Promise<WriteResult> {
+    const partitioned = (await this.timeSeriesStorage()) === 'partitioned';
+    const months = partitioned ? splitByMonth(bars) : [];
+    const isCandidate = (m: MonthRows): boolean => m.rows.length >= this.partitionBuildMinRows;
+    // Partitions of the months that go through `bars` itself: created beforehand, in a short
+    // transaction of its own (creating a partition locks the whole table until commit).
+    await this.ensureMonthPartitions(months.filter((m) => !isCandidate(m)).map((m) => m.key));
+
+    let side: SideBuilder | undefined;
     const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
+    let client: PoolClient | undefined;
     let open = false;
+    let sideTables: string[] = [];
     try {
+      client = (await runner.connect()) as PoolClient;
       await client.query('BEGIN');
       open = true;
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`bars-import:${symbol}:${timeframe}`]);
-      const from = new Date(bars.minTs).toISOString();
-      // The range's end rounded up to the next millisecond, for bars with microseconds.
-      const to = new Date(Math.ceil(bars.maxTs)).toISOString();
-      const before = await this.countRange(client, symbol, timeframe, from, to);
-      let result: WriteResult | undefined;
-      if (before === 0) {
-        await client.query('SAVEPOINT bars_copy');
-        try {
-          await this.copy(client, 'COPY bars (symbol, timeframe, ts, open, high, low, close, volume) FROM STDIN (FORMAT binary)', bars, [symbol, timeframe], onRows);
-          await client.query('RELEASE SAVEPOINT bars_copy');
-          result = { inserted: bars.length, updated: 0, method: 'copy' };
-        } catch (err) {
-          if ((err as { code?: unknown }).code !== SQLSTATE_UNIQUE_VIOLATION) throw err;
-          await client.query('ROLLBACK TO SAVEPOINT bars_copy');
+      const build: BuildMonth[] = [];
+      if (partitioned) {
+        // Months in ascending order (as splitByMonth returns them), so no two imports wait for
+        // each other's month locks in a cycle.
+        await client.query(
+          `SELECT CASE WHEN x THEN pg_advisory_xact_lock(hashtext('bars-month'), k)
+                       ELSE pg_advisory_xact_lock_shared(hashtext('bars-month'), k) END
+           FROM unnest($1::int[], $2::bool[]) AS u(k, x)`,
+          [months.map((m) => m.key), months.map(isCandidate)],
+        );
+        // No partition can be created under this lock (CREATE TABLE ... PARTITION OF needs an
+        // ACCESS EXCLUSIVE one); attaching one needs a month lock held here.
+        await client.query('LOCK TABLE bars IN ACCESS SHARE MODE');
+        const candidates = months.filter(isCandidate);
+        const found = await client.query<{ exists: boolean }>('SELECT to_regclass(p) IS NOT NULL AS exists FROM unnest($1::text[]) WITH ORDINALITY AS u(p, i) ORDER BY i', [
+          candidates.map((m) => partitionName(m.key)),
+        ]);
+        for (const [i, m] of candidates.entries()) {
+          const state = found.rows[i].exists ? await this.existingMonthState(client, m.key) : 'absent';
+          if (state !== 'filled') build.push({ ...m, replaces: state === 'empty' });
         }
       }
-      if (!result) {
-        const written = await this.upsert(client, symbol, timeframe, bars, onRows);
-        // The upsert's row count is inserted + updated; the range's growth is what it inserted.
-        const inserted = (await this.countRange(client, symbol, timeframe, from, to)) - before;
-        result = { inserted, updated: written - inserted, method: 'upsert' };
+      // A second connection builds some of the months in parallel (two backends, two cores)
+      // when there are several to build; see openSideBuilder.
+      if (build.length >= 2) side = await this.openSideBuilder();
+      const rest = build.length ? joinMonths(months.filter((m) => !build.some((b) => b.key === m.key))) : bars;
+      // Rows written over both connections, each COPY reporting its own running count.
+      let done = 0;
+      const progress = (): ((rows: number) => void) => {
+        let last = 0;
+        return (rows) => {
+          done += rows - last;
+          last = rows;
+          onRows?.(done);
+        };
+      };
+
+      // Months shared out by rows, the main connection also carrying the rest.
+      const mine: BuildMonth[] = [];
+      const theirs: BuildMonth[] = [];
+      let load = rest.length;
+      let sideLoad = 0;
+      for (const m of [...build].sort((x, y) => y.rows.length - x.rows.length)) {
+        if (side && sideLoad < load) {
+          theirs.push(m);
+          sideLoad += m.rows.length;
+        } else {
+          mine.push(m);
+          load += m.rows.length;
+        }
       }
+      const main = client;
+      const sideWork = side && theirs.length ? this.buildOnSide(side, symbol, timeframe, theirs, progress) : Promise.resolve();
+      sideTables = theirs.map((m) => buildTableName(m.key));
+      const mainWork = (async (): Promise<WriteResult> => {
+        let result: WriteResult = { inserted: 0, updated: 0, method: 'copy', partitionsBuilt: build.length };
+        if (rest.length) result = { ...result, ...(await this.writeRows(main, symbol, timeframe, rest, progress())) };
+        for (const m of mine) await this.buildMonth(main, symbol, timeframe, m, progress());
+        return result;
+      })();
+      const [sideDone, mainDone] = await Promise.allSettled([sideWork, mainWork]);
+      if (sideDone.status === 'rejected') throw sideDone.reason;
+      if (mainDone.status === 'rejected') throw mainDone.reason;
+      const result = { ...mainDone.value, inserted: mainDone.value.inserted + build.reduce((n, m) => n + m.rows.length, 0) };
+      // Last, so that the locks ATTACH and DETACH take on `bars` are held for a moment only.
+      for (const m of build) await this.attachMonth(client, m);
       await client.query('COMMIT');
       open = false;
+      sideTables = [];
       return result;
     } catch (err) {
-      if (open) await client.query('ROLLBACK').catch(() => undefined);
+      if (open) await client?.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+      if (side) await this.closeSideBuilder(side, sideTables);
+    }
+  }
+
+  /**
+   * A pooled connection with a transaction open and ACCESS SHARE held on `bars` (what CREATE
+   * TABLE ... LIKE bars takes), or undefined when there is none to be had at once: no idle
+   * connection nor room in the pool, or the lock not granted right away (NOWAIT; it would queue
+   * behind a session that may be waiting for this import's transaction, which in turn waits for
+   * the side connection's work: a deadlock PostgreSQL could not see). The import then builds
+   * every month on its own connection. Once the lock is held, the side connection's work takes
+   * no lock anyone else holds (its own new tables only).
+   */
+  private async openSideBuilder(): Promise<SideBuilder | undefined> {
+    const pool = (this.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; options: { max: number } } }).master;
+    if (!pool || pool.idleCount + pool.options.max - pool.totalCount < 1) return undefined;
+    const runner = this.dataSource.createQueryRunner();
+    let client: PoolClient | undefined;
+    try {
+      client = (await runner.connect()) as PoolClient;
+      await client.query('BEGIN');
+      await client.query('LOCK TABLE bars IN ACCESS SHARE MODE NOWAIT');
+      // Were it to wait for a lock after all, fail rather than hang.
+      await client.query(`SET LOCAL lock_timeout = '30s'`);
+      return { runner, client };
+    } catch {
+      await client?.query('ROLLBACK').catch(() => undefined);
+      await runner.release();
+      return undefined;
+    }
+  }
+
+  /**
+   * Builds months on the side connection and commits them as tables of their own, outside
+   * `bars` (no reader sees them); the import's transaction then attaches them. Its own
+   * failure rolls them back; a failure of the import's transaction drops them (closeSideBuilder).
+   */
+  private async buildOnSide(
+    side: SideBuilder,
+    symbol: string,
+    timeframe: string,
+    months: readonly BuildMonth[],
+    progress: () => (rows: number) => void,
+  ): Promise<void> {
+    for (const m of months) await this.buildMonth(side.client, symbol, timeframe, m, progress());
+    await side.client.query('COMMIT');
+  }
+
+  /** Ends the side connection's transaction if still open, drops `leftovers`, releases it. */
+  private async closeSideBuilder(side: SideBuilder, leftovers: readonly string[]): Promise<void> {
+    try {
+      await side.client.query('ROLLBACK');
+      if (leftovers.length) await side.client.query(`DROP TABLE IF EXISTS ${leftovers.join(', ')}`);
+    } finally {
+      await side.runner.release();
+    }
+  }
+
+  /** The months' partitions that are missing, created in a transaction of their own. */
+  private async ensureMonthPartitions(keys: readonly number[]): Promise<void> {
+    if (!keys.length) return;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      // Shared month locks: waits for an import building one of these months (then finds its
+      // partition there), rather than creating it under that import's feet.
+      await runner.query(`SELECT pg_advisory_xact_lock_shared(hashtext('bars-month'), k) FROM unnest($1::int[]) AS k`, [keys]);
+      await runner.query('SELECT bars_ensure_partitions(m, m) FROM unnest($1::timestamptz[]) AS m', [keys.map((k) => monthBounds(k).from)]);
+      await runner.commitTransaction();
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * Whether an existing partition of the month is empty. It is locked against writers first
+   * (SHARE, until commit), so that it stays empty until it is replaced.
+   */
+  private async existingMonthState(client: PoolClient, key: number): Promise<'empty' | 'filled'> {
+    const part = partitionName(key);
+    await client.query(`LOCK TABLE ${part} IN SHARE MODE`);
+    const res = await client.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${part}) AS empty`);
+    return res.rows[0].empty ? 'empty' : 'filled';
+  }
+
+  /**
+   * A month's bars into a table of its own, shaped as `bars` (NOT NULL and CHECK constraints)
+   * plus a CHECK on the month's range: COPY with no index, then the unique index in one sort (a
+   * duplicate fails here). Symbol and timeframe come from column defaults during the COPY rather
+   * than in every row (less to send and decode); the defaults go before the index is built.
+   */
+  private async buildMonth(client: PoolClient, symbol: string, timeframe: string, m: MonthRows, onRows: (done: number) => void): Promise<void> {
+    const { from, to } = monthBounds(m.key);
+    const table = buildTableName(m.key);
+    await client.query(
+      [
+        // A table left by a side connection whose process died before dropping it (nobody
+        // else builds this month: its lock is held).
+        `DROP TABLE IF EXISTS ${table}`,
+        `CREATE TABLE ${table} (LIKE bars INCLUDING CONSTRAINTS, CONSTRAINT ${table}_range CHECK (ts >= '${from}' AND ts < '${to}'))`,
+        `ALTER TABLE ${table} ALTER symbol SET DEFAULT ${client.escapeLiteral(symbol)}, ALTER timeframe SET DEFAULT ${client.escapeLiteral(timeframe)}`,
+      ].join(';\n'),
+    );
+    // FREEZE: the table is new in this transaction, so its rows can be written frozen and
+    // all-visible (no hint-bit writes or freezing vacuum later).
+    await this.copy(client, `COPY ${table} (ts, open, high, low, close, volume) FROM STDIN (FORMAT binary, FREEZE)`, m.rows, [], onRows);
+    await client.query(
+      `ALTER TABLE ${table} ALTER symbol DROP DEFAULT, ALTER timeframe DROP DEFAULT, ADD CONSTRAINT ${table}_key UNIQUE (symbol, timeframe, ts)`,
+    );
+  }
+
+  /**
+   * Attaches a built month as its partition (replacing an empty one): ATTACH takes SHARE UPDATE
+   * EXCLUSIVE on `bars` (readers go on), finds the range CHECK implies the partition bound (no
+   * scan), and adopts the unique constraint's index as the partition of the parent's.
+   */
+  private async attachMonth(client: PoolClient, m: BuildMonth): Promise<void> {
+    const { from, to } = monthBounds(m.key);
+    const part = partitionName(m.key);
+    const table = buildTableName(m.key);
+    await client.query(
+      [
+        ...(m.replaces ? [`ALTER TABLE bars DETACH PARTITION ${part}`, `DROP TABLE ${part}`] : []),
+        `ALTER TABLE bars ATTACH PARTITION ${table} FOR VALUES FROM ('${from}') TO ('${to}')`,
+        `ALTER TABLE ${table} DROP CONSTRAINT ${table}_range`,
+        `ALTER TABLE ${table} RENAME TO ${part}`,
+        `ALTER TABLE ${part} RENAME CONSTRAINT ${table}_key TO ${part}_symbol_timeframe_ts_key`,
+      ].join(';\n'),
+    );
+  }
+
+  /** The rows into `bars` itself: straight COPY when the series has none in their range, else upsert. */
+  private async writeRows(
+    client: PoolClient,
+    symbol: string,
+    timeframe: string,
+    bars: BarSeries,
+    onRows: (done: number) => void,
+  ): Promise<Pick<WriteResult, 'inserted' | 'updated' | 'method'>> {
+    const from = new Date(bars.minTs).toISOString();
+    // The range's end rounded up to the next millisecond, for bars with microseconds.
+    const to = new Date(Math.ceil(bars.maxTs)).toISOString();
+    const before = await this.countRange(client, symbol, timeframe, from, to);
+    if (before === 0) {
+      await client.query('SAVEPOINT bars_copy');
+      try {
+        await this.copy(client, 'COPY bars (symbol, timeframe, ts, open, high, low, close, volume) FROM STDIN (FORMAT binary)', bars, [symbol, timeframe], onRows);
+        await client.query('RELEASE SAVEPOINT bars_copy');
+        return { inserted: bars.length, updated: 0, method: 'copy' };
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== SQLSTATE_UNIQUE_VIOLATION) throw err;
+        await client.query('ROLLBACK TO SAVEPOINT bars_copy');
+      }
+    }
+    const written = await this.upsert(client, symbol, timeframe, bars, onRows);
+    // The upsert's row count is inserted + updated; the range's growth is what it inserted.
+    const inserted = (await this.countRange(client, symbol, timeframe, from, to)) - before;
+    return { inserted, updated: written - inserted, method: 'upsert' };
   }
 
   /** Bars of the series in [from, to] (an index-only range scan of the unique index). */
