@@ -225,8 +225,14 @@ export class BarsRepository {
    * a CHECK on the month's range so that ATTACH PARTITION skips its validation scan) and
    * attached at the end of the transaction, an empty partition there being detached and dropped
    * first. That is about twice as fast as COPY into `bars`, which updates the unique index row
-   * by row. A duplicate or a value the table refuses fails the import whole, built tables
-   * included (they are created in the same transaction). Exclusive advisory locks on those
+   * by row. When there are several such months and the pool has a connection to spare, a second
+   * connection builds about half of them in parallel, in a transaction of its own that commits
+   * them as plain tables outside `bars` (no reader sees them); this transaction attaches them,
+   * and drops them should it fail. A duplicate or a value the table refuses fails the import
+   * whole, built tables included. (Were the process to die between the two commits, a table
+   * bars_pYYYYMM_load would be left over, outside `bars`; the next build of that month drops
+   * it.) An existing empty partition is detached under ACCESS EXCLUSIVE on `bars`, held from
+   * the end of the build to the commit only. Exclusive advisory locks on those
    * months (shared ones on the months the load merely writes) keep two imports from building
    * or filling the same month at once.
    *
