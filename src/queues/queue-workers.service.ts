@@ -4,6 +4,7 @@ import { WorkerHost } from '@nestjs/bullmq';
 import type { Job, Worker } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { QueuesService } from './queues.service';
 
 /** Share of SHUTDOWN_TIMEOUT_MS running jobs get to finish; the rest closes HTTP and the pools. */
 const JOB_DRAIN_SHARE = 0.75;
@@ -31,6 +32,7 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
   constructor(
     private readonly discovery: DiscoveryService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly queues: QueuesService,
   ) {}
 
   /** Workers are created by @nestjs/bullmq in onModuleInit, so by now every one exists. */
@@ -52,6 +54,19 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    if (!this.active.size) return;
+    // BullMQ's graceful close waits for Redis forever (its commands wait for a reconnect), so
+    // with Redis unreachable close at once: nothing can be completed or returned without it, and
+    // the jobs' locks lapse so that BullMQ's stalled check puts them back in the queue.
+    const redisUp = await within(this.queues.ping(), REDIS_STEP_MS).then(
+      (r) => r !== TIMED_OUT,
+      () => false,
+    );
+    if (!redisUp) {
+      this.logger.warn('Redis does not answer: closing the queue workers without waiting for their jobs');
+      await Promise.all([...this.active.keys()].map((worker) => within(worker.close(true), REDIS_STEP_MS)));
+      return;
+    }
     const budgetMs = Math.floor(this.config.shutdownTimeoutMs * JOB_DRAIN_SHARE);
     await Promise.all([...this.active.entries()].map(([worker, running]) => this.drain(worker, running, budgetMs)));
   }
@@ -69,22 +84,43 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async drain(worker: Worker, running: Set<Job>, budgetMs: number): Promise<void> {
+    // Stops fetching at once; resolves once running jobs are done and the connection QUIT.
+    const closing = worker.close();
+    closing.catch(() => undefined);
     if (running.size) this.logger.log(`Waiting up to ${budgetMs} ms for ${running.size} running ${worker.name} job(s)`);
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      worker.close().then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budgetMs))),
-    ]);
-    clearTimeout(timer);
-    if (finished) return;
+    const deadline = Date.now() + budgetMs;
+    while (running.size && Date.now() < deadline) await sleep(POLL_MS);
     for (const job of running) {
-      try {
-        await job.moveToWait(job.token);
+      const returned = await within(job.moveToWait(job.token), REDIS_STEP_MS).catch((err: unknown) => err as Error);
+      if (returned === TIMED_OUT || returned instanceof Error) {
+        const why = returned === TIMED_OUT ? 'Redis did not answer' : returned.message;
+        this.logger.warn(`Job ${worker.name}/${job.id} could not be returned to the queue (${why}); BullMQ's stalled check will`);
+      } else {
         this.logger.warn(`Job ${worker.name}/${job.id} (${job.name}) did not finish in time; returned to the queue`);
-      } catch (err) {
-        this.logger.warn(`Job ${worker.name}/${job.id} could not be returned to the queue: ${(err as Error).message}`);
       }
     }
-    await worker.close(true);
+    // An abandoned job keeps close() waiting for its processor: after a short grace, drop the
+    // connections instead.
+    if ((await within(closing, REDIS_STEP_MS)) === TIMED_OUT) {
+      await within(worker.disconnect(), REDIS_STEP_MS).catch(() => undefined);
+    }
+  }
+}
+
+const POLL_MS = 50;
+/** How long one shutdown step that needs Redis may take. */
+const REDIS_STEP_MS = 2000;
+const TIMED_OUT = Symbol('timed out');
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `p`'s value, or TIMED_OUT if it takes longer than `ms` (p keeps running). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
