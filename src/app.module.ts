@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { QueuesModule } from './queues/queues.module';
 import { BarsMaintenanceModule } from './database/maintenance/bars-maintenance.module';
+import { QueuesDashboardModule } from './queues/queues-dashboard.module';
 import { MetricsModule } from './monitoring/metrics/metrics.module';
 import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
@@ -29,6 +30,7 @@ export class AppModule {
         DatabaseModule,
         QueuesModule.forRoot(config),
         BarsMaintenanceModule,
+        QueuesDashboardModule,
         MetricsModule,
         HealthModule,
         AuthModule,
