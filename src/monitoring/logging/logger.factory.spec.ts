@@ -44,3 +44,15 @@ describe('log format', () => {
     expect(console.stderrLevels).toMatchObject({ info: true, error: true, debug: true });
   });
 });
+
+describe('log format details', () => {
+  it('drops the empty stack nest-winston passes for error() without a trace', () => {
+    let buf = '';
+    const stream = new Writable({ write: (c, _e, cb) => ((buf += String(c)), cb()) });
+    const logger = winston.createLogger({ ...createWinstonOptions({ level: 'info', stream: 'stdout' }), transports: [new winston.transports.Stream({ stream })] });
+    WinstonModule.createLogger({ instance: logger }).error('job failed', undefined, 'Jobs');
+    const line = JSON.parse(buf.trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'error', message: 'job failed', context: 'Jobs' });
+    expect(line).not.toHaveProperty('stack');
+  });
+});

@@ -8,6 +8,8 @@ import { redact } from './redact';
  * (message, metadata, stack) before it is serialized.
  */
 const enrich = winston.format((info) => {
+  // nest-winston passes `stack: [undefined]` for error() calls without a trace: drop it.
+  if (Array.isArray(info.stack) && info.stack.every((s) => s === undefined || s === null)) delete info.stack;
   const requestId = currentRequestId();
   if (requestId && info.requestId === undefined) info.requestId = requestId;
   // Own enumerable fields only: message and stack of a logged Error are made plain fields by
