@@ -1,14 +1,6 @@
-import { Writable } from 'node:stream';
 import { runCli } from '../src/cli/program';
-import { createCliIo } from '../src/cli/cli-io';
+import { captureCli } from './support/cli-capture';
 
-function capture(): { io: ReturnType<typeof createCliIo>; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stdout = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
-  const stderr = new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) });
-  return { io: createCliIo({ stdout, stderr }), out: () => out, err: () => err };
-}
 
 describe('quantdesk CLI', () => {
   let writeErr: jest.SpyInstance;
@@ -24,27 +16,27 @@ describe('quantdesk CLI', () => {
   });
 
   it('exits 2 on an unknown command or option', async () => {
-    const c = capture();
+    const c = captureCli();
     expect(await runCli(['no-such-command'], c.io)).toBe(2);
     expect(await runCli(['migrate', 'run', '--bogus'], c.io)).toBe(2);
     expect(String(writeErr.mock.calls.map((x: unknown[]) => x[0]).join(''))).toMatch(/unknown (command|option)/);
   });
 
   it('exits 0 on --help', async () => {
-    const c = capture();
+    const c = captureCli();
     expect(await runCli(['--help'], c.io)).toBe(0);
     expect(writeOut.mock.calls.map((x: unknown[]) => String(x[0])).join('')).toMatch(/Usage: quantdesk/);
   });
 
   it('prints exactly one JSON document with --json', async () => {
-    const c = capture();
+    const c = captureCli();
     expect(await runCli(['migrate', 'run', '--json'], c.io)).toBe(0);
     expect(JSON.parse(c.out())).toEqual({ applied: [] });
     expect(c.out().trim().split('\n')).toHaveLength(1);
   });
 
   it('exits 1 with one line when the database cannot be reached', async () => {
-    const c = capture();
+    const c = captureCli();
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = 'postgres://postgres@127.0.0.1:1/nowhere';
     try {

@@ -1,26 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { createCliIo, type CliIo } from '../src/cli/cli-io';
 import { runCli } from '../src/cli/program';
+import { captureCli } from './support/cli-capture';
 import { startTestApp, type TestApp } from './support/test-app';
 
-interface Captured {
-  readonly io: CliIo;
-  out(): string;
-  err(): string;
-}
-
-function capture(): Captured {
-  let out = '';
-  let err = '';
-  const stdout = new Writable({ write: (c, _e, cb) => ((out += String(c)), cb()) });
-  const stderr = new Writable({ write: (c, _e, cb) => ((err += String(c)), cb()) });
-  return { io: createCliIo({ stdout, stderr }), out: () => out, err: () => err };
-}
-
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const c = capture();
+  const c = captureCli();
   const code = await runCli(args, c.io);
   return { code, out: c.out(), err: c.err() };
 }
