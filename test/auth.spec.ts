@@ -56,6 +56,28 @@ describe('API keys over HTTP', () => {
       expect(res.json()).toEqual({ statusCode: 401, error: 'UNAUTHORIZED', message: expect.stringMatching(message), details: {} });
     });
 
+    it('checks the key before reading the body: no key is a 401, not a 400 for a broken body', async () => {
+      const broken = `{"symbol": "X", "rows": [${'{"ts": 1, '.repeat(50_000)}`;
+      for (const headers of [{}, bearer(`qd_AAAAAAAAAA_${'b'.repeat(43)}`)]) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/market-data/bars',
+          headers: { ...headers, 'content-type': 'application/json' },
+          payload: broken,
+        });
+        expect(res.statusCode).toBe(401);
+      }
+      // With a key, the same body does reach the parser.
+      const { key } = await createKey({ name: 'uploader', role: 'trader' });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/market-data/bars',
+        headers: { ...bearer(key), 'content-type': 'application/json' },
+        payload: broken,
+      });
+      expect(res.statusCode).toBe(400);
+    });
+
     it('401 with the right public id but a wrong secret', async () => {
       const { key } = await createKey({ name: 'victim', role: 'viewer' });
       const forged = `${key.slice(0, 14)}${'Z'.repeat(43)}`;

@@ -43,7 +43,8 @@ export class ApiKeyGuard implements CanActivate {
     const access = routeAccess(this.reflector, context.getHandler(), context.getClass());
     if (access.public) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const principal = await this.auth.authenticate(request.headers.authorization);
+    // Already authenticated by AuthModule's onRequest hook for /api/v1/ routes.
+    const principal = request.principal ?? (await this.auth.authenticate(request.headers.authorization));
     request.principal = principal;
     this.auth.authorize(principal, access.role);
     return true;
