@@ -1,0 +1,90 @@
+/**
+ * Bollinger Bands and %B.
+ *
+ * Convention: R TTR `BBands(x, n=20, sd=2)` (maType "SMA"): middle = SMA(x, n); the deviation is
+ * the POPULATION standard deviation of the same n values (TTR `runSD(x, n, sample=FALSE)`,
+ * divisor n); lower/upper = middle -/+ stddev * deviation; percentB = (x - lower) / (upper - lower)
+ * (a window of equal values gives 0/0 = NaN, as TTR). For TTR's HLC form pass (high+low+close)/3.
+ * Warm-up: NaN before the n-th value. Leading NaN in `x` is skipped; a NaN after the first value
+ * throws IndicatorInputError.
+ * One pass: a running sum for the mean and a running sum of squared deviations updated as a
+ * value enters and one leaves (Welford's update, stable where sum(x^2) - n*mean^2 would cancel);
+ * both are recomputed over the window every RESYNC values so rounding cannot drift.
+ */
+import { checkNonNegative, checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+import { RESYNC } from './sma.indicator';
+
+export interface BbandsParams {
+  readonly period?: number;
+  /** Width of the bands in standard deviations. Default 2. */
+  readonly stddev?: number;
+}
+
+export interface BbandsResult {
+  readonly lower: Float64Array;
+  readonly middle: Float64Array;
+  readonly upper: Float64Array;
+  readonly percentB: Float64Array;
+}
+
+export function bbands(values: Float64Array, params: BbandsParams = {}): BbandsResult {
+  const n = params.period ?? 20;
+  const width = params.stddev ?? 2;
+  checkPeriod('period', n);
+  checkNonNegative('stddev', width);
+  const x = values;
+  const len = x.length;
+  const lower = new Float64Array(len).fill(NaN);
+  const middle = new Float64Array(len).fill(NaN);
+  const upper = new Float64Array(len).fill(NaN);
+  const percentB = new Float64Array(len).fill(NaN);
+  const result = { lower, middle, upper, percentB };
+  const start = firstValue(x);
+  const ready = start + n - 1;
+  // Warm-up: Welford's running mean and squared deviations of the first n - 1 values.
+  let mean = 0;
+  let m2 = 0;
+  const end = Math.min(ready, len);
+  for (let i = start; i < end; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('values', i);
+    const d = v - mean;
+    mean += d / (i - start + 1);
+    m2 += d * (v - mean);
+  }
+  let sinceSync = 0;
+  for (let i = ready; i < len; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('values', i);
+    if (i === ready) {
+      const d = v - mean;
+      mean += d / n;
+      m2 += d * (v - mean);
+    } else if (++sinceSync === RESYNC) {
+      sinceSync = 0;
+      let s = 0;
+      for (let j = i - n + 1; j <= i; j++) s += x[j];
+      mean = s / n;
+      m2 = 0;
+      for (let j = i - n + 1; j <= i; j++) {
+        const d = x[j] - mean;
+        m2 += d * d;
+      }
+    } else {
+      // One value in, one out: mean' = mean + (v - old)/n; M2' = M2 + (v - old)(v - mean' + old - mean).
+      const old = x[i - n];
+      const prevMean = mean;
+      mean += (v - old) / n;
+      m2 += (v - old) * (v - mean + old - prevMean);
+      if (m2 < 0) m2 = 0;
+    }
+    const band = width * Math.sqrt(m2 / n);
+    const lo = mean - band;
+    const hi = mean + band;
+    middle[i] = mean;
+    lower[i] = lo;
+    upper[i] = hi;
+    percentB[i] = (v - lo) / (hi - lo);
+  }
+  return result;
+}

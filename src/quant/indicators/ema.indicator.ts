@@ -1,0 +1,45 @@
+/**
+ * Exponential moving average.
+ *
+ * Convention: R TTR `EMA(x, n, wilder=FALSE)`: the first value is the SMA of the first n values
+ * (the seed, at the n-th value), then out[t] = x[t] * k + out[t-1] * (1 - k) with k = 2 / (n + 1);
+ * `wilder: true` uses k = 1 / n (Wilder 1978's smoothing, TTR `EMA(..., wilder=TRUE)`).
+ * Warm-up: NaN before the n-th value. Leading NaN in `x` is skipped (the seed is the mean of the
+ * first n non-NaN values, as TTR); a NaN after the first value throws IndicatorInputError.
+ * One pass, no allocation but the output.
+ */
+import { checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+
+export interface EmaOptions {
+  /** Wilder's smoothing, k = 1/n, instead of k = 2/(n+1). Default false. */
+  readonly wilder?: boolean;
+}
+
+export function ema(values: Float64Array, period = 10, options: EmaOptions = {}): Float64Array {
+  checkPeriod('period', period);
+  const out = new Float64Array(values.length).fill(NaN);
+  emaInto(values, period, options.wilder === true ? 1 / period : 2 / (period + 1), out, 'values');
+  return out;
+}
+
+/** EMA of `x` with ratio `k` into `out` (NaN already where there is no value). */
+export function emaInto(x: Float64Array, n: number, k: number, out: Float64Array, input: string): void {
+  const len = x.length;
+  const start = firstValue(x);
+  const ready = start + n - 1;
+  if (ready >= len) return;
+  let e = 0;
+  for (let i = start; i <= ready; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN(input, i);
+    e += v / n;
+  }
+  out[ready] = e;
+  const k1 = 1 - k;
+  for (let i = ready + 1; i < len; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN(input, i);
+    e = v * k + e * k1;
+    out[i] = e;
+  }
+}

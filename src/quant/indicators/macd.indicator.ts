@@ -1,0 +1,87 @@
+/**
+ * Moving average convergence/divergence (Appel).
+ *
+ * Convention: R TTR `MACD(x, nFast=12, nSlow=26, nSig=9, percent=FALSE)`: macd = EMA(x, fast) -
+ * EMA(x, slow), a price difference. (TTR's own default is percent=TRUE, 100 * (fast/slow - 1);
+ * we chose the price difference, as most charting tools show it.) Both EMAs are TTR's (seeded
+ * with the SMA of their first n values, k = 2/(n+1)); signal = EMA(macd, signal) seeded with the
+ * mean of the first `signal` MACD values; histogram = macd - signal (TTR has no histogram column).
+ * Warm-up: macd is NaN before the `slow`-th value, signal and histogram before the
+ * (slow + signal - 1)-th. Leading NaN in `x` is skipped; a NaN after the first value throws
+ * IndicatorInputError. Requires fast < slow.
+ * One pass computes all three (no intermediate arrays).
+ */
+import { IndicatorParamError, checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+
+export interface MacdParams {
+  readonly fast?: number;
+  readonly slow?: number;
+  readonly signal?: number;
+}
+
+export interface MacdResult {
+  readonly macd: Float64Array;
+  readonly signal: Float64Array;
+  readonly histogram: Float64Array;
+}
+
+export function macd(values: Float64Array, params: MacdParams = {}): MacdResult {
+  const nf = params.fast ?? 12;
+  const ns = params.slow ?? 26;
+  const ng = params.signal ?? 9;
+  checkPeriod('fast', nf);
+  checkPeriod('slow', ns);
+  checkPeriod('signal', ng);
+  if (nf >= ns) throw new IndicatorParamError('fast', `fast (${nf}) must be less than slow (${ns})`);
+  const x = values;
+  const len = x.length;
+  const m = new Float64Array(len).fill(NaN);
+  const sig = new Float64Array(len).fill(NaN);
+  const hist = new Float64Array(len).fill(NaN);
+  const start = firstValue(x);
+  const kf = 2 / (nf + 1);
+  const kf1 = 1 - kf;
+  const ks = 2 / (ns + 1);
+  const ks1 = 1 - ks;
+  const kg = 2 / (ng + 1);
+  const kg1 = 1 - kg;
+  const fastReady = start + nf - 1;
+  const slowReady = start + ns - 1;
+  const sigReady = slowReady + ng - 1;
+  let ef = 0;
+  let es = 0;
+  // Seeds: the fast and slow EMAs start as means.
+  const seedEnd = Math.min(slowReady, len - 1);
+  for (let i = start; i <= seedEnd; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('values', i);
+    if (i <= fastReady) ef += v / nf;
+    else ef = v * kf + ef * kf1;
+    es += v / ns;
+  }
+  if (slowReady >= len) return { macd: m, signal: sig, histogram: hist };
+  let d = ef - es;
+  m[slowReady] = d;
+  let eg = d / ng;
+  if (ng === 1) {
+    sig[slowReady] = eg;
+    hist[slowReady] = d - eg;
+  }
+  for (let i = slowReady + 1; i < len; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('values', i);
+    ef = v * kf + ef * kf1;
+    es = v * ks + es * ks1;
+    d = ef - es;
+    m[i] = d;
+    if (i < sigReady) {
+      eg += d / ng;
+    } else {
+      if (i === sigReady) eg += d / ng;
+      else eg = d * kg + eg * kg1;
+      sig[i] = eg;
+      hist[i] = d - eg;
+    }
+  }
+  return { macd: m, signal: sig, histogram: hist };
+}

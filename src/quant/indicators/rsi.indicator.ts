@@ -1,0 +1,55 @@
+/**
+ * Relative strength index (Wilder 1978).
+ *
+ * Convention: R TTR `RSI(x, n=14)` with its defaults (maType "EMA", wilder=TRUE): the changes
+ * d[t] = x[t] - x[t-1] are split into up = max(d, 0) and down = max(-d, 0); each is smoothed
+ * with Wilder's EMA (k = 1/n) seeded with the mean of the first n changes; RSI = 100 * up / (up + down).
+ * Warm-up: NaN for the first n values (the first change is at the 2nd value, the seed at the
+ * (n+1)-th). Leading NaN in `x` is skipped; a NaN after the first value throws
+ * IndicatorInputError. A series without any change so far gives 0/0 = NaN, as TTR.
+ * One pass, no allocation but the output.
+ */
+import { checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+
+export function rsi(values: Float64Array, period = 14): Float64Array {
+  checkPeriod('period', period);
+  const x = values;
+  const n = period;
+  const len = x.length;
+  const out = new Float64Array(len).fill(NaN);
+  const start = firstValue(x);
+  const ready = start + n; // the n-th change
+  if (ready >= len) {
+    for (let i = start; i < len; i++) if (x[i] !== x[i]) throw nonLeadingNaN('values', i);
+    return out;
+  }
+  let up = 0;
+  let down = 0;
+  let prev = x[start];
+  for (let i = start + 1; i <= ready; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('values', i);
+    const d = v - prev;
+    prev = v;
+    if (d > 0) up += d / n;
+    else down -= d / n;
+  }
+  out[ready] = (100 * up) / (up + down);
+  const k = 1 / n;
+  const k1 = 1 - k;
+  for (let i = ready + 1; i < len; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('values', i);
+    const d = v - prev;
+    prev = v;
+    if (d > 0) {
+      up = d * k + up * k1;
+      down = down * k1;
+    } else {
+      up = up * k1;
+      down = -d * k + down * k1;
+    }
+    out[i] = (100 * up) / (up + down);
+  }
+  return out;
+}
