@@ -1,0 +1,368 @@
+/**
+ * Performance metrics of a returns series, with empyrical's conventions (Quantopian's
+ * `empyrical.stats`, the library behind pyfolio and zipline); each formula names the empyrical
+ * (or pyfolio / scipy) function it follows. Verified against an independent numpy/scipy
+ * implementation on real data: scripts/reference/metrics-reference.py, test/metrics-reference.spec.ts.
+ *
+ * Conventions
+ * - Input: simple (not log) returns, one per period; `returnsFromPrices` makes them from prices.
+ * - `periodsPerYear` (empyrical's `annualization`) defaults to 252 (daily data).
+ * - Risk-free rate and Sortino's required return are 0.
+ * - NaN marks periods with no return (warm-up, gaps) and is dropped before anything is
+ *   computed, as empyrical's nan-aware functions (nanmean, nanstd, nanprod) do; the metrics are
+ *   those of the remaining `periods` returns. One deliberate difference: empyrical's
+ *   `annual_return` counts NaN rows in `len(returns)` when it converts periods to years; here a
+ *   NaN period is not a period of the track record, so years = periods / periodsPerYear.
+ * - ±Infinity in the input is refused (MetricsInputError), as is a series with fewer than 2
+ *   returns (a sample standard deviation needs 2).
+ * - Undefined values are NaN (0/0, e.g. Sharpe of an all-zero series) and infinite ratios are
+ *   ±Infinity (e.g. Sortino with no losing period), as numpy's division gives in empyrical.
+ *   Metrics that need an input that was not given (turnover without positions, alpha/beta
+ *   without a benchmark) are null.
+ */
+import { MetricsInputError } from './metrics-input.error';
+
+export const DEFAULT_PERIODS_PER_YEAR = 252;
+
+export interface MetricsOptions {
+  /** Periods in a year (252 daily, 52 weekly, 12 monthly). Default 252. */
+  readonly periodsPerYear?: number;
+  /**
+   * Position held over each return period (`positions[i]` earned `returns[i]`), as a fraction
+   * of equity (1 = fully long, -1 = fully short). Same length as the returns. NaN is flat (a
+   * strategy's warm-up). Enables position-based exposure and turnover.
+   */
+  readonly positions?: Float64Array;
+  /** Benchmark simple returns aligned with the returns (same length). Enables alpha and beta. */
+  readonly benchmark?: Float64Array;
+}
+
+export interface PerformanceMetrics {
+  /** Returns used: the finite ones. */
+  readonly periods: number;
+  readonly periodsPerYear: number;
+  /** prod(1 + r) - 1 (empyrical `cum_returns_final`). */
+  readonly totalReturn: number;
+  /** (1 + totalReturn)^(1/years) - 1, years = periods / periodsPerYear (empyrical `annual_return`). */
+  readonly cagr: number;
+  /** std(r, ddof=1) * sqrt(periodsPerYear) (empyrical `annual_volatility`). */
+  readonly annualVolatility: number;
+  /** mean(r) / std(r, ddof=1) * sqrt(periodsPerYear) (empyrical `sharpe_ratio`, risk-free 0). */
+  readonly sharpe: number;
+  /** mean(r) * periodsPerYear / downsideRisk (empyrical `sortino_ratio`, required return 0). */
+  readonly sortino: number;
+  /** sqrt(mean(min(r, 0)^2)) * sqrt(periodsPerYear), over ALL periods (empyrical `downside_risk`). */
+  readonly downsideRisk: number;
+  /** Worst fall from a running peak of the wealth curve, as a negative fraction (empyrical `max_drawdown`); 0 if none. */
+  readonly maxDrawdown: number;
+  /**
+   * Periods from the peak before the max drawdown's trough to the first period back at that
+   * peak, or to the end of the series if it never got back (pyfolio's
+   * `get_max_drawdown_underwater` peak and recovery, counted in periods); 0 if no drawdown.
+   */
+  readonly maxDrawdownDuration: number;
+  /** Whether the wealth curve got back to the peak before the max drawdown. */
+  readonly maxDrawdownRecovered: boolean;
+  /** cagr / |maxDrawdown|; NaN when there is no drawdown or the ratio is infinite (empyrical `calmar_ratio`). */
+  readonly calmar: number;
+  /** 5th percentile of the returns, numpy's linear interpolation (empyrical `value_at_risk`, cutoff 0.05). */
+  readonly var95: number;
+  /** Mean of the floor((n-1)*0.05)+1 smallest returns (empyrical `conditional_value_at_risk`). */
+  readonly cvar95: number;
+  /** 1st percentile of the returns (empyrical `value_at_risk`, cutoff 0.01). */
+  readonly var99: number;
+  /** Mean of the floor((n-1)*0.01)+1 smallest returns (empyrical `conditional_value_at_risk`). */
+  readonly cvar99: number;
+  /** Population (biased) skewness m3 / m2^1.5 (scipy.stats.skew, bias=True, as pyfolio's perf_stats). */
+  readonly skew: number;
+  /** Population (biased) excess kurtosis m4 / m2^2 - 3 (scipy.stats.kurtosis, fisher=True, bias=True). */
+  readonly kurtosis: number;
+  /** Share of winning periods among periods with a non-zero return (flat periods are neither). */
+  readonly winRate: number;
+  /** Sum of gains / |sum of losses|; Infinity with gains and no loss, NaN with neither. */
+  readonly profitFactor: number;
+  /** Mean of the positive returns (NaN if none). */
+  readonly avgWin: number;
+  /** Mean of the negative returns, a negative number (NaN if none). */
+  readonly avgLoss: number;
+  /** avgWin / |avgLoss|. */
+  readonly winLossRatio: number;
+  /**
+   * Share of periods in the market: with positions, periods with a non-zero position; without,
+   * periods with a non-zero return (a flat strategy earns exactly 0).
+   */
+  readonly exposure: number;
+  /**
+   * Mean one-way turnover per period, sum |positions[i] - positions[i-1]| / periods, starting
+   * flat (entering the first position counts); null without positions.
+   */
+  readonly turnover: number | null;
+  /** turnover * periodsPerYear; null without positions. */
+  readonly annualTurnover: number | null;
+  /** (1 + mean(r - beta * b))^periodsPerYear - 1 (empyrical `alpha_aligned`); null without a benchmark. */
+  readonly alpha: number | null;
+  /** cov(r, b) / var(b) over periods where both are finite (empyrical `beta_aligned`); null without a benchmark. */
+  readonly beta: number | null;
+}
+
+/** Linear-interpolated percentile of sorted values, numpy's default method ('linear'). */
+function percentileSorted(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * empyrical `conditional_value_at_risk`: `np.mean(np.partition(r, k)[:k + 1])` with
+ * `k = int((len(r) - 1) * cutoff)`, i.e. the mean of the k+1 smallest returns (those at or
+ * below the VaR cutoff's lower neighbour).
+ */
+function cvarSorted(sorted: Float64Array, cutoff: number): number {
+  const k = Math.trunc((sorted.length - 1) * cutoff);
+  let s = 0;
+  for (let i = 0; i <= k; i++) s += sorted[i];
+  return s / (k + 1);
+}
+
+function checkAligned(name: string, values: Float64Array | undefined, n: number): void {
+  if (values !== undefined && values.length !== n) {
+    throw new MetricsInputError('LENGTH_MISMATCH', `${name} has ${values.length} values, the returns ${n}`);
+  }
+}
+
+/**
+ * All metrics of a simple-returns series (see the file header for the conventions). Throws
+ * MetricsInputError for fewer than 2 finite returns, ±Infinity in any input, misaligned
+ * positions or benchmark, or a periodsPerYear that is not a positive finite number.
+ */
+export function computeMetrics(returns: Float64Array, options: MetricsOptions = {}): PerformanceMetrics {
+  const periodsPerYear = options.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR;
+  if (!Number.isFinite(periodsPerYear) || periodsPerYear <= 0) {
+    throw new MetricsInputError('BAD_PERIODS_PER_YEAR', `periodsPerYear must be a positive number, got ${periodsPerYear}`);
+  }
+  const total = returns.length;
+  checkAligned('positions', options.positions, total);
+  checkAligned('benchmark', options.benchmark, total);
+
+  // Drop NaN (empyrical's nan-aware reductions), refuse infinities.
+  const r = new Float64Array(total);
+  let n = 0;
+  for (let i = 0; i < total; i++) {
+    const v = returns[i];
+    if (Number.isNaN(v)) continue;
+    if (!Number.isFinite(v)) throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${i} is ${v}`, i);
+    r[n++] = v;
+  }
+  if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${n}`);
+  const rs = r.subarray(0, n);
+
+  // One pass: wealth curve and drawdown, mean, wins and losses, downside sum.
+  let wealth = 1;
+  let peak = 1;
+  let peakIndex = 0; // wealth index: 0 is the start (wealth 1), i + 1 is after return i
+  let maxDrawdown = 0;
+  let ddPeakIndex = 0;
+  let ddPeakWealth = 1;
+  let ddTroughIndex = 0;
+  let sum = 0;
+  let downsideSq = 0;
+  let wins = 0;
+  let losses = 0;
+  let gain = 0;
+  let loss = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = rs[i];
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    if (v > 0) {
+      wins++;
+      gain += v;
+    } else if (v < 0) {
+      losses++;
+      loss += v;
+      downsideSq += v * v;
+    }
+    wealth *= 1 + v;
+    if (wealth >= peak) {
+      // At or above the running peak: pyfolio's underwater is exactly 0 here.
+      peak = wealth;
+      peakIndex = i + 1;
+    } else {
+      const dd = (wealth - peak) / peak;
+      if (dd < maxDrawdown) {
+        maxDrawdown = dd;
+        ddPeakIndex = peakIndex;
+        ddPeakWealth = peak;
+        ddTroughIndex = i + 1;
+      }
+    }
+  }
+  const mean = sum / n;
+  const totalReturn = wealth - 1;
+
+  // Recovery: the first period after the trough back at the peak (wealth recomputed, so the
+  // pass above needs no array of its own).
+  let maxDrawdownDuration = 0;
+  let maxDrawdownRecovered = true;
+  if (maxDrawdown < 0) {
+    let w = 1;
+    let recovery = -1;
+    for (let i = 0; i < n; i++) {
+      w *= 1 + rs[i];
+      if (i + 1 > ddTroughIndex && w >= ddPeakWealth) {
+        recovery = i + 1;
+        break;
+      }
+    }
+    maxDrawdownRecovered = recovery >= 0;
+    maxDrawdownDuration = (maxDrawdownRecovered ? recovery : n) - ddPeakIndex;
+  }
+
+  // Central moments (two-pass: numpy's std and scipy's moments centre first).
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  const constant = min === max;
+  if (!constant) {
+    for (let i = 0; i < n; i++) {
+      const d = rs[i] - mean;
+      const d2 = d * d;
+      m2 += d2;
+      m3 += d2 * d;
+      m4 += d2 * d2;
+    }
+  }
+  // A constant series has zero variance exactly: rounding in its mean must not make a tiny
+  // non-zero standard deviation (and a huge Sharpe) out of nothing.
+  const std = constant ? 0 : Math.sqrt(m2 / (n - 1));
+  const sqrtPeriods = Math.sqrt(periodsPerYear);
+  const annualVolatility = std * sqrtPeriods;
+  const sharpe = (mean / std) * sqrtPeriods;
+  const downsideRisk = Math.sqrt(downsideSq / n) * sqrtPeriods;
+  const sortino = (mean * periodsPerYear) / downsideRisk;
+
+  // CAGR: empyrical `annual_return`, ending_value ** (1 / num_years) - 1.
+  const cagr = Math.pow(wealth, periodsPerYear / n) - 1;
+  // Calmar: empyrical `calmar_ratio` gives NaN without a drawdown and for an infinite ratio.
+  let calmar = maxDrawdown < 0 ? cagr / Math.abs(maxDrawdown) : NaN;
+  if (!Number.isFinite(calmar)) calmar = NaN;
+
+  // Moments: scipy.stats.skew / kurtosis (biased) return NaN when m2 is zero up to rounding,
+  // m2 <= (10 * float64 resolution * mean)^2.
+  const pm2 = m2 / n;
+  const degenerate = constant || pm2 <= (1e-14 * mean) ** 2;
+  const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
+  const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
+
+  const sorted = Float64Array.from(rs).sort();
+  const var95 = percentileSorted(sorted, 0.05);
+  const var99 = percentileSorted(sorted, 0.01);
+  const cvar95 = cvarSorted(sorted, 0.05);
+  const cvar99 = cvarSorted(sorted, 0.01);
+
+  const avgWin = wins > 0 ? gain / wins : NaN;
+  const avgLoss = losses > 0 ? loss / losses : NaN;
+  const winRate = wins + losses > 0 ? wins / (wins + losses) : NaN;
+  const profitFactor = gain / Math.abs(loss); // gain/0 = Infinity, 0/0 = NaN
+
+  let exposure = (wins + losses) / n;
+  let turnover: number | null = null;
+  if (options.positions !== undefined) {
+    const pos = options.positions;
+    let inMarket = 0;
+    let traded = 0;
+    let prev = 0;
+    for (let i = 0; i < total; i++) {
+      const p = Number.isNaN(pos[i]) ? 0 : pos[i];
+      if (!Number.isFinite(p)) throw new MetricsInputError('NON_FINITE_VALUE', `position at index ${i} is ${p}`, i);
+      if (Number.isNaN(returns[i])) continue; // the period is dropped with its return
+      if (p !== 0) inMarket++;
+      traded += Math.abs(p - prev);
+      prev = p;
+    }
+    exposure = inMarket / n;
+    turnover = traded / n;
+  }
+
+  const ab = options.benchmark === undefined ? null : alphaBeta(returns, options.benchmark, periodsPerYear);
+
+  return {
+    periods: n,
+    periodsPerYear,
+    totalReturn,
+    cagr,
+    annualVolatility,
+    sharpe,
+    sortino,
+    downsideRisk,
+    maxDrawdown,
+    maxDrawdownDuration,
+    maxDrawdownRecovered,
+    calmar,
+    var95,
+    cvar95,
+    var99,
+    cvar99,
+    skew,
+    kurtosis,
+    winRate,
+    profitFactor,
+    avgWin,
+    avgLoss,
+    winLossRatio: avgWin / Math.abs(avgLoss),
+    exposure,
+    turnover,
+    annualTurnover: turnover === null ? null : turnover * periodsPerYear,
+    alpha: ab === null ? null : ab.alpha,
+    beta: ab === null ? null : ab.beta,
+  };
+}
+
+/**
+ * empyrical `alpha_beta_aligned` (risk-free 0), over the periods where both the returns and the
+ * benchmark are finite (empyrical masks the benchmark with the returns' NaNs and uses nanmean):
+ * beta = mean((b - mean(b)) * r) / mean((b - mean(b))^2), i.e. cov/var with the same ddof (0)
+ * in both, so the ratio equals np.cov(r, b)[0, 1] / np.var(b, ddof=1); NaN when fewer than 2
+ * pairs or var(b) < 1e-30. alpha = (1 + mean(r - beta * b))^periodsPerYear - 1.
+ */
+export function alphaBeta(returns: Float64Array, benchmark: Float64Array, periodsPerYear = DEFAULT_PERIODS_PER_YEAR): { alpha: number; beta: number } {
+  checkAligned('benchmark', benchmark, returns.length);
+  let pairs = 0;
+  let sumB = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const r = returns[i];
+    const b = benchmark[i];
+    if (Number.isNaN(r) || Number.isNaN(b)) continue;
+    if (!Number.isFinite(b)) throw new MetricsInputError('NON_FINITE_VALUE', `benchmark return at index ${i} is ${b}`, i);
+    if (!Number.isFinite(r)) throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${i} is ${r}`, i);
+    pairs++;
+    sumB += b;
+  }
+  if (pairs < 2) return { alpha: NaN, beta: NaN };
+  const meanB = sumB / pairs;
+  let cov = 0;
+  let varB = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const r = returns[i];
+    const b = benchmark[i];
+    if (Number.isNaN(r) || Number.isNaN(b)) continue;
+    const d = b - meanB;
+    cov += d * r;
+    varB += d * d;
+  }
+  varB /= pairs;
+  const beta = varB < 1e-30 ? NaN : cov / pairs / varB;
+  let sumAlpha = 0;
+  for (let i = 0; i < returns.length; i++) {
+    const r = returns[i];
+    const b = benchmark[i];
+    if (Number.isNaN(r) || Number.isNaN(b)) continue;
+    sumAlpha += r - beta * b;
+  }
+  const alpha = Math.pow(1 + sumAlpha / pairs, periodsPerYear) - 1;
+  return { alpha, beta };
+}
