@@ -2,6 +2,7 @@ import type { RegisterCommands } from './program';
 import { registerMigrationCommands } from '../database/migration.command';
 import { registerKeysCommands } from '../auth/keys.command';
 import { registerImportCommands } from '../market-data/import.command';
+import { registerIndicatorsCommands } from '../research/indicators.command';
 
 /** Every feature's CLI commands, in `quantdesk --help` order. */
-export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands];
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands];
