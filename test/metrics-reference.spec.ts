@@ -58,6 +58,16 @@ describe('performance metrics against the numpy/scipy reference (empyrical conve
     expectMatches(computeMetrics(returnsFromPrices(Float64Array.from(values))), fx.metrics);
   });
 
+  it('a toy position rule on the NYSE composite: exposure and turnover from positions', () => {
+    const fx = fixture('nyse-composite-positions.json');
+    const { values } = readSample('nyse_composite_daily.csv', fx.column);
+    const r = returnsFromPrices(Float64Array.from(values)).subarray(1);
+    // Held over period i: 1 after a rising period, -0.5 after a falling one, else flat.
+    const positions = r.map((_, i) => (i === 0 ? 0 : r[i - 1] > 0 ? 1 : r[i - 1] < 0 ? -0.5 : 0));
+    const strategy = r.map((x, i) => positions[i] * x);
+    expectMatches(computeMetrics(strategy, { positions }), fx.metrics);
+  });
+
   it('USD/CHF 30-minute prices (returns in, 252 * 48 periods a year)', () => {
     const fx = fixture('usdchf-30min.json');
     const { dates, values } = readSample('usdchf_30min.csv', fx.column);

@@ -23,6 +23,8 @@ formulas independently with Debian's numpy, scipy and pandas
   skew, kurtosis     scipy.stats.skew / scipy.stats.kurtosis (bias=True, fisher=True), as pyfolio's perf_stats
   beta               empyrical.beta: cov / var; computed here as scipy.stats.linregress's slope
   alpha              empyrical.alpha: (1 + mean(r - beta * b)) ** periods - 1
+  exposure           without positions: share of non-zero returns; with: share of non-zero positions
+  turnover           sum |position[i] - position[i-1]| / n, from a flat start (QuantDesk's definition)
 
 Inputs are real series from data/samples: returns are pandas' pct_change of the close prices,
 the first row (no return) dropped. Output: test/fixtures/metrics/*.json, floats written with
@@ -156,6 +158,27 @@ def main():
         'firstDate': fx['timestamp'].iloc[0],
         'lastDate': fx['timestamp'].iloc[-1],
         'metrics': metrics(returns(fx['close']), 252 * 48),
+    })
+
+    # Positions: a toy rule on the NYSE composite, to check exposure and turnover on a real
+    # series. The position held over period i is 1 after a rising period i-1, -0.5 after a
+    # falling one, 0 after an unchanged one and over the first period; strategy return = position * r.
+    r = returns(nyse['close'])
+    pos = np.zeros(len(r))
+    pos[1:] = np.where(r[:-1] > 0, 1.0, np.where(r[:-1] < 0, -0.5, 0.0))
+    strat = metrics(pos * r, 252)
+    strat['exposure'] = float(np.count_nonzero(pos)) / len(r)
+    strat['turnover'] = float(np.sum(np.abs(np.diff(np.concatenate([[0.0], pos]))))) / len(r)
+    strat['annualTurnover'] = strat['turnover'] * 252
+    write('nyse-composite-positions.json', {
+        'generator': generator(),
+        'csv': 'data/samples/nyse_composite_daily.csv',
+        'column': 'close',
+        'input': 'returns = position * pct_change(close); position over period i = 1 if r[i-1] > 0, -0.5 if r[i-1] < 0, else 0 (0 over the first period)',
+        'rows': len(nyse),
+        'firstDate': nyse['date'].iloc[0],
+        'lastDate': nyse['date'].iloc[-1],
+        'metrics': strat,
     })
 
     # A Dow Jones stock against the NYSE composite over the dates both files have.
