@@ -88,7 +88,20 @@ describe('quantdesk metrics', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const { code, out } = await run('--csv', file, '--col', 'IBM', '--benchmark-col', 'NYA', '--json');
     expect(code).toBe(0);
-    expectMatches(JSON.parse(out) as Json, fixtureMetrics('ibm-vs-nyse-composite.json'));
+    const full = JSON.parse(out) as Json;
+    expectMatches(full, fixtureMetrics('ibm-vs-nyse-composite.json'));
+
+    // A benchmark gap: the column's own metrics do not change; alpha and beta are those of the
+    // rows both columns have (as if the row were not in the file).
+    const gap = join(dir, 'ibm-nya-gap.csv');
+    writeFileSync(gap, `${lines.map((l, i) => (i === 100 ? l.replace(/,[^,]*$/, ',') : l)).join('\n')}\n`);
+    const without = join(dir, 'ibm-nya-without.csv');
+    writeFileSync(without, `${lines.filter((_, i) => i !== 100).join('\n')}\n`);
+    const withGap = JSON.parse((await run('--csv', gap, '--col', 'IBM', '--benchmark-col', 'NYA', '--json')).out) as Json;
+    const common = JSON.parse((await run('--csv', without, '--col', 'IBM', '--benchmark-col', 'NYA', '--json')).out) as Json;
+    expect({ ...withGap, alpha: null, beta: null }).toEqual({ ...full, alpha: null, beta: null });
+    expect([withGap.alpha, withGap.beta]).toEqual([common.alpha, common.beta]);
+    expect(withGap.beta).not.toBe(full.beta);
   });
 
   it('takes a returns column with --input returns and --periods-per-year', async () => {
@@ -141,7 +154,13 @@ describe('quantdesk metrics', () => {
     writeFileSync(zero, 'date,close\n2024-01-01,100\n2024-01-02,0\n2024-01-03,101\n');
     const nonPositive = await run('--csv', zero, '--col', 'close', '--json');
     expect(nonPositive.code).toBe(2);
-    expect(nonPositive.err).toContain('data row 2');
+    expect(nonPositive.err).toContain('column "close", data row 2: 0 (prices must be > 0)');
+
+    const huge = join(dir, 'huge.csv');
+    writeFileSync(huge, 'date,ret\n2024-01-01,0.01\n2024-01-02,1e999\n2024-01-03,0.02\n');
+    const infinite = await run('--csv', huge, '--col', 'ret', '--input', 'returns');
+    expect(infinite.code).toBe(2);
+    expect(infinite.err).toContain('data row 2: Infinity (not a finite number)');
 
     expect((await run('--csv', NYSE, '--col', 'close', '--input', 'logs')).code).toBe(2);
     expect((await run('--csv', NYSE, '--col', 'close', '--periods-per-year', '0')).code).toBe(2);

@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
 import type { CliIo } from '../cli/cli-io';
 import { UsageError } from '../cli/cli-errors';
-import { computeMetrics, DEFAULT_PERIODS_PER_YEAR, MetricsInputError, returnsFromPrices, type PerformanceMetrics } from '../quant/metrics';
-import { CsvColumnsError, readCsvColumns } from './csv-columns.reader';
+import { alphaBeta, computeMetrics, DEFAULT_PERIODS_PER_YEAR, MetricsInputError, returnsFromPrices, type PerformanceMetrics } from '../quant/metrics';
+import { CsvColumnsError, readCsvColumns, type CsvColumns } from './csv-columns.reader';
 
 interface MetricsCommandOptions {
   csv: string;
@@ -48,8 +48,9 @@ function human(r: MetricsCommandResult): string {
 /**
  * `quantdesk metrics --csv FILE --col NAME [--input prices|returns] [--periods-per-year N]
  * [--benchmark-col NAME] --json`: performance metrics of one CSV column (src/quant/metrics,
- * empyrical's conventions), alpha and beta against another column of the same file. Pure
- * computation on the file: no database, no Redis.
+ * empyrical's conventions), alpha and beta against another column of the same file. Empty
+ * cells are gaps: a price gap is bridged (the next return is taken from the last price before
+ * it), a returns gap is skipped. Pure computation on the file: no database, no Redis.
  */
 export function registerMetricsCommands(program: Command, io: CliIo): void {
   program
@@ -68,31 +69,54 @@ export function registerMetricsCommands(program: Command, io: CliIo): void {
         throw new UsageError(err.code === 'ENOENT' ? `no such file: ${opts.csv}` : `cannot read ${opts.csv}: ${err.message}`);
       });
       const names = opts.benchmarkCol === undefined ? [opts.col] : [opts.col, opts.benchmarkCol];
-      let metrics: PerformanceMetrics;
+      let csv: CsvColumns;
       try {
-        const csv = readCsvColumns(text, names, opts.csv);
-        const series = (name: string): Float64Array => {
-          const values = csv.columns.get(name) as Float64Array;
-          return opts.input === 'prices' ? returnsFromPrices(values) : values;
-        };
+        csv = readCsvColumns(text, names, opts.csv);
+      } catch (err) {
+        if (err instanceof CsvColumnsError) throw new UsageError(err.message);
+        throw err;
+      }
+      const column = (name: string): Float64Array => csv.columns.get(name) as Float64Array;
+      const input = opts.input;
+
+      /** `values` as simple returns, refusing a bad value with its column and data row. */
+      const returnsOf = (name: string, values: Float64Array): Float64Array => {
         try {
-          metrics = computeMetrics(series(opts.col), {
-            periodsPerYear,
-            benchmark: opts.benchmarkCol === undefined ? undefined : series(opts.benchmarkCol),
-          });
+          const r = input === 'prices' ? returnsFromPrices(values) : values;
+          for (let i = 0; i < r.length; i++) if (r[i] === Infinity || r[i] === -Infinity) throw new MetricsInputError('NON_FINITE_VALUE', 'not finite', i);
+          return r;
         } catch (err) {
           if (err instanceof MetricsInputError && err.index !== undefined) {
-            // The index is a data row's (1 = the first row after the header).
-            throw new UsageError(`${opts.csv}: data row ${err.index + 1}: ${err.message}`);
-          }
-          if (err instanceof MetricsInputError && err.problem === 'TOO_FEW_RETURNS') {
-            throw new UsageError(`${opts.csv}: ${csv.rows} data rows of ${opts.input} are too few: ${err.message}`);
+            const why = err.problem === 'NON_POSITIVE_PRICE' ? 'prices must be > 0' : 'not a finite number';
+            throw new UsageError(`${opts.csv}: column "${name}", data row ${err.index + 1}: ${values[err.index]} (${why})`);
           }
           throw err;
         }
+      };
+
+      const main = returnsOf(opts.col, column(opts.col));
+      let metrics: PerformanceMetrics;
+      try {
+        metrics = computeMetrics(main, { periodsPerYear });
       } catch (err) {
-        if (err instanceof CsvColumnsError || err instanceof MetricsInputError) throw new UsageError(err.message);
+        if (err instanceof MetricsInputError && err.problem === 'TOO_FEW_RETURNS') {
+          throw new UsageError(`${opts.csv}: ${csv.rows} data rows of ${input} in "${opts.col}" are too few: ${err.message}`);
+        }
         throw err;
+      }
+
+      if (opts.benchmarkCol !== undefined) {
+        // Alpha and beta over the rows where both columns have a value (the dates both series
+        // have), prices turned into returns over those rows only, so both returns of a row
+        // span the same interval. The other metrics are the column's own, benchmark or not.
+        const bench = column(opts.benchmarkCol);
+        returnsOf(opts.benchmarkCol, bench); // refuses a bad benchmark value by its own row
+        const raw = column(opts.col);
+        const rows: number[] = [];
+        for (let i = 0; i < raw.length; i++) if (!Number.isNaN(raw[i]) && !Number.isNaN(bench[i])) rows.push(i);
+        const pick = (v: Float64Array): Float64Array => Float64Array.from(rows, (i) => v[i]);
+        const ab = alphaBeta(returnsOf(opts.col, pick(raw)), returnsOf(opts.benchmarkCol, pick(bench)), periodsPerYear);
+        metrics = { ...metrics, alpha: ab.alpha, beta: ab.beta };
       }
       io.result(toMetricsResult(metrics), opts.json === true, human);
     });
