@@ -251,10 +251,10 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let calmar = maxDrawdown < 0 ? cagr / Math.abs(maxDrawdown) : NaN;
   if (!Number.isFinite(calmar)) calmar = NaN;
 
-  // Moments: scipy.stats.skew / kurtosis (biased) return NaN when m2 is zero up to rounding,
-  // m2 <= (10 * float64 resolution * mean)^2.
+  // Moments: scipy.stats.skew / kurtosis (biased; scipy 1.10) return NaN when m2 is zero up
+  // to rounding, m2 <= (float64 resolution 1e-15 * mean)^2.
   const pm2 = m2 / n;
-  const degenerate = constant || pm2 <= (1e-14 * mean) ** 2;
+  const degenerate = constant || pm2 <= (1e-15 * mean) ** 2;
   const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
   const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
 
