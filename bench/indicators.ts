@@ -5,7 +5,7 @@
  * (streaming `update` per value, results stored) on the same input, and our speed-up against the
  * faster of the two. Goal (issue 3): at least 3x for every indicator both offer.
  *
- * Each figure is the median of several runs after a warm-up run. The other libraries get their
+ * Each figure is the median of several runs after warm-up runs. The other libraries get their
  * input already converted to number[] (not timed); ours takes Float64Array. Parameters are the
  * usual ones: SMA/EMA 20, RSI 14, MACD 12/26/9, ATR 14, ADX 14, BBands 20/2.
  */
@@ -39,9 +39,15 @@ function series(n: number): { close: Float64Array; high: Float64Array; low: Floa
   return { close, high, low };
 }
 
-/** Median milliseconds of `fn` over at least 3 runs (up to 15, about a second), after a warm-up. */
+/**
+ * Median milliseconds of `fn` over at least 3 runs (up to 15, about a second), after warm-up
+ * runs (at least 2, up to 10 or half a second: V8 needs several calls of a long loop to reach
+ * its optimized code, for every library alike).
+ */
 function time(fn: () => unknown): number {
   let sink = fn();
+  const warm = performance.now();
+  for (let w = 1; w < 10 && (w < 2 || performance.now() - warm < 500); w++) sink = fn();
   const runs: number[] = [];
   const started = performance.now();
   while (runs.length < 3 || (runs.length < 15 && performance.now() - started < 1000)) {

@@ -17,7 +17,7 @@
  * directional movement gives DX = 0/0 = NaN, as TTR (and then ADX stays NaN).
  * One pass computes all four (no intermediate arrays).
  */
-import { checkPeriod, checkSameLength, firstValueOfAll, nonLeadingNaN } from './indicator-errors';
+import { checkPeriod, checkSameLength, firstValueOfAll, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface AdxResult {
   readonly plusDI: Float64Array;
@@ -30,15 +30,15 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
   checkPeriod('period', period);
   const len = checkSameLength({ high, low, close });
   const n = period;
-  const plusDI = new Float64Array(len).fill(NaN);
-  const minusDI = new Float64Array(len).fill(NaN);
-  const dxOut = new Float64Array(len).fill(NaN);
-  const adxOut = new Float64Array(len).fill(NaN);
-  const result = { plusDI, minusDI, dx: dxOut, adx: adxOut };
   const start = firstValueOfAll(high, low, close);
-  if (start >= len) return result;
   const ready = start + n; // the n-th movement: first DI
   const adxReady = ready + n - 1;
+  const plusDI = warmupArray(len, ready);
+  const minusDI = warmupArray(len, ready);
+  const dxOut = warmupArray(len, ready);
+  const adxOut = warmupArray(len, adxReady);
+  const result = { plusDI, minusDI, dx: dxOut, adx: adxOut };
+  if (start >= len) return result;
   const decay = (n - 1) / n;
   const k = 1 / n;
   const k1 = 1 - k;

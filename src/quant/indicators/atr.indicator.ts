@@ -9,7 +9,7 @@
  * all three are present. A NaN after that throws IndicatorInputError.
  * One pass, no allocation but the outputs.
  */
-import { checkPeriod, checkSameLength, firstValueOfAll, nonLeadingNaN } from './indicator-errors';
+import { checkPeriod, checkSameLength, firstValueOfAll, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface AtrResult {
   readonly tr: Float64Array;
@@ -20,11 +20,11 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   checkPeriod('period', period);
   const len = checkSameLength({ high, low, close });
   const n = period;
-  const tr = new Float64Array(len).fill(NaN);
-  const out = new Float64Array(len).fill(NaN);
   const start = firstValueOfAll(high, low, close);
-  if (start >= len) return { tr, atr: out };
   const ready = start + n; // the n-th true range
+  const tr = warmupArray(len, start + 1);
+  const out = warmupArray(len, ready);
+  if (start >= len) return { tr, atr: out };
   const k = 1 / n;
   const k1 = 1 - k;
   let prevClose = close[start];

@@ -11,7 +11,7 @@
  * value enters and one leaves (Welford's update, stable where sum(x^2) - n*mean^2 would cancel);
  * both are recomputed over the window every RESYNC values so rounding cannot drift.
  */
-import { checkNonNegative, checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+import { checkNonNegative, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 import { RESYNC } from './sma.indicator';
 
 export interface BbandsParams {
@@ -34,13 +34,13 @@ export function bbands(values: Float64Array, params: BbandsParams = {}): BbandsR
   checkNonNegative('stddev', width);
   const x = values;
   const len = x.length;
-  const lower = new Float64Array(len).fill(NaN);
-  const middle = new Float64Array(len).fill(NaN);
-  const upper = new Float64Array(len).fill(NaN);
-  const percentB = new Float64Array(len).fill(NaN);
-  const result = { lower, middle, upper, percentB };
   const start = firstValue(x);
   const ready = start + n - 1;
+  const lower = warmupArray(len, ready);
+  const middle = warmupArray(len, ready);
+  const upper = warmupArray(len, ready);
+  const percentB = warmupArray(len, ready);
+  const result = { lower, middle, upper, percentB };
   // Warm-up: Welford's running mean and squared deviations of the first n - 1 values.
   let mean = 0;
   let m2 = 0;

@@ -8,7 +8,7 @@
  * first n non-NaN values, as TTR); a NaN after the first value throws IndicatorInputError.
  * One pass, no allocation but the output.
  */
-import { checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+import { checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface EmaOptions {
   /** Wilder's smoothing, k = 1/n, instead of k = 2/(n+1). Default false. */
@@ -17,17 +17,20 @@ export interface EmaOptions {
 
 export function ema(values: Float64Array, period = 10, options: EmaOptions = {}): Float64Array {
   checkPeriod('period', period);
-  const out = new Float64Array(values.length).fill(NaN);
+  const out = warmupArray(values.length, firstValue(values) + period - 1);
   emaInto(values, period, options.wilder === true ? 1 / period : 2 / (period + 1), out, 'values');
   return out;
 }
 
-/** EMA of `x` with ratio `k` into `out` (NaN already where there is no value). */
+/** EMA of `x` with ratio `k` into `out` (the caller has put NaN before the seed). */
 export function emaInto(x: Float64Array, n: number, k: number, out: Float64Array, input: string): void {
   const len = x.length;
   const start = firstValue(x);
   const ready = start + n - 1;
-  if (ready >= len) return;
+  if (ready >= len) {
+    for (let i = start; i < len; i++) if (x[i] !== x[i]) throw nonLeadingNaN(input, i);
+    return;
+  }
   let e = 0;
   for (let i = start; i <= ready; i++) {
     const v = x[i];

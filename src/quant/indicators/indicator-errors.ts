@@ -60,6 +60,16 @@ export function nonLeadingNaN(input: string, index: number): IndicatorInputError
   return new IndicatorInputError(input, `${input}[${index}] is NaN after the series started: only leading NaN (warm-up) is allowed`, index);
 }
 
+/**
+ * A new output of `len` values, NaN before `ready` (the warm-up); the rest is left for the
+ * indicator to write (each one writes every value from its first), so it is not filled twice.
+ */
+export function warmupArray(len: number, ready: number): Float64Array {
+  const out = new Float64Array(len);
+  out.fill(NaN, 0, Math.min(Math.max(ready, 0), len));
+  return out;
+}
+
 /** Index of the first non-NaN value of `x` (x.length when there is none). */
 export function firstValue(x: Float64Array): number {
   let i = 0;

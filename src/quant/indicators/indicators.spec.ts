@@ -184,3 +184,25 @@ describe('parameters', () => {
     expect(() => sma(x, p)).toThrow(/period must be an integer >= 1/);
   });
 });
+
+describe('warm-up', () => {
+  it.each([0, 1, 3, 30])('is NaN everywhere when the data (%i values) is shorter than it, or all NaN', (len) => {
+    const x = walk(len);
+    const nan = new Float64Array(len).fill(NaN);
+    for (const input of [x.subarray(0, Math.min(len, 3)), nan]) {
+      const outs = [
+        sma(input, 5),
+        ema(input, 5),
+        rsi(input, 5),
+        ...Object.values(macd(input, { fast: 3, slow: 5, signal: 2 })),
+        atr(input, input, input, 5).atr, // (tr has a value from the 2nd bar)
+        ...Object.values(adx(input, input, input, 5)),
+        ...Object.values(bbands(input, { period: 5 })),
+      ];
+      for (const o of outs) {
+        expect(o).toHaveLength(input.length);
+        expect(list(o).every(Number.isNaN)).toBe(true);
+      }
+    }
+  });
+});

@@ -11,7 +11,7 @@
  * IndicatorInputError. Requires fast < slow.
  * One pass computes all three (no intermediate arrays).
  */
-import { IndicatorParamError, checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+import { IndicatorParamError, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface MacdParams {
   readonly fast?: number;
@@ -35,9 +35,6 @@ export function macd(values: Float64Array, params: MacdParams = {}): MacdResult 
   if (nf >= ns) throw new IndicatorParamError('fast', `fast (${nf}) must be less than slow (${ns})`);
   const x = values;
   const len = x.length;
-  const m = new Float64Array(len).fill(NaN);
-  const sig = new Float64Array(len).fill(NaN);
-  const hist = new Float64Array(len).fill(NaN);
   const start = firstValue(x);
   const kf = 2 / (nf + 1);
   const kf1 = 1 - kf;
@@ -48,6 +45,9 @@ export function macd(values: Float64Array, params: MacdParams = {}): MacdResult 
   const fastReady = start + nf - 1;
   const slowReady = start + ns - 1;
   const sigReady = slowReady + ng - 1;
+  const m = warmupArray(len, slowReady);
+  const sig = warmupArray(len, sigReady);
+  const hist = warmupArray(len, sigReady);
   let ef = 0;
   let es = 0;
   // Seeds: the fast and slow EMAs start as means.

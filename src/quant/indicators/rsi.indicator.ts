@@ -9,16 +9,16 @@
  * IndicatorInputError. A series without any change so far gives 0/0 = NaN, as TTR.
  * One pass, no allocation but the output.
  */
-import { checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+import { checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export function rsi(values: Float64Array, period = 14): Float64Array {
   checkPeriod('period', period);
   const x = values;
   const n = period;
   const len = x.length;
-  const out = new Float64Array(len).fill(NaN);
   const start = firstValue(x);
   const ready = start + n; // the n-th change
+  const out = warmupArray(len, ready);
   if (ready >= len) {
     for (let i = start; i < len; i++) if (x[i] !== x[i]) throw nonLeadingNaN('values', i);
     return out;
@@ -42,13 +42,11 @@ export function rsi(values: Float64Array, period = 14): Float64Array {
     if (v !== v) throw nonLeadingNaN('values', i);
     const d = v - prev;
     prev = v;
-    if (d > 0) {
-      up = d * k + up * k1;
-      down = down * k1;
-    } else {
-      up = up * k1;
-      down = -d * k + down * k1;
-    }
+    // Branch-free (prices go up or down at random): (|d| + d) / 2 is exactly max(d, 0) and
+    // (|d| - d) / 2 exactly max(-d, 0); a zero part adds exactly 0, as TTR's EMA of 0.
+    const a = Math.abs(d);
+    up = (a + d) * 0.5 * k + up * k1;
+    down = (a - d) * 0.5 * k + down * k1;
     out[i] = (100 * up) / (up + down);
   }
   return out;

@@ -9,42 +9,47 @@
  * One pass with a running sum; the sum is recomputed over the window every RESYNC values so
  * rounding cannot drift over millions of bars.
  */
-import { checkPeriod, firstValue, nonLeadingNaN } from './indicator-errors';
+import { checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 /** How often a running sum is recomputed exactly (bars). */
 export const RESYNC = 4096;
 
 export function sma(values: Float64Array, period = 10): Float64Array {
   checkPeriod('period', period);
-  const len = values.length;
-  const out = new Float64Array(len).fill(NaN);
-  smaInto(values, period, out, 'values');
+  const start = firstValue(values);
+  const out = warmupArray(values.length, start + period - 1);
+  smaInto(values, period, start, out, 'values');
   return out;
 }
 
-/** SMA of `x` into `out` (which the caller has filled with NaN where there is no value). */
-export function smaInto(x: Float64Array, n: number, out: Float64Array, input: string): void {
+/** SMA of `x` from its first value `start` into `out` (the caller has put NaN before start + n - 1). */
+export function smaInto(x: Float64Array, n: number, start: number, out: Float64Array, input: string): void {
   const len = x.length;
-  const start = firstValue(x);
   const ready = start + n - 1;
+  if (ready >= len) {
+    for (let i = start; i < len; i++) if (x[i] !== x[i]) throw nonLeadingNaN(input, i);
+    return;
+  }
   let sum = 0;
-  let sinceSync = 0;
-  const end = Math.min(ready, len);
-  for (let i = start; i < end; i++) {
+  for (let i = start; i <= ready; i++) {
     const v = x[i];
     if (v !== v) throw nonLeadingNaN(input, i);
     sum += v;
   }
-  for (let i = ready; i < len; i++) {
-    const v = x[i];
-    if (v !== v) throw nonLeadingNaN(input, i);
-    if (i > ready) sum -= x[i - n];
-    if (++sinceSync === RESYNC) {
-      sinceSync = 0;
-      sum = 0;
-      for (let j = i - n + 1; j < i; j++) sum += x[j];
+  out[ready] = sum / n;
+  let i = ready + 1;
+  while (i < len) {
+    // Blocks of RESYNC values: one value in, one out; then the sum is recomputed exactly.
+    const end = Math.min(len, i + RESYNC);
+    for (; i < end; i++) {
+      const v = x[i];
+      if (v !== v) throw nonLeadingNaN(input, i);
+      sum += v - x[i - n];
+      out[i] = sum / n;
     }
-    sum += v;
-    out[i] = sum / n;
+    if (i < len) {
+      sum = 0;
+      for (let j = i - n; j < i; j++) sum += x[j];
+    }
   }
 }
