@@ -9,7 +9,7 @@
  * all three are present. A NaN after that throws IndicatorInputError.
  * One pass, no allocation but the outputs.
  */
-import { checkPeriod, checkSameLength, firstValueOfAll, nonLeadingNaN, warmupArray } from './indicator-errors';
+import { CHUNK, checkPeriod, checkSameLength, firstValueOfAll, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface AtrResult {
   readonly tr: Float64Array;
@@ -25,11 +25,30 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
   const tr = warmupArray(len, start + 1);
   const out = warmupArray(len, ready);
   if (start >= len) return { tr, atr: out };
+  // State carried from chunk to chunk (see CHUNK): previous close, ATR (or its seed sum).
+  const state = Float64Array.of(close[start], 0);
+  for (let i = start + 1; i < len; i += CHUNK) atrChunk(high, low, close, tr, out, state, i, Math.min(len, i + CHUNK), ready, n);
+  return { tr, atr: out };
+}
+
+/** Bars [from, to) of the pass. */
+function atrChunk(
+  high: Float64Array,
+  low: Float64Array,
+  close: Float64Array,
+  tr: Float64Array,
+  out: Float64Array,
+  state: Float64Array,
+  from: number,
+  to: number,
+  ready: number,
+  n: number,
+): void {
   const k = 1 / n;
   const k1 = 1 - k;
-  let prevClose = close[start];
-  let a = 0;
-  for (let i = start + 1; i < len; i++) {
+  let prevClose = state[0];
+  let a = state[1];
+  for (let i = from; i < to; i++) {
     const h = high[i];
     const l = low[i];
     const c = close[i];
@@ -49,5 +68,6 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
       out[i] = a;
     }
   }
-  return { tr, atr: out };
+  state[0] = prevClose;
+  state[1] = a;
 }

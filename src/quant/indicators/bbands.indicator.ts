@@ -7,9 +7,9 @@
  * (a window of equal values gives 0/0 = NaN, as TTR). For TTR's HLC form pass (high+low+close)/3.
  * Warm-up: NaN before the n-th value. Leading NaN in `x` is skipped; a NaN after the first value
  * throws IndicatorInputError.
- * One pass: a running sum for the mean and a running sum of squared deviations updated as a
- * value enters and one leaves (Welford's update, stable where sum(x^2) - n*mean^2 would cancel);
- * both are recomputed over the window every RESYNC values so rounding cannot drift.
+ * One pass: a running mean and a running sum of squared deviations updated as a value enters
+ * and one leaves (Welford's update, stable where sum(x^2) - n*mean^2 would cancel); both are
+ * recomputed over the window every RESYNC values so rounding cannot drift.
  */
 import { checkNonNegative, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 import { RESYNC } from './sma.indicator';
@@ -52,25 +52,45 @@ export function bbands(values: Float64Array, params: BbandsParams = {}): BbandsR
     mean += d / (i - start + 1);
     m2 += d * (v - mean);
   }
-  let sinceSync = 0;
-  for (let i = ready; i < len; i++) {
+  if (ready >= len) return result;
+  {
+    const v = x[ready];
+    if (v !== v) throw nonLeadingNaN('values', ready);
+    const d = v - mean;
+    mean += d / n;
+    m2 += d * (v - mean);
+  }
+  const state = Float64Array.of(mean, m2);
+  bbandsChunk(x, result, state, ready, ready + 1, n, width, false);
+  for (let i = ready + 1; i < len; i += RESYNC) {
+    if (i > ready + 1) {
+      // Exact mean and squared deviations of the window before i, so rounding cannot drift.
+      let s = 0;
+      for (let j = i - n; j < i; j++) s += x[j];
+      const exactMean = s / n;
+      let exactM2 = 0;
+      for (let j = i - n; j < i; j++) exactM2 += (x[j] - exactMean) * (x[j] - exactMean);
+      state[0] = exactMean;
+      state[1] = exactM2;
+    }
+    bbandsChunk(x, result, state, i, Math.min(len, i + RESYNC), n, width, true);
+  }
+  return result;
+}
+
+/**
+ * Values [from, to) (a function called per chunk: see CHUNK in indicator-errors.ts). `state` holds
+ * the mean and squared deviations of the window before `from`, or with `slide` false of the window
+ * ending at `from` (the n-th value, whose bands only are written).
+ */
+function bbandsChunk(x: Float64Array, out: BbandsResult, state: Float64Array, from: number, to: number, n: number, width: number, slide: boolean): void {
+  const { lower, middle, upper, percentB } = out;
+  let mean = state[0];
+  let m2 = state[1];
+  for (let i = from; i < to; i++) {
     const v = x[i];
     if (v !== v) throw nonLeadingNaN('values', i);
-    if (i === ready) {
-      const d = v - mean;
-      mean += d / n;
-      m2 += d * (v - mean);
-    } else if (++sinceSync === RESYNC) {
-      sinceSync = 0;
-      let s = 0;
-      for (let j = i - n + 1; j <= i; j++) s += x[j];
-      mean = s / n;
-      m2 = 0;
-      for (let j = i - n + 1; j <= i; j++) {
-        const d = x[j] - mean;
-        m2 += d * d;
-      }
-    } else {
+    if (slide) {
       // One value in, one out: mean' = mean + (v - old)/n; M2' = M2 + (v - old)(v - mean' + old - mean).
       const old = x[i - n];
       const prevMean = mean;
@@ -86,5 +106,6 @@ export function bbands(values: Float64Array, params: BbandsParams = {}): BbandsR
     upper[i] = hi;
     percentB[i] = (v - lo) / (hi - lo);
   }
-  return result;
+  state[0] = mean;
+  state[1] = m2;
 }

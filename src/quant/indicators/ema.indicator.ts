@@ -8,7 +8,7 @@
  * first n non-NaN values, as TTR); a NaN after the first value throws IndicatorInputError.
  * One pass, no allocation but the output.
  */
-import { checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
+import { CHUNK, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface EmaOptions {
   /** Wilder's smoothing, k = 1/n, instead of k = 2/(n+1). Default false. */
@@ -38,11 +38,17 @@ export function emaInto(x: Float64Array, n: number, k: number, out: Float64Array
     e += v / n;
   }
   out[ready] = e;
+  for (let i = ready + 1; i < len; i += CHUNK) e = emaChunk(x, out, i, Math.min(len, i + CHUNK), k, e, input);
+}
+
+/** Values [from, to) of the pass (a function called per chunk: see CHUNK); returns the EMA. */
+function emaChunk(x: Float64Array, out: Float64Array, from: number, to: number, k: number, e: number, input: string): number {
   const k1 = 1 - k;
-  for (let i = ready + 1; i < len; i++) {
+  for (let i = from; i < to; i++) {
     const v = x[i];
     if (v !== v) throw nonLeadingNaN(input, i);
     e = v * k + e * k1;
     out[i] = e;
   }
+  return e;
 }

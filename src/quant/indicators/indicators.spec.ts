@@ -206,3 +206,122 @@ describe('warm-up', () => {
     }
   });
 });
+
+/**
+ * Straightforward array-at-a-time formulas (one array per step, as TTR composes them), to check
+ * the one-pass code over series long enough to cross its chunk and resync boundaries.
+ */
+describe('long series: one pass equals the step-by-step formulas', () => {
+  const LEN = 30000;
+  const close = walk(LEN, 11);
+  const high = close.map((c, i) => c + 1 + ((i * 7919) % 13) / 5);
+  const low = close.map((c, i) => c - 1 - ((i * 104729) % 11) / 5);
+
+  /** TTR's EMA: seed = mean of the first n non-NaN values, then v*k + e*(1-k). */
+  function naiveEma(x: Float64Array, n: number, k: number): Float64Array {
+    const out = new Float64Array(x.length).fill(NaN);
+    let s = 0;
+    while (Number.isNaN(x[s])) s++;
+    let e = 0;
+    for (let i = s; i < s + n; i++) e += x[i] / n;
+    out[s + n - 1] = e;
+    for (let i = s + n; i < x.length; i++) out[i] = e = x[i] * k + e * (1 - k);
+    return out;
+  }
+  function naiveWilderSum(x: Float64Array, n: number): Float64Array {
+    const out = new Float64Array(x.length).fill(NaN);
+    let s = 0;
+    while (Number.isNaN(x[s])) s++;
+    let sum = 0;
+    for (let i = s; i < s + n - 1; i++) sum += x[i];
+    out[s + n - 1] = x[s + n - 1] + sum * ((n - 1) / n);
+    for (let i = s + n; i < x.length; i++) out[i] = x[i] + out[i - 1] * ((n - 1) / n);
+    return out;
+  }
+  /** NaN exactly where expected; values within `tol` relative (one expect for the whole series). */
+  function expectSeries(actual: Float64Array, expected: Float64Array, tol = 1e-9): void {
+    let bad = -1;
+    for (let i = 0; i < expected.length && bad < 0; i++) {
+      const a = actual[i];
+      const e = expected[i];
+      if (Number.isNaN(a) !== Number.isNaN(e) || Math.abs(a - e) > tol * (1 + Math.abs(e))) bad = i;
+    }
+    expect(actual).toHaveLength(expected.length);
+    expect(bad < 0 ? 'same' : `differs at ${bad}: ${actual[bad]} vs ${expected[bad]}`).toBe('same');
+  }
+  const zip = (a: Float64Array, b: Float64Array, f: (x: number, y: number) => number): Float64Array => a.map((v, i) => f(v, b[i]));
+  const tr = close.map((_c, i) => (i === 0 ? NaN : Math.max(high[i], close[i - 1]) - Math.min(low[i], close[i - 1])));
+
+  it('ema and sma', () => {
+    expectSeries(ema(close, 20), naiveEma(close, 20, 2 / 21));
+    const s = sma(close, 20);
+    expect(s[LEN - 1]).toBeCloseTo(close.subarray(LEN - 20).reduce((a, b) => a + b, 0) / 20, 8);
+  });
+
+  it('rsi', () => {
+    const d = close.map((v, i) => (i === 0 ? NaN : v - close[i - 1]));
+    const up = naiveEma(
+      d.map((v) => (Number.isNaN(v) ? NaN : Math.max(v, 0))),
+      14,
+      1 / 14,
+    );
+    const down = naiveEma(
+      d.map((v) => (Number.isNaN(v) ? NaN : Math.max(-v, 0))),
+      14,
+      1 / 14,
+    );
+    expectSeries(rsi(close, 14), zip(up, down, (u, w) => (100 * u) / (u + w)));
+  });
+
+  it('macd', () => {
+    const line = zip(naiveEma(close, 12, 2 / 13), naiveEma(close, 26, 2 / 27), (a, b) => a - b);
+    line.fill(NaN, 0, 25);
+    const signal = naiveEma(line, 9, 2 / 10);
+    const r = macd(close);
+    expectSeries(r.macd, line);
+    expectSeries(r.signal, signal);
+    expectSeries(r.histogram, zip(line, signal, (a, b) => a - b));
+  });
+
+  it('atr', () => {
+    const r = atr(high, low, close, 14);
+    expectSeries(r.tr, tr);
+    expectSeries(r.atr, naiveEma(tr, 14, 1 / 14));
+  });
+
+  it('adx', () => {
+    const up = close.map((_c, i) => (i === 0 ? NaN : high[i] - high[i - 1]));
+    const dn = close.map((_c, i) => (i === 0 ? NaN : low[i - 1] - low[i]));
+    const pdm = zip(up, dn, (u, w) => (Number.isNaN(u) ? NaN : u === w || (u < 0 && w < 0) ? 0 : u > w ? u : 0));
+    const mdm = zip(up, dn, (u, w) => (Number.isNaN(u) ? NaN : u === w || (u < 0 && w < 0) ? 0 : u < w ? w : 0));
+    const sTr = naiveWilderSum(tr, 14);
+    const pdi = zip(naiveWilderSum(pdm, 14), sTr, (a, b) => (100 * a) / b);
+    const mdi = zip(naiveWilderSum(mdm, 14), sTr, (a, b) => (100 * a) / b);
+    const dx = zip(pdi, mdi, (p, m) => (100 * Math.abs(p - m)) / (p + m));
+    const r = adx(high, low, close, 14);
+    expectSeries(r.plusDI, pdi);
+    expectSeries(r.minusDI, mdi);
+    expectSeries(r.dx, dx);
+    expectSeries(r.adx, naiveEma(dx, 14, 1 / 14));
+  });
+
+  it('bbands', () => {
+    const r = bbands(close, { period: 20, stddev: 2 });
+    const middle = new Float64Array(LEN).fill(NaN);
+    const upper = new Float64Array(LEN).fill(NaN);
+    const percentB = new Float64Array(LEN).fill(NaN);
+    for (let i = 19; i < LEN; i++) {
+      let m = 0;
+      for (let j = i - 19; j <= i; j++) m += close[j] / 20;
+      let v = 0;
+      for (let j = i - 19; j <= i; j++) v += (close[j] - m) ** 2 / 20;
+      const sd = Math.sqrt(v);
+      middle[i] = m;
+      upper[i] = m + 2 * sd;
+      percentB[i] = (close[i] - m + 2 * sd) / (4 * sd);
+    }
+    expectSeries(r.middle, middle);
+    expectSeries(r.upper, upper);
+    expectSeries(r.percentB, percentB, 1e-8);
+  });
+});

@@ -11,7 +11,7 @@
  * IndicatorInputError. Requires fast < slow.
  * One pass computes all three (no intermediate arrays).
  */
-import { IndicatorParamError, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
+import { CHUNK, IndicatorParamError, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export interface MacdParams {
   readonly fast?: number;
@@ -38,10 +38,6 @@ export function macd(values: Float64Array, params: MacdParams = {}): MacdResult 
   const start = firstValue(x);
   const kf = 2 / (nf + 1);
   const kf1 = 1 - kf;
-  const ks = 2 / (ns + 1);
-  const ks1 = 1 - ks;
-  const kg = 2 / (ng + 1);
-  const kg1 = 1 - kg;
   const fastReady = start + nf - 1;
   const slowReady = start + ns - 1;
   const sigReady = slowReady + ng - 1;
@@ -60,19 +56,38 @@ export function macd(values: Float64Array, params: MacdParams = {}): MacdResult 
     es += v / ns;
   }
   if (slowReady >= len) return { macd: m, signal: sig, histogram: hist };
-  let d = ef - es;
+  const d = ef - es;
   m[slowReady] = d;
-  let eg = d / ng;
+  const eg = d / ng;
   if (ng === 1) {
     sig[slowReady] = eg;
     hist[slowReady] = d - eg;
   }
-  for (let i = slowReady + 1; i < len; i++) {
+  const result = { macd: m, signal: sig, histogram: hist };
+  // State carried from chunk to chunk (see CHUNK): fast EMA, slow EMA, signal EMA (or its seed sum).
+  const state = Float64Array.of(ef, es, eg);
+  for (let i = slowReady + 1; i < len; i += CHUNK) macdChunk(x, result, state, i, Math.min(len, i + CHUNK), sigReady, nf, ns, ng);
+  return result;
+}
+
+/** Values [from, to) of the pass. */
+function macdChunk(x: Float64Array, out: MacdResult, state: Float64Array, from: number, to: number, sigReady: number, nf: number, ns: number, ng: number): void {
+  const { macd: m, signal: sig, histogram: hist } = out;
+  const kf = 2 / (nf + 1);
+  const kf1 = 1 - kf;
+  const ks = 2 / (ns + 1);
+  const ks1 = 1 - ks;
+  const kg = 2 / (ng + 1);
+  const kg1 = 1 - kg;
+  let ef = state[0];
+  let es = state[1];
+  let eg = state[2];
+  for (let i = from; i < to; i++) {
     const v = x[i];
     if (v !== v) throw nonLeadingNaN('values', i);
     ef = v * kf + ef * kf1;
     es = v * ks + es * ks1;
-    d = ef - es;
+    const d = ef - es;
     m[i] = d;
     if (i < sigReady) {
       eg += d / ng;
@@ -83,5 +98,7 @@ export function macd(values: Float64Array, params: MacdParams = {}): MacdResult 
       hist[i] = d - eg;
     }
   }
-  return { macd: m, signal: sig, histogram: hist };
+  state[0] = ef;
+  state[1] = es;
+  state[2] = eg;
 }

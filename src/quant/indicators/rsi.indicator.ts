@@ -9,7 +9,7 @@
  * IndicatorInputError. A series without any change so far gives 0/0 = NaN, as TTR.
  * One pass, no allocation but the output.
  */
-import { checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
+import { CHUNK, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
 export function rsi(values: Float64Array, period = 14): Float64Array {
   checkPeriod('period', period);
@@ -35,9 +35,19 @@ export function rsi(values: Float64Array, period = 14): Float64Array {
     else down -= d / n;
   }
   out[ready] = (100 * up) / (up + down);
-  const k = 1 / n;
+  // State carried from chunk to chunk (see CHUNK): previous value, average gain, average loss.
+  const state = Float64Array.of(prev, up, down);
+  for (let i = ready + 1; i < len; i += CHUNK) rsiChunk(x, out, state, i, Math.min(len, i + CHUNK), 1 / n);
+  return out;
+}
+
+/** Values [from, to) of the pass. */
+function rsiChunk(x: Float64Array, out: Float64Array, state: Float64Array, from: number, to: number, k: number): void {
   const k1 = 1 - k;
-  for (let i = ready + 1; i < len; i++) {
+  let prev = state[0];
+  let up = state[1];
+  let down = state[2];
+  for (let i = from; i < to; i++) {
     const v = x[i];
     if (v !== v) throw nonLeadingNaN('values', i);
     const d = v - prev;
@@ -49,5 +59,7 @@ export function rsi(values: Float64Array, period = 14): Float64Array {
     down = (a - d) * 0.5 * k + down * k1;
     out[i] = (100 * up) / (up + down);
   }
-  return out;
+  state[0] = prev;
+  state[1] = up;
+  state[2] = down;
 }

@@ -9,10 +9,10 @@
  * One pass with a running sum; the sum is recomputed over the window every RESYNC values so
  * rounding cannot drift over millions of bars.
  */
-import { checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
+import { CHUNK, checkPeriod, firstValue, nonLeadingNaN, warmupArray } from './indicator-errors';
 
-/** How often a running sum is recomputed exactly (bars). */
-export const RESYNC = 4096;
+/** How often a running sum is recomputed exactly (bars); also the length of a loop chunk. */
+export const RESYNC = CHUNK;
 
 export function sma(values: Float64Array, period = 10): Float64Array {
   checkPeriod('period', period);
@@ -37,19 +37,24 @@ export function smaInto(x: Float64Array, n: number, start: number, out: Float64A
     sum += v;
   }
   out[ready] = sum / n;
-  let i = ready + 1;
-  while (i < len) {
-    // Blocks of RESYNC values: one value in, one out; then the sum is recomputed exactly.
-    const end = Math.min(len, i + RESYNC);
-    for (; i < end; i++) {
-      const v = x[i];
-      if (v !== v) throw nonLeadingNaN(input, i);
-      sum += v - x[i - n];
-      out[i] = sum / n;
-    }
-    if (i < len) {
+  // Blocks of RESYNC values (a function called per block: see CHUNK), then the sum is recomputed exactly.
+  for (let i = ready + 1; i < len; i += RESYNC) {
+    sum = smaBlock(x, out, i, Math.min(len, i + RESYNC), n, sum, input);
+    const next = i + RESYNC;
+    if (next < len) {
       sum = 0;
-      for (let j = i - n; j < i; j++) sum += x[j];
+      for (let j = next - n; j < next; j++) sum += x[j];
     }
   }
+}
+
+/** Values [from, to): one value in, one out of the running sum; returns the sum. */
+function smaBlock(x: Float64Array, out: Float64Array, from: number, to: number, n: number, sum: number, input: string): number {
+  for (let i = from; i < to; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN(input, i);
+    sum += v - x[i - n];
+    out[i] = sum / n;
+  }
+  return sum;
 }
