@@ -6,7 +6,9 @@
  *
  * The file's 23 months have no partition yet, so the first load takes the import's build path:
  * each month COPYed into a table of its own with no index, its unique index built in one sort,
- * then attached as the month's partition, over two connections, all in one import.
+ * then attached as the month's partition, all in one import. The file being in time order, each
+ * month is built (on two connections) as soon as the parser has passed it, while the rest of the
+ * file is parsed; the attach waits for the whole file to be validated.
  *
  * Also printed, to read the figures: a re-import of the same file (the staging + upsert path,
  * every bar unchanged), the refresh of the 1h/1d aggregates the CLI runs after minute bars, and

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '../src/database/data-source.factory';
+import { PREBUILT_TABLE_PATTERN, prebuiltTableSuffix } from '../src/market-data/bars.repository';
 import { BarsMaintenanceScheduler, BARS_SCHEDULER_IDS } from '../src/database/maintenance/bars-maintenance.scheduler';
 import type { BarsMaintenanceResult } from '../src/database/maintenance/bars-maintenance.processor';
 import { currentRequestId } from '../src/common/request-context';
@@ -65,11 +66,27 @@ describe('bars maintenance jobs (plain PostgreSQL)', () => {
     const job = await run('bars.ensure-partitions', { monthsAhead: 7 });
     expect(job.failedReason).toBeUndefined();
     // The migration made last month .. +3; the job adds +4 .. +7.
-    expect(job.returnvalue).toEqual({ storage: 'partitioned', partitionsCreated: 4 });
+    expect(job.returnvalue).toEqual({ storage: 'partitioned', partitionsCreated: 4, staleLoadTablesDropped: 0 });
     for (const m of [-1, 0, 1, 7]) {
       expect(await db.query(`SELECT to_regclass($1)::text AS t`, [monthPartition(m)])).toEqual([{ t: monthPartition(m) }]);
     }
-    expect((await run('bars.ensure-partitions', { monthsAhead: 7 })).returnvalue).toEqual({ storage: 'partitioned', partitionsCreated: 0 });
+    expect((await run('bars.ensure-partitions', { monthsAhead: 7 })).returnvalue).toEqual({ storage: 'partitioned', partitionsCreated: 0, staleLoadTablesDropped: 0 });
+  });
+
+  it("drops months built ahead by a dead import once a day old, and leaves a live import's alone", async () => {
+    // Names as MonthPrebuilder makes them: one from two days ago, one from now.
+    const old = `bars_p201001_load_${prebuiltTableSuffix(Date.now() - 2 * 24 * 3600 * 1000)}`;
+    const fresh = `bars_p201001_load_${prebuiltTableSuffix(Date.now())}`;
+    expect(PREBUILT_TABLE_PATTERN.test(old) && PREBUILT_TABLE_PATTERN.test(fresh)).toBe(true);
+    await db.query(`CREATE TABLE ${old} (LIKE bars); CREATE TABLE ${fresh} (LIKE bars); CREATE TABLE bars_p201001_load_other (LIKE bars)`);
+    try {
+      const job = await run('bars.ensure-partitions', { monthsAhead: 7 });
+      expect(job.returnvalue).toEqual({ storage: 'partitioned', partitionsCreated: 0, staleLoadTablesDropped: 1 });
+      const left = (await db.query<{ name: string }[]>(`SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'bars_p201001_load%' ORDER BY 1`)).map((r) => r.name);
+      expect(left).toEqual([fresh, 'bars_p201001_load_other'].sort());
+    } finally {
+      await db.query(`DROP TABLE IF EXISTS ${old}, ${fresh}, bars_p201001_load_other`);
+    }
   });
 
   it('deletes raw minute bars older than the retention days, and only those', async () => {

@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../src/database/data-source.factory';
 import { BarsAggregatesService } from '../src/market-data/bars-aggregates.service';
 import { BarsImportService, type ImportSummary } from '../src/market-data/bars-import.service';
-import { BarsRepository, PARTITION_BUILD_MIN_ROWS } from '../src/market-data/bars.repository';
+import { BarsRepository, PARTITION_BUILD_MIN_ROWS, type PrebuiltMonths } from '../src/market-data/bars.repository';
+import { ValidationFailedError } from '../src/common/errors/domain-error';
 import { scratchDatabase } from './support/scratch-database';
 
 /**
@@ -14,6 +15,10 @@ describe('bars import: months built as partitions of their own', () => {
   let db: DataSource;
   let service: BarsImportService;
   let drop: () => Promise<void>;
+  let repository: BarsRepository;
+  /** Months built ahead (while the file was parsed) so far, and what writeSeries was handed. */
+  let builtAhead = 0;
+  let handed: PrebuiltMonths[] = [];
 
   beforeAll(async () => {
     const scratch = await scratchDatabase('parts');
@@ -21,8 +26,24 @@ describe('bars import: months built as partitions of their own', () => {
     await runMigrations({ databaseUrl: scratch.url });
     db = new DataSource(dataSourceOptions({ databaseUrl: scratch.url, databasePoolSize: 4 }));
     await db.initialize();
-    const repository = new BarsRepository(db);
+    repository = new BarsRepository(db);
     service = new BarsImportService(repository, new BarsAggregatesService(repository));
+    // Counts months built ahead (their tables are bars_pYYYYMM_load_<random>).
+    const spied = repository as unknown as { buildMonth: (...args: unknown[]) => Promise<void> };
+    const buildMonth = spied.buildMonth.bind(repository);
+    spied.buildMonth = async (...args: unknown[]) => {
+      await buildMonth(...args);
+      if (/_load_/.test((args[3] as { table: string }).table)) builtAhead++;
+    };
+    const writeSeries = repository.writeSeries.bind(repository);
+    repository.writeSeries = (symbol, timeframe, bars, onRows, prebuilt) => {
+      if (prebuilt) handed.push(prebuilt);
+      return writeSeries(symbol, timeframe, bars, onRows, prebuilt);
+    };
+  });
+  beforeEach(() => {
+    builtAhead = 0;
+    handed = [];
   });
   afterAll(async () => {
     await db?.destroy();
@@ -41,12 +62,40 @@ describe('bars import: months built as partitions of their own', () => {
   const rowsOf = (text: string): number => text.trim().split('\n').length - 1;
   const load = (text: string, symbol: string): Promise<ImportSummary> => service.importCsv(text, { symbol, timeframe: '1m', refresh: false });
 
+  /**
+   * The text as a stream of chunks (as a file is read), letting the event loop turn between
+   * them; the last chunk waits until `ahead` months were built ahead, so that a problem there
+   * is found after months were built.
+   */
+  async function* streamed(text: string, ahead = 0): AsyncGenerator<string> {
+    const size = 16 * 1024;
+    for (let i = 0; i < text.length; i += size) {
+      if (i + size >= text.length) {
+        for (let waited = 0; builtAhead < ahead; waited += 10) {
+          if (waited > 20_000) throw new Error(`only ${builtAhead} of ${ahead} months were built ahead`);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+      yield text.slice(i, i + size);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  const loadStreamed = (text: string, symbol: string, ahead = 0): Promise<ImportSummary> =>
+    service.importCsv(streamed(text, ahead), { symbol, timeframe: '1m', refresh: false });
+
   const count = async (symbol: string): Promise<number> =>
     Number((await db.query<{ n: string }[]>('SELECT count(*)::text AS n FROM bars WHERE symbol = $1', [symbol]))[0].n);
   const partitions = async (): Promise<string[]> =>
     (await db.query<{ p: string }[]>(`SELECT inhrelid::regclass::text AS p FROM pg_inherits WHERE inhparent = 'bars'::regclass ORDER BY 1`)).map((r) => r.p);
   const strays = async (): Promise<string[]> =>
     (await db.query<{ t: string }[]>(`SELECT relname AS t FROM pg_class WHERE relname LIKE 'bars\\_p%\\_load%' ORDER BY 1`)).map((r) => r.t);
+  /** Sessions of this database left inside a transaction (a build never rolled back). */
+  const openTransactions = async (): Promise<number> =>
+    (
+      await db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+      )
+    )[0].n;
   const oid = async (rel: string): Promise<number | null> => (await db.query<{ o: number | null }[]>('SELECT to_regclass($1)::oid::int AS o', [rel]))[0].o;
 
   it('builds new months, attaches them with their unique index, and re-importing changes nothing', async () => {
@@ -172,5 +221,143 @@ describe('bars import: months built as partitions of their own', () => {
     await db.query('DROP TABLE bars_p201611');
     // Nothing left in the way: the same file then loads.
     expect(await load(text, 'LATE')).toMatchObject({ inserted: rowsOf(text) });
+  });
+
+  describe('months built while the file is parsed', () => {
+    it('gives the same rows and counts as the same file imported whole', async () => {
+      const text = csv('2015-01-01', '2015-05-01');
+      const rows = rowsOf(text);
+      const first = await loadStreamed(text, 'AHEAD');
+      expect(first).toMatchObject({ rows, inserted: rows, updated: 0, unchanged: 0, method: 'copy', from: '2015-01-01T00:00:00.000Z' });
+      // The four months (the last one once the file was accepted) were built ahead and attached.
+      expect(builtAhead).toBe(4);
+      expect(handed.map((m) => [...m.keys()].sort())).toEqual([[201501, 201502, 201503, 201504]]);
+      expect(await partitions()).toEqual(expect.arrayContaining(['bars_p201501', 'bars_p201502', 'bars_p201503', 'bars_p201504']));
+      expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+
+      // The same bars as the path that parses everything first.
+      await load(text, 'WHOLE');
+      const digest = async (symbol: string): Promise<unknown> =>
+        (
+          await db.query(
+            `SELECT count(*)::int AS n, min(ts) AS lo, max(ts) AS hi, sum(close)::text AS close, sum(volume)::text AS volume, sum(high - low)::text AS span
+             FROM bars WHERE symbol = $1`,
+            [symbol],
+          )
+        )[0];
+      expect(await digest('AHEAD')).toEqual(await digest('WHOLE'));
+      const perMonth = await db.query<{ p: string; n: number }[]>(
+        `SELECT tableoid::regclass::text AS p, count(*)::int AS n FROM bars WHERE symbol = 'AHEAD' GROUP BY 1 ORDER BY 1`,
+      );
+      expect(perMonth.map((r) => r.p)).toEqual(['bars_p201501', 'bars_p201502', 'bars_p201503', 'bars_p201504']);
+
+      // Re-import, streamed: every partition is there and filled, nothing is built ahead.
+      builtAhead = 0;
+      expect(await loadStreamed(text, 'AHEAD')).toMatchObject({ rows, inserted: 0, updated: 0, unchanged: rows, method: 'upsert' });
+      expect(builtAhead).toBe(0);
+      expect(await count('AHEAD')).toBe(rows);
+      expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+    });
+
+    it('lets two streamed imports of different symbols into the same new months both land', async () => {
+      const text = csv('2010-01-01', '2010-04-01');
+      const rows = rowsOf(text);
+      // Both build every month ahead (tables of their own names); the second to attach finds
+      // the partitions there and filled, drops its tables and COPYs into bars.
+      const [a, b] = await Promise.all([loadStreamed(text, 'PAIRA'), loadStreamed(text, 'PAIRB')]);
+      expect(a).toMatchObject({ inserted: rows });
+      expect(b).toMatchObject({ inserted: rows });
+      expect([await count('PAIRA'), await count('PAIRB')]).toEqual([rows, rows]);
+      expect(await partitions()).toEqual(expect.arrayContaining(['bars_p201001', 'bars_p201002', 'bars_p201003']));
+      expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+    });
+
+    it('writes nothing and leaves no table behind when the last rows are invalid', async () => {
+      const lines = csv('2014-01-01', '2014-05-01').trim().split('\n');
+      const n = lines.length;
+      for (const at of [n - 1, n - 3]) {
+        const f = lines[at].split(',');
+        lines[at] = [f[0], '10', '9', '8', '10', '1'].join(','); // high below open and close
+      }
+      const err: unknown = await loadStreamed(`${lines.join('\n')}\n`, 'LASTBAD', 3).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationFailedError);
+      expect((err as ValidationFailedError).issues).toEqual([
+        expect.objectContaining({ row: n - 3, field: 'high' }),
+        expect.objectContaining({ row: n - 1, field: 'high' }),
+      ]);
+      expect(builtAhead).toBeGreaterThanOrEqual(3);
+      expect(handed).toEqual([]);
+      expect(await count('LASTBAD')).toBe(0);
+      expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+      for (const m of ['201401', '201402', '201403', '201404']) expect(await oid(`bars_p${m}`)).toBeNull();
+    });
+
+    it('refuses a duplicate timestamp in the last month with its row number, nothing written', async () => {
+      const lines = csv('2013-01-01', '2013-05-01').trim().split('\n');
+      const n = lines.length;
+      // The last row repeats the instant of a row of January (built ahead by then).
+      const f = lines[n - 1].split(',');
+      lines[n - 1] = [lines[100].split(',')[0], ...f.slice(1)].join(',');
+      const err: unknown = await loadStreamed(`${lines.join('\n')}\n`, 'LASTDUP', 3).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationFailedError);
+      expect((err as ValidationFailedError).issues).toEqual([expect.objectContaining({ row: n - 1, field: 'ts', reason: expect.stringMatching(/repeats row 100$/) })]);
+      expect(builtAhead).toBeGreaterThanOrEqual(3);
+      expect(await count('LASTDUP')).toBe(0);
+      expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+      for (const m of ['201301', '201302', '201303', '201304']) expect(await oid(`bars_p${m}`)).toBeNull();
+    });
+
+    it('falls back to parsing everything first when a later row goes back in time', async () => {
+      const lines = csv('2012-01-01', '2012-05-01').trim().split('\n');
+      // A valid file, but a row of January comes last: the months built ahead are dropped.
+      const moved = lines.splice(200, 1)[0];
+      lines.push(moved);
+      const rows = lines.length - 1;
+      expect(await loadStreamed(`${lines.join('\n')}\n`, 'BACK', 3)).toMatchObject({ rows, inserted: rows, updated: 0, method: 'copy' });
+      expect(handed).toEqual([]);
+      expect(await count('BACK')).toBe(rows);
+      expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+      expect(await load(`${lines.join('\n')}\n`, 'BACK')).toMatchObject({ rows, inserted: 0, unchanged: rows });
+    });
+
+    it('drops the months built ahead when attaching fails', async () => {
+      await db.query('CREATE TABLE bars_p200911 (x int)');
+      try {
+        const text = csv('2009-10-01', '2010-01-01');
+        await expect(loadStreamed(text, 'LATE2')).rejects.toThrow(/bars_p200911/);
+        // They were built and handed to writeSeries, which failed.
+        expect(handed.map((m) => m.size)).toEqual([3]);
+        expect(await count('LATE2')).toBe(0);
+        expect(await strays()).toEqual([]);
+        expect(await openTransactions()).toBe(0);
+        expect(await oid('bars_p200910')).toBeNull();
+      } finally {
+        await db.query('DROP TABLE bars_p200911');
+      }
+    });
+
+    it('rolls back whole when the database refuses a row of a month built ahead', async () => {
+      await db.query('ALTER TABLE bars ADD CONSTRAINT test_close_cap2 CHECK (close < 1000000)');
+      try {
+        const lines = csv('2011-01-01', '2011-05-01').trim().split('\n');
+        const f = lines[1].split(',');
+        lines[1] = [f[0], '1', '2000000', '1', '2000000', '1'].join(',');
+        // January, built ahead, fails; the import fails with it before writeSeries.
+        await expect(loadStreamed(`${lines.join('\n')}\n`, 'DBBAD')).rejects.toMatchObject({ code: '23514' });
+        expect(handed).toEqual([]);
+        expect(await count('DBBAD')).toBe(0);
+        expect(await strays()).toEqual([]);
+      expect(await openTransactions()).toBe(0);
+        for (const m of ['201101', '201102', '201103', '201104']) expect(await oid(`bars_p${m}`)).toBeNull();
+      } finally {
+        await db.query('ALTER TABLE bars DROP CONSTRAINT test_close_cap2');
+      }
+    });
   });
 });

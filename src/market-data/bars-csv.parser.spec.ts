@@ -1,6 +1,7 @@
 import { ValidationFailedError } from '../common/errors/domain-error';
 import { BarsCsvParser, parseColumnMapping, type ColumnMapping } from './bars-csv.parser';
-import type { BarSeries } from './bars.validator';
+import type { BarSeries, CompletedMonth } from './bars.validator';
+import { splitByMonth } from './bars.repository';
 
 function parse(text: string, columns?: ColumnMapping, chunk = 0): BarSeries {
   const p = new BarsCsvParser({ columns, expectedRows: 2 });
@@ -148,3 +149,81 @@ describe('CSV bars', () => {
     expect(Array.from(parse('date\tclose\n2024-01-02\t1.5\n').close)).toEqual([1.5]);
   });
 });
+
+describe('CSV bars: months reported while parsing', () => {
+  /** 1-minute rows every `stepMin` minutes over [from, to). */
+  function minutes(from: string, to: string, stepMin: number): string[] {
+    const out: string[] = [];
+    for (let t = Date.parse(from); t < Date.parse(to); t += stepMin * 60_000) out.push(`${new Date(t).toISOString()},1,2,0.5,1.5,10`);
+    return out;
+  }
+  function run(lines: readonly string[], chunk = 97): { months: CompletedMonth[]; bars?: BarSeries; error?: unknown } {
+    const months: CompletedMonth[] = [];
+    // expectedRows 2: the arrays grow while months are out (they must keep their rows).
+    const p = new BarsCsvParser({ expectedRows: 2, onMonth: (m) => months.push(m) });
+    const text = `timestamp,open,high,low,close,volume\n${lines.join('\n')}\n`;
+    for (let i = 0; i < text.length; i += chunk) p.push(text.slice(i, i + chunk));
+    try {
+      return { months, bars: p.finish('t.csv') };
+    } catch (error) {
+      return { months, error };
+    }
+  }
+  const copy = (m: CompletedMonth): { key: number; ts: number[]; close: number[] } => ({ key: m.key, ts: Array.from(m.rows.ts), close: Array.from(m.rows.close) });
+
+  it('reports each month of a file in time order, the last one when the file is accepted, as the series has them', () => {
+    const lines = minutes('2024-01-30T00:00:00Z', '2024-04-02T00:00:00Z', 60);
+    const reported: number[] = [];
+    const months: CompletedMonth[] = [];
+    const p = new BarsCsvParser({
+      expectedRows: 2,
+      onMonth: (m) => {
+        reported.push(m.key);
+        months.push(m);
+      },
+    });
+    p.push('timestamp,open,high,low,close,volume\n');
+    const marchStart = lines.findIndex((l) => l.startsWith('2024-03-01T00'));
+    p.push(`${lines.slice(0, marchStart + 1).join('\n')}\n`);
+    // January and February are out once a row of March was read; March is not yet.
+    expect(reported).toEqual([202401, 202402]);
+    p.push(`${lines.slice(marchStart + 1).join('\n')}\n`);
+    expect(reported).toEqual([202401, 202402, 202403]);
+    const bars = p.finish('t.csv');
+    expect(reported).toEqual([202401, 202402, 202403, 202404]);
+    expect(months.reduce((n, m) => n + m.rows.length, 0)).toBe(bars.length);
+    expect(months.map(copy)).toEqual(splitByMonth(bars).map((m) => ({ key: m.key, ts: Array.from(m.rows.ts), close: Array.from(m.rows.close) })));
+    for (const m of months) expect([m.rows.minTs, m.rows.maxTs, m.rows.ascending]).toEqual([m.rows.ts[0], m.rows.ts[m.rows.length - 1], true]);
+  });
+
+  it('reports no month once a row is bad, nor the last month of a refused file', () => {
+    const lines = minutes('2024-01-01T00:00:00Z', '2024-04-01T00:00:00Z', 240);
+    const feb = lines.findIndex((l) => l.startsWith('2024-02-10'));
+    lines[feb] = lines[feb].replace(',2,', ',0.1,'); // high below close
+    const { months, error } = run(lines);
+    expect(error).toBeInstanceOf(ValidationFailedError);
+    expect(months.map((m) => m.key)).toEqual([202401]);
+    // A bad last row: every month but the last is out; the file is still refused whole.
+    const last = minutes('2024-01-01T00:00:00Z', '2024-04-01T00:00:00Z', 240);
+    last[last.length - 1] = last[last.length - 1].replace(',10', ',-10');
+    const r = run(last);
+    expect(r.error).toBeInstanceOf(ValidationFailedError);
+    expect(r.months.map((m) => m.key)).toEqual([202401, 202402]);
+  });
+
+  it('reports no month once a timestamp goes back, and none at the end of such a file', () => {
+    const lines = minutes('2024-01-01T00:00:00Z', '2024-04-01T00:00:00Z', 240);
+    const [moved] = lines.splice(3, 1);
+    lines.splice(lines.findIndex((l) => l.startsWith('2024-02-15')), 0, moved);
+    const { months, bars } = run(lines);
+    expect(bars?.ascending).toBe(false);
+    expect(months.map((m) => m.key)).toEqual([202401]);
+    // A repeated instant in the last month: refused with its row, the last month not reported.
+    const dup = minutes('2024-01-01T00:00:00Z', '2024-04-01T00:00:00Z', 240);
+    dup.push(dup[dup.length - 1]);
+    const r = run(dup);
+    expect(r.months.map((m) => m.key)).toEqual([202401, 202402]);
+    expect((r.error as ValidationFailedError).issues).toEqual([expect.objectContaining({ row: dup.length, field: 'ts' })]);
+  });
+});
+

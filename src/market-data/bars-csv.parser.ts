@@ -11,7 +11,7 @@
  * Blank lines are skipped. Rows go straight into a BarSeriesBuilder: lines without quotes are
  * split with indexOf and only the wanted cells become strings.
  */
-import { BarSeriesBuilder, type BarField, type BarSeries, type PriceField } from './bars.validator';
+import { BarSeriesBuilder, type BarField, type BarSeries, type CompletedMonth, type PriceField } from './bars.validator';
 
 /** Header names recognised for each field, in order of preference. */
 const ALIASES: Readonly<Record<BarField, readonly string[]>> = {
@@ -65,6 +65,12 @@ export interface CsvParseOptions {
   readonly columns?: ColumnMapping;
   /** Sizes the column arrays up front (for example file size / 40). */
   readonly expectedRows?: number;
+  /**
+   * Each UTC month of a file in time order, once a row of a later month is read, while the file
+   * has no problem so far (see BarSeriesBuilder); the file may still be refused by finish().
+   * The last month comes from finish(), when it accepts the file.
+   */
+  readonly onMonth?: (month: CompletedMonth) => void;
 }
 
 const QUOTE = 34;
@@ -87,7 +93,7 @@ export class BarsCsvParser {
   private first = true;
 
   constructor(private readonly options: CsvParseOptions = {}) {
-    this.builder = new BarSeriesBuilder(options.expectedRows);
+    this.builder = new BarSeriesBuilder(options.expectedRows, options.onMonth);
   }
 
   /** Data rows read so far. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BarsAggregatesService } from './bars-aggregates.service';
 import { BarsCsvParser, type ColumnMapping } from './bars-csv.parser';
 import { parseJsonBars } from './bars-json.parser';
-import { BarsRepository, type WriteMethod } from './bars.repository';
+import { BarsRepository, type PrebuiltMonths, type WriteMethod } from './bars.repository';
 import { assertSeriesKey, type BarSeries } from './bars.validator';
 import { formatIso } from './bar-timestamp.parser';
 
@@ -45,9 +45,15 @@ const MINUTE = '1m';
 
 /**
  * Market data in: CSV text (a file streamed in chunks, or a request body) or JSON rows, parsed
- * and validated whole before anything is written (a bad file is refused with its first problems
- * by row number), then written in one transaction by BarsRepository. The CLI, the API and the
- * ingest benchmark all come through here.
+ * and validated whole before anything is written to `bars` (a bad file is refused with its first
+ * problems by row number), then written in one transaction by BarsRepository. The CLI, the API
+ * and the ingest benchmark all come through here.
+ *
+ * A CSV stream in time order (a file) overlaps parsing with the database: each month the parser
+ * has passed goes to a MonthPrebuilder, which builds it as a table of its own, outside `bars`,
+ * while the file is still read (the first load of a long series). Should the file then be
+ * refused, or turn out not to be in time order, those tables are rolled back (see
+ * MonthPrebuilder); else writeSeries attaches them in its one transaction.
  */
 @Injectable()
 export class BarsImportService {
@@ -60,21 +66,37 @@ export class BarsImportService {
   async importCsv(input: string | AsyncIterable<string> | Iterable<string>, options: ImportOptions): Promise<ImportSummary> {
     const started = performance.now();
     assertSeriesKey(options.symbol, options.timeframe);
-    const parser = new BarsCsvParser({
-      columns: options.columns,
-      expectedRows: options.expectedRows ?? (typeof input === 'string' ? Math.ceil(input.length / 32) : undefined),
-    });
+    const expectedRows = options.expectedRows ?? (typeof input === 'string' ? Math.ceil(input.length / 32) : undefined);
     if (typeof input === 'string') {
+      const parser = new BarsCsvParser({ columns: options.columns, expectedRows });
       parser.push(input);
-    } else {
+      return this.store(parser.finish(options.source ?? 'CSV'), options, started);
+    }
+    // A stream (a file): months the parser has passed are built while it reads on. (Storage
+    // unknown, the database not answering: no building ahead; writeSeries reports the error
+    // once the file is validated, as for a string.)
+    const prebuilder = await this.repository.prebuilder(options.symbol, options.timeframe).catch(() => undefined);
+    const parser = new BarsCsvParser({ columns: options.columns, expectedRows, onMonth: prebuilder && ((m) => prebuilder.offer(m)) });
+    let prebuilt: PrebuiltMonths | undefined;
+    try {
       for await (const chunk of input) {
         parser.push(chunk);
         // A refused file needs no more reading: the first problems are what gets reported.
         if (parser.done) break;
       }
+      const bars = parser.finish(options.source ?? 'CSV');
+      if (prebuilder) {
+        // Not in time order after all: the months built ahead may lack rows read later.
+        if (!bars.ascending) await prebuilder.discard();
+        else prebuilt = await prebuilder.settle();
+      }
+      return await this.store(bars, options, started, prebuilt);
+    } catch (err) {
+      // A refused file, a failed read or build: nothing built ahead stays (settled months are
+      // writeSeries' to drop).
+      if (!prebuilt) await prebuilder?.discard();
+      throw err;
     }
-    const bars = parser.finish(options.source ?? 'CSV');
-    return this.store(bars, options, started);
   }
 
   /** JSON rows `{ts, open?, high?, low?, close, volume?}` (the API's JSON body). */
@@ -85,11 +107,11 @@ export class BarsImportService {
     return this.store(bars, options, started);
   }
 
-  private async store(bars: BarSeries, options: ImportOptions, started: number): Promise<ImportSummary> {
+  private async store(bars: BarSeries, options: ImportOptions, started: number, prebuilt?: PrebuiltMonths): Promise<ImportSummary> {
     const { symbol, timeframe } = options;
     const from = formatIso(bars.minTs);
     // Partitions the load needs are the repository's business (created, or built and attached).
-    const written = await this.repository.writeSeries(symbol, timeframe, bars, (done) => options.onWrite?.(done, bars.length));
+    const written = await this.repository.writeSeries(symbol, timeframe, bars, (done) => options.onWrite?.(done, bars.length), prebuilt);
     const elapsedMs = Math.round(performance.now() - started);
     const changed = written.inserted + written.updated > 0;
     const aggregatesRefreshed = timeframe === MINUTE && changed && options.refresh !== false ? await this.aggregates.refresh() : [];

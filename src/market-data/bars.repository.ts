@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { detectTimeSeriesStorage, type TimeSeriesStorage } from '../database/timescale';
@@ -57,7 +58,28 @@ function buildTableName(key: number): string {
   return `bars_p${key}_load`;
 }
 
-type BuildMonth = MonthRows & { readonly replaces: boolean };
+/**
+ * The suffix of months built ahead: `t<epoch seconds, base 36>_<8 hex>`. Such a table is
+ * committed outside `bars` between MonthPrebuilder.settle and writeSeries' attach; should the
+ * process die in between, nothing else would ever drop it, so the maintenance job drops those
+ * older than a day (PREBUILT_TABLE_PATTERN).
+ */
+export function prebuiltTableSuffix(nowMs: number): string {
+  return `t${Math.floor(nowMs / 1000).toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** Matches a month built ahead; group 1 is its epoch seconds in base 36. */
+export const PREBUILT_TABLE_PATTERN = /^bars_p\d{6}_load_t([0-9a-z]+)_[0-9a-f]{8}$/;
+
+/** A month to attach, `table` being where it is (or will be) built. */
+type BuildMonth = MonthRows & { readonly replaces: boolean; readonly table: string };
+
+/**
+ * Months built ahead of writeSeries while the file was still being parsed (see
+ * MonthPrebuilder): committed tables outside `bars`, by month key. writeSeries attaches
+ * those it would have built, drops the others, and drops them all should it fail.
+ */
+export type PrebuiltMonths = ReadonlyMap<number, string>;
 
 /** A second connection that builds months in a transaction of its own. */
 interface SideBuilder {
@@ -188,6 +210,156 @@ export function joinMonths(months: readonly MonthRows[]): BarSeries {
   };
 }
 
+/** What a MonthPrebuilder needs of the repository. */
+interface PrebuildPort {
+  readonly minRows: number;
+  readonly maxLanes: number;
+  /** A connection with a transaction open and ACCESS SHARE on `bars`, or none to spare. */
+  open(): Promise<SideBuilder | undefined>;
+  /** Whether the month's partition is missing or empty (read without locking it for long). */
+  fastPath(client: PoolClient, key: number): Promise<boolean>;
+  build(client: PoolClient, m: MonthRows & { readonly table: string }): Promise<void>;
+}
+
+/** A connection building months one after the other, in one transaction. */
+interface Lane {
+  side?: SideBuilder;
+  /** Taking months from the queue. */
+  busy: boolean;
+  /** Its work so far (never rejects: a failure is kept in MonthPrebuilder.failure). */
+  tail: Promise<void>;
+  readonly built: Map<number, string>;
+}
+
+/**
+ * Builds the months of a first load while its file is still being parsed: each month the parser
+ * reports (a file in time order, valid so far) that has at least `minRows` bars and whose
+ * partition is missing or empty goes, as writeSeries would build it, into a table of its own
+ * named bars_pYYYYMM_load_<random>, on one of up to `maxLanes` pooled connections taking months
+ * from one queue, each in a transaction that stays open while parsing goes on: nothing is
+ * visible, and nothing is left behind should the process die. Whether a month is built ahead
+ * is only a guess, checked again by writeSeries under its locks.
+ *
+ * Then exactly one of:
+ * - settle(), once the whole file is parsed and accepted: the lanes build what is queued, then
+ *   commit their tables (outside `bars`), whose map goes to writeSeries, which attaches or drops
+ *   each and drops them all should it fail;
+ * - discard(), on any failure (a problem found later in the file, a timestamp out of order, an
+ *   error): the lanes roll back, nothing was written.
+ */
+export class MonthPrebuilder {
+  private readonly lanes: Lane[] = [];
+  private readonly queue: MonthRows[] = [];
+  // When the tables were made, so that upkeep can tell a crash's leftover from a live import's
+  // (see prebuiltTableSuffix and BarsMaintenanceRepository.dropStalePrebuiltTables).
+  private readonly suffix = prebuiltTableSuffix(Date.now());
+  private failure: { error: unknown } | undefined;
+  private discarding = false;
+
+  constructor(private readonly port: PrebuildPort) {}
+
+  /** Offers a month (rows in time order, final). Returns at once. */
+  offer(month: MonthRows): void {
+    if (this.discarding || this.failure || month.rows.length < this.port.minRows) return;
+    this.queue.push(month);
+    const idle = this.lanes.find((l) => !l.busy && l.side);
+    if (idle) this.drain(idle);
+    else if (this.lanes.length < this.port.maxLanes) this.openLane();
+  }
+
+  /** Builds what is queued, then commits; see the class comment. */
+  async settle(): Promise<PrebuiltMonths> {
+    await this.idle();
+    if (this.failure) {
+      await this.discard();
+      throw this.failure.error;
+    }
+    const committed: string[] = [];
+    try {
+      for (const lane of this.lanes) {
+        if (!lane.side) continue;
+        // A lane that built nothing ends its transaction all the same before going back to the pool.
+        await lane.side.client.query(lane.built.size ? 'COMMIT' : 'ROLLBACK');
+        committed.push(...lane.built.values());
+      }
+    } catch (err) {
+      await this.discard(committed);
+      throw err;
+    }
+    const built = new Map<number, string>();
+    for (const lane of this.lanes) for (const [key, table] of lane.built) built.set(key, table);
+    await this.release();
+    return built;
+  }
+
+  /** Rolls back what was built (and drops `committed` tables); nothing stays behind. */
+  async discard(committed: readonly string[] = []): Promise<void> {
+    this.discarding = true;
+    this.queue.length = 0;
+    await this.idle();
+    for (const lane of this.lanes) {
+      if (!lane.side) continue;
+      await lane.side.client.query('ROLLBACK').catch(() => undefined);
+      const mine = [...lane.built.values()].filter((t) => committed.includes(t));
+      if (mine.length) await lane.side.client.query(`DROP TABLE IF EXISTS ${mine.join(', ')}`).catch(() => undefined);
+      lane.built.clear();
+    }
+    await this.release();
+  }
+
+  /** Waits until no lane is working (the lanes' tails may be replaced meanwhile). */
+  private async idle(): Promise<void> {
+    for (;;) {
+      const tails = this.lanes.map((l) => l.tail);
+      await Promise.all(tails);
+      if (this.lanes.every((l, i) => l.tail === tails[i])) return;
+    }
+  }
+
+  private openLane(): void {
+    const lane: Lane = { busy: true, tail: Promise.resolve(), built: new Map() };
+    this.lanes.push(lane);
+    lane.tail = this.port.open().then(
+      (side) => {
+        lane.side = side;
+        lane.busy = false;
+        // No connection to spare: queued months are left to writeSeries.
+        if (side) this.drain(lane);
+      },
+      (error: unknown) => {
+        lane.busy = false;
+        this.failure ??= { error };
+      },
+    );
+  }
+
+  /** The lane takes queued months until there are none (or something failed). */
+  private drain(lane: Lane): void {
+    const side = lane.side;
+    if (!side || lane.busy) return;
+    lane.busy = true;
+    lane.tail = (async () => {
+      try {
+        for (let m = this.queue.shift(); m && !this.failure && !this.discarding; m = this.queue.shift()) {
+          if (!(await this.port.fastPath(side.client, m.key))) continue;
+          const table = `${buildTableName(m.key)}_${this.suffix}`;
+          await this.port.build(side.client, { ...m, table });
+          lane.built.set(m.key, table);
+        }
+      } catch (error) {
+        this.failure ??= { error };
+      } finally {
+        lane.busy = false;
+      }
+    })();
+  }
+
+  private async release(): Promise<void> {
+    const sides = this.lanes.splice(0).flatMap((l) => (l.side ? [l.side] : []));
+    await Promise.all(sides.map((side) => side.runner.release()));
+  }
+}
+
 /**
  * The only code that reads and writes `bars` and its aggregates.
  *
@@ -202,6 +374,8 @@ export class BarsRepository {
   private storage?: Promise<TimeSeriesStorage>;
   /** See PARTITION_BUILD_MIN_ROWS. */
   partitionBuildMinRows = PARTITION_BUILD_MIN_ROWS;
+  /** Connections a MonthPrebuilder may use while the file is parsed. */
+  prebuildLanes = 2;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -243,8 +417,34 @@ export class BarsRepository {
    * the general path runs. The general path COPYs into a TEMP staging table (ON COMMIT DROP: no
    * WAL, gone with the transaction) and upserts from it, updating only the bars whose values
    * differ, and counts what it inserted and updated.
+   *
+   * `prebuilt`: months a MonthPrebuilder built while the file was parsed (committed tables
+   * outside `bars`). Each month still to be built by the rules above takes its built table
+   * instead of being built again; the others' tables are dropped, their rows going the ordinary
+   * way. Should the write fail, every one of them is dropped: nothing stays behind.
    */
-  async writeSeries(symbol: string, timeframe: string, bars: BarSeries, onRows?: (done: number) => void): Promise<WriteResult> {
+  async writeSeries(
+    symbol: string,
+    timeframe: string,
+    bars: BarSeries,
+    onRows?: (done: number) => void,
+    prebuilt: PrebuiltMonths = new Map(),
+  ): Promise<WriteResult> {
+    try {
+      return await this.writeSeriesOnce(symbol, timeframe, bars, onRows, prebuilt);
+    } catch (err) {
+      if (prebuilt.size) await this.dropTables([...prebuilt.values()]);
+      throw err;
+    }
+  }
+
+  private async writeSeriesOnce(
+    symbol: string,
+    timeframe: string,
+    bars: BarSeries,
+    onRows: ((done: number) => void) | undefined,
+    prebuilt: PrebuiltMonths,
+  ): Promise<WriteResult> {
     const partitioned = (await this.timeSeriesStorage()) === 'partitioned';
     const months = partitioned ? splitByMonth(bars) : [];
     const isCandidate = (m: MonthRows): boolean => m.rows.length >= this.partitionBuildMinRows;
@@ -281,15 +481,21 @@ export class BarsRepository {
         ]);
         for (const [i, m] of candidates.entries()) {
           const state = found.rows[i].exists ? await this.existingMonthState(client, m.key) : 'absent';
-          if (state !== 'filled') build.push({ ...m, replaces: state === 'empty' });
+          if (state !== 'filled') build.push({ ...m, replaces: state === 'empty', table: prebuilt.get(m.key) ?? buildTableName(m.key) });
         }
       }
+      // Months built ahead that are not to be built after all (a partition filled meanwhile, or
+      // storage that has none): their rows go the ordinary way.
+      const unused = [...prebuilt].filter(([key]) => !build.some((m) => m.key === key)).map(([, table]) => table);
+      if (unused.length) await client.query(`DROP TABLE ${unused.join(', ')}`);
+      const toBuild = build.filter((m) => !prebuilt.has(m.key));
       // A second connection builds some of the months in parallel (two backends, two cores)
       // when there are several to build; see openSideBuilder.
-      if (build.length >= 2) side = await this.openSideBuilder();
+      if (toBuild.length >= 2) side = await this.openSideBuilder();
       const rest = build.length ? joinMonths(months.filter((m) => !build.some((b) => b.key === m.key))) : bars;
       // Rows written over both connections, each COPY reporting its own running count.
-      let done = 0;
+      let done = build.filter((m) => prebuilt.has(m.key)).reduce((n, m) => n + m.rows.length, 0);
+      if (done) onRows?.(done);
       const progress = (): ((rows: number) => void) => {
         let last = 0;
         return (rows) => {
@@ -304,7 +510,7 @@ export class BarsRepository {
       const theirs: BuildMonth[] = [];
       let load = rest.length;
       let sideLoad = 0;
-      for (const m of [...build].sort((x, y) => y.rows.length - x.rows.length)) {
+      for (const m of [...toBuild].sort((x, y) => y.rows.length - x.rows.length)) {
         if (side && sideLoad < load) {
           theirs.push(m);
           sideLoad += m.rows.length;
@@ -315,7 +521,7 @@ export class BarsRepository {
       }
       const main = client;
       const sideWork = side && theirs.length ? this.buildOnSide(side, symbol, timeframe, theirs, progress) : Promise.resolve();
-      sideTables = theirs.map((m) => buildTableName(m.key));
+      sideTables = theirs.map((m) => m.table);
       const mainWork = (async (): Promise<WriteResult> => {
         let result: WriteResult = { inserted: 0, updated: 0, method: 'copy', partitionsBuilt: build.length };
         if (rest.length) result = { ...result, ...(await this.writeRows(main, symbol, timeframe, rest, progress())) };
@@ -339,6 +545,31 @@ export class BarsRepository {
       await runner.release();
       if (side) await this.closeSideBuilder(side, sideTables);
     }
+  }
+
+  /**
+   * Builds months of a first load of the series while its file is parsed (see MonthPrebuilder),
+   * or undefined when the storage has no monthly partitions (TimescaleDB).
+   */
+  async prebuilder(symbol: string, timeframe: string): Promise<MonthPrebuilder | undefined> {
+    if ((await this.timeSeriesStorage()) !== 'partitioned') return undefined;
+    return new MonthPrebuilder({
+      minRows: this.partitionBuildMinRows,
+      maxLanes: this.prebuildLanes,
+      open: () => this.openSideBuilder(),
+      fastPath: async (client, key) => {
+        const part = partitionName(key);
+        const res = await client.query<{ absent: boolean }>('SELECT to_regclass($1) IS NULL AS absent', [part]);
+        if (res.rows[0].absent) return true;
+        return (await client.query<{ empty: boolean }>(`SELECT NOT EXISTS (SELECT 1 FROM ${part}) AS empty`)).rows[0].empty;
+      },
+      build: (client, m) => this.buildMonth(client, symbol, timeframe, m, () => undefined),
+    });
+  }
+
+  /** Drops tables outside `bars` (built months of a failed import). */
+  private async dropTables(tables: readonly string[]): Promise<void> {
+    await this.dataSource.query(`DROP TABLE IF EXISTS ${tables.join(', ')}`).catch(() => undefined);
   }
 
   /**
@@ -431,9 +662,15 @@ export class BarsRepository {
    * duplicate fails here). Symbol and timeframe come from column defaults during the COPY rather
    * than in every row (less to send and decode); the defaults go before the index is built.
    */
-  private async buildMonth(client: PoolClient, symbol: string, timeframe: string, m: MonthRows, onRows: (done: number) => void): Promise<void> {
+  private async buildMonth(
+    client: PoolClient,
+    symbol: string,
+    timeframe: string,
+    m: MonthRows & { readonly table: string },
+    onRows: (done: number) => void,
+  ): Promise<void> {
     const { from, to } = monthBounds(m.key);
-    const table = buildTableName(m.key);
+    const { table } = m;
     await client.query(
       [
         // A table left by a side connection whose process died before dropping it (nobody
@@ -459,7 +696,7 @@ export class BarsRepository {
   private async attachMonth(client: PoolClient, m: BuildMonth): Promise<void> {
     const { from, to } = monthBounds(m.key);
     const part = partitionName(m.key);
-    const table = buildTableName(m.key);
+    const { table } = m;
     await client.query(
       [
         ...(m.replaces ? [`ALTER TABLE bars DETACH PARTITION ${part}`, `DROP TABLE ${part}`] : []),

@@ -120,6 +120,23 @@ export function describeIssues(issues: readonly BarIssue[]): string {
   return issues.map(describeIssue).join('; ');
 }
 
+/**
+ * A UTC month of bars completed while the input is still being read: `key` is YYYYMM, `rows`
+ * views the builder's arrays (never written again).
+ */
+export interface CompletedMonth {
+  readonly key: number;
+  readonly rows: BarSeries;
+}
+
+/** The first instant of the UTC month after the one holding `ms`, and that month's YYYYMM. */
+function monthOf(ms: number): { key: number; end: number } {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  return { key: y * 100 + m + 1, end: Date.UTC(y, m + 1, 1) };
+}
+
 export class BarSeriesBuilder {
   private n = 0;
   private cap: number;
@@ -140,9 +157,24 @@ export class BarSeriesBuilder {
   private row = 0;
   private line: number | undefined;
   private rowOk = true;
+  // The UTC month being read, for onMonth: first row, YYYYMM, first instant of the next month.
+  private monthStart = 0;
+  private monthKey = 0;
+  private monthEnd = -Infinity;
 
-  /** `expectedRows` sizes the arrays up front (they grow as needed). */
-  constructor(expectedRows = 1024) {
+  /**
+   * `expectedRows` sizes the arrays up front (they grow as needed). `onMonth`, when given, is
+   * called with each UTC month as soon as a row of a later month arrives, as long as every row
+   * so far is valid and the timestamps so far strictly increase (so the month's rows are final
+   * and unique within the file as read so far); no month is reported once a problem or an
+   * out-of-order timestamp was seen. Reported months are not a promise: the file may still be
+   * refused by finish(). The last month is reported by finish(), when it accepts a file whose
+   * timestamps all increase.
+   */
+  constructor(
+    expectedRows = 1024,
+    private readonly onMonth?: (month: CompletedMonth) => void,
+  ) {
     this.cap = Math.max(16, expectedRows | 0);
     this.tsA = new Float64Array(this.cap);
     this.openA = new Float64Array(this.cap);
@@ -261,8 +293,40 @@ export class BarSeriesBuilder {
       if (t <= this.maxTs) this.ascending = false;
       if (t < this.minTs) this.minTs = t;
       if (t > this.maxTs) this.maxTs = t;
+      if (t >= this.monthEnd && this.onMonth) this.nextMonth(i, t);
     }
     this.n++;
+  }
+
+  /** Row `i` (at `t`) opens a later month: reports the one it closes, if all is well so far. */
+  private nextMonth(i: number, t: number): void {
+    const closing = this.monthKey;
+    const from = this.monthStart;
+    const next = monthOf(t);
+    this.monthKey = next.key;
+    this.monthEnd = next.end;
+    this.monthStart = i;
+    if (this.ascending && !this.issues.length && i > from && closing !== 0) this.reportMonth(closing, from, i);
+  }
+
+  /** Rows [from, to) as month `key`, to onMonth. */
+  private reportMonth(key: number, from: number, to: number): void {
+    const cut = (a: Float64Array): Float64Array => a.subarray(from, to);
+    this.onMonth?.({
+      key,
+      rows: {
+        length: to - from,
+        ts: cut(this.tsA),
+        open: cut(this.openA),
+        high: cut(this.highA),
+        low: cut(this.lowA),
+        close: cut(this.closeA),
+        volume: cut(this.volumeA),
+        minTs: this.tsA[from],
+        maxTs: this.tsA[to - 1],
+        ascending: true,
+      },
+    });
   }
 
   /**
@@ -279,6 +343,8 @@ export class BarSeriesBuilder {
       throw new ValidationFailedError(`${what} refused, nothing was written: ${count}: ${describeIssues(this.issues)}`, this.issues);
     }
     const n = this.n;
+    // The last month, now that the file is accepted.
+    if (this.onMonth && this.ascending && n > this.monthStart && this.monthKey !== 0) this.reportMonth(this.monthKey, this.monthStart, n);
     return {
       length: n,
       ts: this.tsA.subarray(0, n),

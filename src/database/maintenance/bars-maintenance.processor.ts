@@ -19,6 +19,8 @@ export interface BarsMaintenanceResult {
   readonly barsDeleted?: number;
   /** TimescaleDB jobs whose retention config was updated. */
   readonly jobsUpdated?: number;
+  /** Months built ahead by imports that died before attaching them, dropped (plain PostgreSQL). */
+  readonly staleLoadTablesDropped?: number;
   /** Aggregate views refreshed (plain PostgreSQL). */
   readonly refreshed?: readonly string[];
   /** Why nothing was done (e.g. TimescaleDB handles it itself). */
@@ -60,11 +62,15 @@ export class BarsMaintenanceProcessor extends WorkerHost {
     throw new UnrecoverableError(`Unknown maintenance job "${job.name}"`);
   }
 
-  /** Plain PostgreSQL: partitions from last month to `monthsAhead` ahead. TimescaleDB chunks itself. */
+  /**
+   * Plain PostgreSQL: partitions from last month to `monthsAhead` ahead, and the leftovers of
+   * imports that died mid-way dropped. TimescaleDB chunks itself.
+   */
   async ensurePartitions(data: Payload<'bars.ensure-partitions'>): Promise<BarsMaintenanceResult> {
     const storage = await this.repository.storageKind();
     if (storage === 'timescaledb') return { storage, skipped: 'TimescaleDB creates chunks itself' };
-    return { storage, partitionsCreated: await this.repository.ensurePartitions(data.monthsAhead) };
+    const partitionsCreated = await this.repository.ensurePartitions(data.monthsAhead);
+    return { storage, partitionsCreated, staleLoadTablesDropped: (await this.repository.dropStalePrebuiltTables()).length };
   }
 
   /**

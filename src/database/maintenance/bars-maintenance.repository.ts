@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { detectTimeSeriesStorage, type TimeSeriesStorage } from '../timescale';
+import { PREBUILT_TABLE_PATTERN } from '../../market-data/bars.repository';
+
+/** A month built ahead older than this is a dead import's leftover (no import runs for a day). */
+export const STALE_PREBUILT_TABLE_SECONDS = 24 * 3600;
 
 /**
  * The SQL of `bars` upkeep: the only place the maintenance jobs touch the database. The heavy
@@ -35,6 +39,27 @@ export class BarsMaintenanceRepository {
       [monthsAhead],
     );
     return rows[0]?.created ?? 0;
+  }
+
+  /**
+   * Plain PostgreSQL: drops the months an import built ahead and committed outside `bars` but
+   * never attached because its process died (see prebuiltTableSuffix), once older than
+   * `maxAgeSeconds`. A live import's tables are younger, or not yet committed and so not seen.
+   * Returns the tables dropped.
+   */
+  async dropStalePrebuiltTables(maxAgeSeconds = STALE_PREBUILT_TABLE_SECONDS, nowMs = Date.now()): Promise<string[]> {
+    const rows = await this.db.query<{ name: string }[]>(
+      `SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'bars\\_p%\\_load\\_t%'`,
+    );
+    const stale = rows
+      .map((r) => r.name)
+      .filter((name) => {
+        const m = PREBUILT_TABLE_PATTERN.exec(name);
+        return m !== null && parseInt(m[1], 36) * 1000 < nowMs - maxAgeSeconds * 1000;
+      });
+    // Names matched the strict pattern above: safe to put in the statement.
+    if (stale.length) await this.db.query(`DROP TABLE IF EXISTS ${stale.join(', ')}`);
+    return stale;
   }
 
   /** Plain PostgreSQL: deletes raw 1-minute bars older than `days` (0 keeps all). Rows deleted. */
