@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
 const PURE_CORE = [
   'src/quant/**/*.ts',
   'src/backtesting/core/**/*.ts',
+  'src/backtesting/robustness/core/**/*.ts',
   'src/strategies/core/**/*.ts',
   'src/risk/core/**/*.ts',
   'src/trading/sizing/core/**/*.ts',
