@@ -5,27 +5,24 @@
  *
  * out[i] is NaN while the window is not full of returns: the first window - 1 bars and any
  * window containing a NaN return (pandas' rolling with min_periods = window), which the chart
- * draws as a gap. A window with zero spread gives NaN (0/0) or ±Infinity, as numpy's division.
+ * draws as a gap. A window with no spread (std below 1e-14, rounding noise for returns) gives
+ * 0/0 = NaN for a zero mean and ±Infinity otherwise; the chart leaves those out too.
  *
- * O(n): running sums of the returns and their squares, shifted by the first return to keep the
- * sum of squares from cancelling, and recomputed exactly every `window` bars so rounding
- * cannot accumulate over a million bars.
+ * O(n): running sums of the deviations from a shift and of their squares. The shift is the
+ * window's own mean, re-taken with an exact recomputation every `window` bars (and when a
+ * window becomes free of NaN), so the sums stay small, the sum of squares does not cancel and
+ * rounding cannot build up over a million bars.
  */
 export function rollingSharpe(returns: Float64Array, window: number, periodsPerYear: number): Float64Array {
   const n = returns.length;
   const out = new Float64Array(n).fill(NaN);
   if (window < 2 || n < window) return out;
-  let shift = 0;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isNaN(returns[i])) {
-      shift = returns[i];
-      break;
-    }
-  }
   const annualize = Math.sqrt(periodsPerYear);
+  let shift = 0;
   let sum = 0;
   let sumSq = 0;
   let nanCount = 0;
+  let sinceResync = Infinity;
   for (let i = 0; i < n; i++) {
     const v = returns[i];
     if (Number.isNaN(v)) nanCount++;
@@ -43,9 +40,15 @@ export function rollingSharpe(returns: Float64Array, window: number, periodsPerY
         sumSq -= d * d;
       }
     }
-    if (i < window - 1 || nanCount > 0) continue;
-    if ((i + 1) % window === 0) {
-      // Exact resync over the current window.
+    if (i < window - 1) continue;
+    if (nanCount > 0) {
+      sinceResync = Infinity; // resync as soon as the window is clean again
+      continue;
+    }
+    if (++sinceResync >= window) {
+      let s = 0;
+      for (let j = i - window + 1; j <= i; j++) s += returns[j];
+      shift = s / window;
       sum = 0;
       sumSq = 0;
       for (let j = i - window + 1; j <= i; j++) {
@@ -53,13 +56,12 @@ export function rollingSharpe(returns: Float64Array, window: number, periodsPerY
         sum += d;
         sumSq += d * d;
       }
+      sinceResync = 0;
     }
-    const meanShifted = sum / window;
-    const variance = Math.max(0, (sumSq - sum * meanShifted) / (window - 1));
-    const mean = meanShifted + shift;
-    // Spread below rounding of the running sums is no spread: report 0/0 or ±Inf, not noise.
-    const std = variance <= 1e-28 * (1 + shift * shift) ? 0 : Math.sqrt(variance);
-    out[i] = (mean / std) * annualize;
+    const meanDev = sum / window;
+    const variance = Math.max(0, (sumSq - sum * meanDev) / (window - 1));
+    const std = variance < 1e-28 ? 0 : Math.sqrt(variance);
+    out[i] = ((meanDev + shift) / std) * annualize;
   }
   return out;
 }

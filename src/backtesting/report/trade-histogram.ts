@@ -43,17 +43,18 @@ export function tradeHistogram(values: Float64Array): TradeHistogram | null {
     rule = 'sqrt';
     width = (max - min) / Math.max(1, Math.ceil(Math.sqrt(n)));
   }
-  let start = Math.floor(min / width) * width;
-  let bins = Math.max(1, Math.ceil((max - start) / width));
+  // The 1e-9 keeps a max that sits on an edge up to rounding (2 / (2/3)) from opening a bin of its own.
+  let start = Math.floor(min / width + 1e-9) * width;
+  let bins = Math.max(1, Math.ceil((max - start) / width - 1e-9));
   if (bins > MAX_BINS) {
     width = (max - min) / (MAX_BINS - 1); // one spare bin for the realignment on a multiple of h
-    start = Math.floor(min / width) * width;
-    bins = Math.max(1, Math.ceil((max - start) / width));
+    start = Math.floor(min / width + 1e-9) * width;
+    bins = Math.max(1, Math.ceil((max - start) / width - 1e-9));
   }
   // max exactly on an edge belongs to the last bin (numpy's closed last bin), not a new one.
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < n; i++) {
-    const k = Math.min(bins - 1, Math.max(0, Math.floor((sorted[i] - start) / width)));
+    const k = Math.min(bins - 1, Math.max(0, Math.floor((sorted[i] - start) / width + 1e-9)));
     counts[k]++;
   }
   const edges: number[] = [];
