@@ -70,7 +70,7 @@ function expectClose(actual: number, expected: number, rtol: number, what: strin
   if (!(rel <= rtol || actual === expected)) throw new Error(`${what}: got ${actual}, expected ${expected} (relative difference ${rel})`);
 }
 
-function smaCrossBacktest(data: MarketData, given: Partial<SmaCrossParams>, costs: CostModel, extra: { capital?: number; maxGrossLeverage?: number } = {}): BacktestResult {
+function smaCrossBacktest(data: MarketData, given: Readonly<Record<string, number | boolean>>, costs: CostModel, extra: { capital?: number; maxGrossLeverage?: number } = {}): BacktestResult {
   return backtestStrategy(smaCross, strategyParams(smaCross, given), data, { costs, ...extra });
 }
 

@@ -21,6 +21,7 @@
  *   without a benchmark) are null.
  */
 import { MetricsInputError } from './metrics-input.error';
+import { lowerTail, TailHistogram } from './order-statistics';
 
 export const DEFAULT_PERIODS_PER_YEAR = 252;
 
@@ -105,24 +106,18 @@ export interface PerformanceMetrics {
   readonly beta: number | null;
 }
 
-/** Linear-interpolated percentile of sorted values, numpy's default method ('linear'). */
-function percentileSorted(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /**
- * empyrical `conditional_value_at_risk`: `np.mean(np.partition(r, k)[:k + 1])` with
- * `k = int((len(r) - 1) * cutoff)`, i.e. the mean of the k+1 smallest returns (those at or
- * below the VaR cutoff's lower neighbour).
+ * VaR and CVaR at `cutoff` from the k-th and (k+1)-th smallest returns, k = floor((n-1)*cutoff):
+ * VaR is numpy's linear-interpolated percentile, sorted[k] + (sorted[k+1] - sorted[k]) * frac
+ * (empyrical `value_at_risk`); CVaR is `np.mean(np.partition(r, k)[:k + 1])`, the mean of the
+ * k+1 smallest (empyrical `conditional_value_at_risk`). Order statistics in O(n) without a sort
+ * (order-statistics.ts).
  */
-function cvarSorted(sorted: Float64Array, cutoff: number): number {
-  const k = Math.trunc((sorted.length - 1) * cutoff);
-  let s = 0;
-  for (let i = 0; i <= k; i++) s += sorted[i];
-  return s / (k + 1);
+function tailRisk(rs: Float64Array, cutoff: number, min: number, max: number, top: TailHistogram | null, work: TailHistogram): { v: number; cv: number } {
+  const pos = (rs.length - 1) * cutoff;
+  const k = Math.floor(pos);
+  const t = lowerTail(rs, k, min, max, top, work);
+  return { v: t.kth + (t.next - t.kth) * (pos - k), cv: t.sum / (k + 1) };
 }
 
 function checkAligned(name: string, values: Float64Array | undefined, n: number): void {
@@ -145,17 +140,27 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   checkAligned('positions', options.positions, total);
   checkAligned('benchmark', options.benchmark, total);
 
-  // Drop NaN (empyrical's nan-aware reductions), refuse infinities.
-  const r = new Float64Array(total);
-  let n = 0;
-  for (let i = 0; i < total; i++) {
+  // Drop NaN (empyrical's nan-aware reductions), refuse infinities. The common input has NaN
+  // only in a leading warm-up: then the finite returns are a view, not a copy.
+  let start = 0;
+  while (start < total && Number.isNaN(returns[start])) start++;
+  let gaps = false;
+  for (let i = start; i < total; i++) {
     const v = returns[i];
-    if (Number.isNaN(v)) continue;
-    if (!Number.isFinite(v)) throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${i} is ${v}`, i);
-    r[n++] = v;
+    if (v - v !== 0) {
+      if (!Number.isNaN(v)) throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${i} is ${v}`, i);
+      gaps = true;
+    }
+  }
+  let n = total - start;
+  let rs = returns.subarray(start);
+  if (gaps) {
+    const r = new Float64Array(total);
+    n = 0;
+    for (let i = start; i < total; i++) if (!Number.isNaN(returns[i])) r[n++] = returns[i];
+    rs = r.subarray(0, n);
   }
   if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${n}`);
-  const rs = r.subarray(0, n);
 
   // One pass: wealth curve and drawdown, mean, wins and losses, downside sum.
   let wealth = 1;
@@ -258,11 +263,19 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
   const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
 
-  const sorted = Float64Array.from(rs).sort();
-  const var95 = percentileSorted(sorted, 0.05);
-  const var99 = percentileSorted(sorted, 0.01);
-  const cvar95 = cvarSorted(sorted, 0.05);
-  const cvar99 = cvarSorted(sorted, 0.01);
+  // One histogram of the whole range serves both cutoffs; a second one refines inside a bucket.
+  const work = new TailHistogram();
+  let top: TailHistogram | null = null;
+  if (!constant && n > 2048) {
+    top = new TailHistogram();
+    if (!top.fill(rs, min, max)) top = null;
+  }
+  const tail95 = tailRisk(rs, 0.05, min, max, top, work);
+  const tail99 = tailRisk(rs, 0.01, min, max, top, work);
+  const var95 = tail95.v;
+  const var99 = tail99.v;
+  const cvar95 = tail95.cv;
+  const cvar99 = tail99.cv;
 
   const avgWin = wins > 0 ? gain / wins : NaN;
   const avgLoss = losses > 0 ? loss / losses : NaN;
