@@ -3,16 +3,17 @@
  * pixel columns and each column keeps at most two points, its lowest and highest y, in time
  * order. A line drawn through them covers exactly the vertical span the full series covers in
  * that column, so a one-bar drawdown trough or spike stays visible however many bars there are
- * (plain every-k-th sampling would drop it). A column whose points are all NaN emits one NaN,
- * so gaps (rolling-window warm-up) survive; a gap narrower than a column is not drawn.
+ * (plain every-k-th sampling would drop it). A column with no finite point emits a gap marker,
+ * so gaps (rolling-window warm-up, a flat window's infinite Sharpe) survive; a gap narrower
+ * than a column is not drawn.
  *
- * Returns the indices of the kept points, ascending (NaN gaps as -1 - index of a NaN bar).
+ * Returns the indices of the kept points, ascending (gaps as -1 - index of a non-finite bar).
  */
 export function minMaxDecimate(x: Float64Array, y: Float64Array, columns: number): Int32Array {
   const n = x.length;
   if (n <= 2 * columns) {
     const all = new Int32Array(n);
-    for (let i = 0; i < n; i++) all[i] = Number.isNaN(y[i]) ? -1 - i : i;
+    for (let i = 0; i < n; i++) all[i] = Number.isFinite(y[i]) ? i : -1 - i;
     return all;
   }
   const x0 = x[0];
@@ -30,7 +31,7 @@ export function minMaxDecimate(x: Float64Array, y: Float64Array, columns: number
     // The column's first point is always taken, so rounding at colEnd can never stall the loop.
     for (const first = i; i < n && (i === first || x[i] < colEnd || col === columns - 1); i++) {
       const v = y[i];
-      if (Number.isNaN(v)) {
+      if (!Number.isFinite(v)) {
         if (firstNaN < 0) firstNaN = i;
         continue;
       }

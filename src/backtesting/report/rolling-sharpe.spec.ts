@@ -74,6 +74,28 @@ describe('rollingSharpe', () => {
     expect(got[8]).toBe(Infinity);
   });
 
+  it('gives NaN, not a rounding-residue Infinity, for a flat window reached by sliding', () => {
+    // Window 4 resyncs at bars 3 and 7 (shift 0.0125 there); bar 8's window [0, 0, 0, 0] is
+    // reached by sliding, where the running sums keep a rounding residue of the shift.
+    const r = Float64Array.from([0.01, 0.02, 0.03, 0.04, 0.05, 0, 0, 0, 0, 0, 0]);
+    const got = rollingSharpe(r, 4, 252);
+    for (let i = 8; i < r.length; i++) expect(got[i]).toBeNaN();
+    const want = plainLoop(r, 4, 252);
+    for (let i = 3; i < 8; i++) expect(got[i]).toBeCloseTo(want[i], 9);
+  });
+
+  it('matches the plain loop on a strategy that is flat for long stretches', () => {
+    const rand = seeded(7);
+    const r = new Float64Array(3000);
+    for (let i = 0; i < r.length; i++) r[i] = Math.floor(i / 400) % 2 === 0 ? (rand() - 0.48) * 0.02 : 0;
+    const got = rollingSharpe(r, 126, 252);
+    const want = plainLoop(r, 126, 252);
+    for (let i = 0; i < r.length; i++) {
+      if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
+      else expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(want[i])));
+    }
+  });
+
   it('returns all NaN when the series is shorter than the window', () => {
     expect(Array.from(rollingSharpe(Float64Array.from([0.01, 0.02]), 3, 252)).every(Number.isNaN)).toBe(true);
   });

@@ -5,8 +5,8 @@
  *
  * out[i] is NaN while the window is not full of returns: the first window - 1 bars and any
  * window containing a NaN return (pandas' rolling with min_periods = window), which the chart
- * draws as a gap. A window with no spread (std below 1e-14, rounding noise for returns) gives
- * 0/0 = NaN for a zero mean and ±Infinity otherwise; the chart leaves those out too.
+ * draws as a gap. A constant window (no spread) gives 0/0 = NaN when flat at 0 and ±Infinity
+ * otherwise; the chart leaves those out too.
  *
  * O(n): running sums of the deviations from a shift and of their squares. The shift is the
  * window's own mean, re-taken with an exact recomputation every `window` bars (and when a
@@ -23,8 +23,12 @@ export function rollingSharpe(returns: Float64Array, window: number, periodsPerY
   let sumSq = 0;
   let nanCount = 0;
   let sinceResync = Infinity;
+  // Consecutive pairs (j - 1, j) inside the window whose returns differ: 0 means constant.
+  let changes = 0;
   for (let i = 0; i < n; i++) {
     const v = returns[i];
+    if (i >= 1 && v !== returns[i - 1]) changes++;
+    if (i - window + 1 >= 1 && returns[i - window + 1] !== returns[i - window]) changes--;
     if (Number.isNaN(v)) nanCount++;
     else {
       const d = v - shift;
@@ -60,8 +64,14 @@ export function rollingSharpe(returns: Float64Array, window: number, periodsPerY
     }
     const meanDev = sum / window;
     const variance = Math.max(0, (sumSq - sum * meanDev) / (window - 1));
-    const std = variance < 1e-28 ? 0 : Math.sqrt(variance);
-    out[i] = ((meanDev + shift) / std) * annualize;
+    if (changes === 0) {
+      // A constant window, told exactly by the change count: std is 0 and the mean is any of
+      // its returns. The running sums would leave a rounding residue here, turning a flat
+      // strategy's 0/0 = NaN into a spurious tiny or infinite ratio.
+      out[i] = returns[i] === 0 ? NaN : returns[i] > 0 ? Infinity : -Infinity;
+      continue;
+    }
+    out[i] = ((meanDev + shift) / Math.sqrt(variance)) * annualize;
   }
   return out;
 }

@@ -99,6 +99,7 @@ function finiteRange(series: readonly LineSeries[]): { lo: number; hi: number } 
     const v = s.values;
     for (let i = 0; i < v.length; i++) {
       const x = v[i];
+      if (!Number.isFinite(x)) continue; // NaN gaps and a flat window's ±Infinity Sharpe are not drawn
       if (x < lo) lo = x;
       if (x > hi) hi = x;
     }

@@ -120,6 +120,21 @@ describe('renderTearsheet', () => {
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'`);
   });
 
+  it('never writes NaN or Infinity into the page (flat and constant stretches, warm-up gaps)', () => {
+    const input = dailyInput();
+    const returns = [...(input.returns as readonly number[])];
+    const equity = [...(input.equity as readonly number[])];
+    // 200 bars of the same positive return: every window over them has a Sharpe of +Infinity.
+    for (let i = 1; i < 200; i++) {
+      returns[i] = 0.001;
+      equity[i] = equity[i - 1] * 1.001;
+    }
+    for (let i = 200; i < equity.length; i++) equity[i] = equity[i - 1] * (1 + returns[i]);
+    const html = renderTearsheet({ ...input, returns, equity, rollingSharpeWindow: 20, metrics: { sharpe: NaN } });
+    expect(html).not.toMatch(/NaN|Infinity/);
+    expect(html).toMatch(/data-series="Rolling Sharpe \(20 bars\)" d="M[\d.]+ [\d.]+L/);
+  });
+
   it('is deterministic and computes the drawdown from equity when it is not given', () => {
     const input = dailyInput();
     const equity = Float64Array.from(input.equity);
