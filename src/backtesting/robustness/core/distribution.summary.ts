@@ -4,7 +4,9 @@
  * default 'linear' method (`np.percentile(x, q)`: position (q / 100) · (n - 1) in the sorted
  * sample, linear interpolation between its neighbours, in numpy's two-sided `_lerp` form so the
  * results agree to the last bit). NaN samples (e.g. the Sharpe of a constant resample, 0/0) are
- * left out and counted in `nanCount`; ±Infinity is kept and sorts to the ends.
+ * left out and counted in `nanCount`; ±Infinity (the Sharpe of a constant non-zero resample) is
+ * kept and sorts to the ends, and a percentile next to it is that infinity where numpy would
+ * give NaN.
  */
 
 /** The percentiles every summary reports, in percent. */
@@ -43,8 +45,10 @@ export function percentileOfSorted(sorted: Float64Array, q: number): number {
   const t = pos - lo;
   const a = sorted[lo];
   const b = sorted[hi];
-  if (a === b) return a; // also keeps ±Infinity neighbours from giving NaN
+  if (a === b || t === 0) return a;
   const diff = b - a;
+  // An infinite neighbour wins where it has any weight (numpy gives NaN from inf · 0 and inf - inf there).
+  if (!Number.isFinite(diff)) return Number.isFinite(a) ? b : Number.isFinite(b) ? a : NaN;
   // numpy _lerp: a + diff·t, but from the upper end when t >= 0.5.
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
