@@ -11,7 +11,7 @@ import { type MonthlyReturnsTable } from './monthly-returns';
 import { type TradeHistogram } from './trade-histogram';
 
 export const CHART_WIDTH = 1000;
-const MARGIN = { left: 64, right: 20, top: 30, bottom: 30 };
+const MARGIN = { left: 64, right: 20, top: 12, bottom: 30 };
 const PLOT_WIDTH = CHART_WIDTH - MARGIN.left - MARGIN.right;
 /** Points kept per pixel column by the decimation (its min and its max). */
 export const LINE_COLUMNS = PLOT_WIDTH;
@@ -186,21 +186,16 @@ export function lineChart(o: LineChartOptions): string {
     const dash = series.dashed === true ? ' stroke-dasharray="6 4"' : '';
     out.push(`<path class="series" data-series="${escapeHtml(series.name)}" d="${d}" stroke="${series.color}"${dash}/>`);
   }
-  if (o.legend) {
-    out.push('<g class="legend">');
-    let x = MARGIN.left + 4;
-    for (const series of o.series) {
-      const dash = series.dashed === true ? ' stroke-dasharray="6 4"' : '';
-      out.push(`<line x1="${x}" x2="${x + 22}" y1="14" y2="14" stroke="${series.color}" stroke-width="3"${dash}/>`);
-      out.push(`<text x="${x + 28}" y="18">${escapeHtml(series.name)}</text>`);
-      // Names are escaped text of unknown width: advance by a generous estimate per character.
-      x += 40 + Math.min(40, series.name.length) * 7.2;
-    }
-    out.push('</g>');
-  }
   out.push(`<rect class="frame" x="${MARGIN.left}" y="${MARGIN.top}" width="${PLOT_WIDTH}" height="${plotH}"/>`);
   out.push('</svg>');
-  return out.join('');
+  // The legend is HTML above the chart, not SVG text: it wraps on a narrow screen instead of
+  // overlapping, whatever the length of the (escaped) series names.
+  const legend = o.legend
+    ? `<div class="legend">${o.series
+        .map((s) => `<span><i class="swatch${s.dashed === true ? ' dashed' : ''}" style="border-color:${s.color}"></i>${escapeHtml(s.name)}</span>`)
+        .join('')}</div>`
+    : '';
+  return legend + out.join('');
 }
 
 const NEUTRAL = [247, 247, 247];

@@ -188,7 +188,7 @@ h2{font-size:15px;font-weight:650;margin:0 0 2px;letter-spacing:.01em}
 .columns .card{margin-bottom:0}
 .chart{display:block;width:100%;height:auto;font-size:12px;fill:#1d2430}
 .chart .grid line{stroke:#eceef1;stroke-width:1}
-.chart .axis text{fill:#5b6575;font-size:11.5px}
+.chart .axis text,.chart text.axis{fill:#5b6575;font-size:11.5px}
 .chart .axis line{stroke:#9aa1ab;stroke-width:1}
 .chart .axis-title{fill:#5b6575;font-size:11.5px}
 .chart .frame{fill:none;stroke:#d5d9df;stroke-width:1}
@@ -196,7 +196,10 @@ h2{font-size:15px;font-weight:650;margin:0 0 2px;letter-spacing:.01em}
 .chart .reference{stroke:#5b6575;stroke-width:1;stroke-dasharray:4 4}
 .chart .reference-label{fill:#5b6575;font-size:11px}
 .chart .series{fill:none;stroke-width:1.6;stroke-linejoin:round;stroke-linecap:round}
-.chart .legend text{font-size:12.5px;fill:#1d2430}
+.legend{display:flex;flex-wrap:wrap;gap:4px 18px;margin:2px 0 6px 5.5%;font-size:12.5px}
+.legend span{display:inline-flex;align-items:center;gap:7px}
+.legend .swatch{display:inline-block;width:22px;border-top:3px solid}
+.legend .swatch.dashed{border-top-style:dashed}
 .chart .empty{fill:#8a9099;font-size:14px}
 .chart .bar.gain{fill:#1a7f4b;fill-opacity:.8}
 .chart .bar.loss{fill:#c0392b;fill-opacity:.8}
@@ -209,13 +212,19 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 .kv thead th{color:#6b7482;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 .kv tfoot th,.kv tfoot td{font-weight:600;border-bottom:none}
 .num{text-align:right!important;white-space:nowrap}
-.metrics{columns:2 300px;column-gap:28px}
-.metrics table{break-inside:auto}
+.columns>div>.card+.card{margin-top:16px}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(110px,1fr));gap:8px;margin:10px 0 0}
 .stats div{background:#f7f8fa;border-radius:6px;padding:6px 10px}
 .stats dt{color:#6b7482;font-size:11.5px}
 .stats dd{margin:0;font-weight:600;font-variant-numeric:tabular-nums}
 footer{color:#8a9099;font-size:12px;margin-top:8px}
+@media (max-width:720px){
+main{padding:16px 10px 32px}
+.chart .axis text,.chart text.axis{font-size:18px}
+.chart .reference-label{font-size:17px}
+.heatmap .hm-label{font-size:15px}
+.chart .axis-title{display:none}
+}
 @media print{body{background:#fff}.card,.kpi{box-shadow:none;break-inside:avoid}}
 `;
 
@@ -313,7 +322,7 @@ export function renderTearsheet(input: TearsheetInput): string {
     section('Monthly returns', 'Bar returns compounded by calendar month (UTC); the last column compounds the year. Colour scale diverges at 0, months and years scaled separately.', monthlyHeatmap(table)),
     section('Trade P&amp;L distribution', binNote, histogramChart(histogram, unit, tradeMean) + tradeStats(v.tradePnl, unit)),
     '<div class="columns">',
-    section('Performance metrics', '', `<div class="metrics">${keyValueTable('kv', metricRows)}</div>`),
+    section('Performance metrics', '', keyValueTable('kv', metricRows)),
     '<div>',
     section('Strategy parameters', escapeHtml(input.strategy.name), paramRows.length > 0 ? keyValueTable('kv', paramRows) : '<p class="note">No parameters.</p>'),
     input.costs === undefined ? '' : section('Costs', 'In account currency.', costsTable(input.costs)),
