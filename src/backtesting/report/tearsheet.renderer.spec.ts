@@ -73,6 +73,13 @@ describe('renderTearsheet', () => {
     expect(count(html, /class="bar (gain|loss)"/g)).toBe(bins);
   });
 
+  it('formats trade P&L in account currency when told so, and prints generatedAt', () => {
+    const html = renderTearsheet(dailyInput({ tradePnl: [1250, -300, 80, 2200, -950, 40], tradePnlUnit: 'currency', generatedAt: Date.UTC(2026, 0, 2, 3, 4) }));
+    expect(html).toMatch(/<dt>Best<\/dt><dd>2,200.00<\/dd>/);
+    expect(html).toMatch(/<dt>Worst<\/dt><dd>-950.00<\/dd>/);
+    expect(html).toContain('generated 2026-01-02 03:04 UTC');
+  });
+
   it('shows null and non-finite metrics as a dash and booleans as words', () => {
     const html = renderTearsheet(dailyInput({ metrics: { alpha: null, sortino: NaN, profitFactor: Infinity, maxDrawdownRecovered: false } }));
     expect(html).toMatch(/Alpha \(annual\)<\/th><td class="num">—</);
