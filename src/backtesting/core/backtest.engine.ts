@@ -60,20 +60,23 @@ interface Run {
   readonly tradePnl: Float64Array;
 }
 
-/** Running totals carried between chunks. */
-interface Totals {
-  equity: number;
-  peak: number;
-  turnover: number;
-  inMarket: number;
-  commission: number;
-  spread: number;
-  slippage: number;
-  impact: number;
-  borrow: number;
-  entries: number;
-  exits: number;
-}
+/**
+ * Running totals carried between chunks and into trade(): a Float64Array rather than an object,
+ * so the hot loop's loads and stores never depend on an object's map (an object literal's 0
+ * fields start as small integers, and their change to doubles deoptimized the loop each run).
+ */
+const EQUITY = 0;
+const PEAK = 1;
+const TURNOVER = 2;
+const IN_MARKET = 3;
+const COMMISSION = 4;
+const SPREAD = 5;
+const SLIPPAGE = 6;
+const IMPACT = 7;
+const BORROW = 8;
+const ENTRIES = 9;
+const EXITS = 10;
+type Totals = Float64Array;
 
 function closeTrade(run: Run, k: number, exitIndex: number | null, exitPrice: number | null, holdingTo: number): void {
   const size = run.entrySize[k];
@@ -104,10 +107,10 @@ function trade(run: Run, s: Totals, k: number, d: number, prev: number, w: numbe
     const volume = run.volume === null ? NaN : run.volume[k][d];
     if (run.costs.impactCoefficient > 0 && !(volume > 0)) throw new BacktestInputError(`${run.symbols[k]}: market impact needs a volume > 0 at bar ${d}, got ${volume}`, d);
     const p = tradeCost(run.costs, delta, e, price, sigma, volume, run.parts);
-    s.commission += e * p.commission;
-    s.spread += e * p.spread;
-    s.slippage += e * p.slippage;
-    s.impact += e * p.impact;
+    s[COMMISSION] += e * p.commission;
+    s[SPREAD] += e * p.spread;
+    s[SLIPPAGE] += e * p.slippage;
+    s[IMPACT] += e * p.impact;
     cost = p.total;
   }
   const sp = Math.sign(prev);
@@ -115,7 +118,7 @@ function trade(run: Run, s: Totals, k: number, d: number, prev: number, w: numbe
   const keep = run.trades !== null;
   let closedShare = 0;
   if (sp !== 0 && sp !== sw) {
-    s.exits++;
+    s[EXITS]++;
     closedShare = sw === 0 ? cost : (cost * Math.abs(prev)) / delta;
     if (keep) {
       run.tradePnl[k] -= e * closedShare;
@@ -123,7 +126,7 @@ function trade(run: Run, s: Totals, k: number, d: number, prev: number, w: numbe
     }
   }
   if (sw !== 0 && sw !== sp) {
-    s.entries++;
+    s[ENTRIES]++;
     if (keep) {
       run.entryIndex[k] = d;
       run.entryPrice[k] = price;
@@ -139,11 +142,9 @@ function trade(run: Run, s: Totals, k: number, d: number, prev: number, w: numbe
 function runBars(run: Run, s: Totals, from: number, to: number): void {
   const { k: nk, targets, close, held, returns, cap, positions, equityCurve, drawdownCurve, borrowPerBar, tradePnl } = run;
   const keepTrades = run.trades !== null;
-  let e = s.equity;
-  let peak = s.peak;
-  let turnover = s.turnover;
-  let inMarket = s.inMarket;
-  let borrow = s.borrow;
+  let e = s[EQUITY];
+  let peak = s[PEAK];
+  let inMarket = s[IN_MARKET];
   for (let t = from; t < to; t++) {
     const d = t - 1;
     let scale = 1;
@@ -168,15 +169,18 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
       const prev = held[k];
       if (w !== prev) {
         r -= trade(run, s, k, d, prev, w, e);
-        turnover += Math.abs(w - prev);
+        s[TURNOVER] += Math.abs(w - prev);
         held[k] = w;
       }
       if (w !== 0) {
         const c = close[k];
         const pr = c[t] / c[d] - 1;
         if (pr - pr !== 0) throw new BacktestInputError(`${run.symbols[k]}: a position is held over bar ${t}, which has no valid close (${c[t]})`, t);
-        const b = w < 0 ? -w * borrowPerBar : 0;
-        borrow += e * b;
+        let b = 0;
+        if (w < 0) {
+          b = -w * borrowPerBar;
+          s[BORROW] += e * b;
+        }
         r += w * pr - b;
         if (keepTrades) tradePnl[k] += e * (w * pr - b);
         exposed = true;
@@ -188,12 +192,12 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
     if (e > peak) peak = e;
     if (equityCurve !== null) equityCurve[t] = e;
     if (drawdownCurve !== null) drawdownCurve[t] = e / peak - 1;
+    // Stored every bar, not after the loop: V8 compiles this loop on-stack while the code
+    // after it has no type feedback yet, and reaching that code deoptimized every call.
+    s[EQUITY] = e;
+    s[PEAK] = peak;
+    s[IN_MARKET] = inMarket;
   }
-  s.equity = e;
-  s.peak = peak;
-  s.turnover = turnover;
-  s.inMarket = inMarket;
-  s.borrow = borrow;
 }
 
 /**
@@ -248,7 +252,9 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
     entryEquity: new Float64Array(nk),
     tradePnl: new Float64Array(nk),
   };
-  const s: Totals = { equity: capital, peak: capital, turnover: 0, inMarket: 0, commission: 0, spread: 0, slippage: 0, impact: 0, borrow: 0, entries: 0, exits: 0 };
+  const s: Totals = new Float64Array(11);
+  s[EQUITY] = capital;
+  s[PEAK] = capital;
   run.returns[0] = NaN;
   if (run.equityCurve !== null) run.equityCurve[0] = capital;
   for (let t = 1; t < n; t += CHUNK) runBars(run, s, t, Math.min(n, t + CHUNK));
@@ -266,9 +272,9 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
 
   const base = computeMetrics(run.returns, { periodsPerYear });
   const periods = n - 1;
-  const turnover = s.turnover / periods;
-  const metrics = { ...base, exposure: s.inMarket / periods, turnover, annualTurnover: turnover * periodsPerYear };
-  const total = s.commission + s.spread + s.slippage + s.impact + s.borrow;
+  const turnover = s[TURNOVER] / periods;
+  const metrics = { ...base, exposure: s[IN_MARKET] / periods, turnover, annualTurnover: turnover * periodsPerYear };
+  const total = s[COMMISSION] + s[SPREAD] + s[SLIPPAGE] + s[IMPACT] + s[BORROW];
   return {
     bars: n,
     symbols: data.symbols,
@@ -279,11 +285,11 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
     positions: run.positions,
     trades: run.trades,
     metrics,
-    costs: { commission: s.commission, spread: s.spread, slippage: s.slippage, impact: s.impact, borrow: s.borrow, total },
-    finalEquity: s.equity,
-    finalEquityMultiple: s.equity / capital,
-    entries: s.entries,
-    exits: s.exits,
+    costs: { commission: s[COMMISSION], spread: s[SPREAD], slippage: s[SLIPPAGE], impact: s[IMPACT], borrow: s[BORROW], total },
+    finalEquity: s[EQUITY],
+    finalEquityMultiple: s[EQUITY] / capital,
+    entries: s[ENTRIES],
+    exits: s[EXITS],
   };
 }
 

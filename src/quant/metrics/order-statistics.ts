@@ -12,6 +12,12 @@
  * value. The answer is therefore the exact k-th order statistic, as after a full sort; the sum
  * of the k+1 smallest is accumulated by buckets (a different summation order than a sorted
  * prefix sum: equal to rounding, ~1e-16 relative).
+ *
+ * lowerTails() is the fast path for a few ranks at once (VaR 95 and 99): one counting pass, then
+ * one pass that sums everything below the chosen buckets and copies those buckets (values far
+ * above them are skipped by one comparison), each then sorted. When a chosen bucket is too big
+ * to sort cheaply (many equal returns, e.g. the zeros of a flat strategy), it gives up and the
+ * caller uses lowerTail(), which refines inside the bucket instead.
  */
 
 const BUCKETS = 2048;
@@ -122,5 +128,79 @@ export function lowerTail(x: Float64Array, k: number, min: number, max: number, 
     lo = mins[j];
     hi = maxs[j];
     count = counts[j];
+  }
+}
+
+const FAST_BUCKETS = 4096;
+
+/**
+ * The LowerTail of each rank in `ranks` (ascending, each < x.length - 1 or the last index), or
+ * null when a bucket holding one of them has more than SMALL values (use lowerTail then).
+ */
+export function lowerTails(x: Float64Array, min: number, max: number, ranks: readonly number[]): LowerTail[] | null {
+  const n = x.length;
+  const scale = FAST_BUCKETS / (max - min);
+  if (!(scale < Infinity) || ranks.length === 0) return null;
+  const counts = new Int32Array(FAST_BUCKETS);
+  countBuckets(x, min, scale, counts);
+  // Bucket of each needed order statistic (rank and rank + 1), and the count below it.
+  const before = new Int32Array(FAST_BUCKETS + 1);
+  for (let j = 0; j < FAST_BUCKETS; j++) before[j + 1] = before[j] + counts[j];
+  const bucketOf = (rank: number): number => {
+    let j = 0;
+    while (before[j + 1] <= rank) j++;
+    return j;
+  };
+  const needed = new Set<number>();
+  for (const k of ranks) {
+    needed.add(bucketOf(k));
+    if (k + 1 < n) needed.add(bucketOf(k + 1));
+  }
+  for (const j of needed) if (counts[j] > SMALL) return null;
+  const top = Math.max(...needed);
+  const list = [...needed].sort((a, b) => a - b);
+  const slot = new Int32Array(FAST_BUCKETS).fill(-1);
+  list.forEach((j, i) => (slot[j] = i));
+  const values = list.map((j) => new Float64Array(counts[j]));
+  const filled = new Int32Array(list.length);
+  // Prefix sums by bucket up to `top`; every value above a bound safely past it is skipped.
+  const sums = new Float64Array(top + 1);
+  const skipAbove = min + (top + 2) / scale;
+  collectBuckets(x, min, scale, top, skipAbove, sums, slot, values, filled);
+  for (const v of values) v.sort();
+  return ranks.map((k) => {
+    const j = bucketOf(k);
+    const inBucket = values[slot[j]];
+    let sum = 0;
+    for (let b = 0; b < j; b++) sum += sums[b];
+    const at = k - before[j];
+    for (let i = 0; i <= at; i++) sum += inBucket[i];
+    let next = inBucket[at];
+    if (k + 1 < n) {
+      const j1 = bucketOf(k + 1);
+      next = values[slot[j1]][k + 1 - before[j1]];
+    }
+    return { kth: inBucket[at], next, sum };
+  });
+}
+
+function bucket(v: number, min: number, scale: number): number {
+  const j = ((v - min) * scale) | 0;
+  return j < FAST_BUCKETS ? j : FAST_BUCKETS - 1;
+}
+
+function countBuckets(x: Float64Array, min: number, scale: number, counts: Int32Array): void {
+  for (let i = 0; i < x.length; i++) counts[bucket(x[i], min, scale)]++;
+}
+
+function collectBuckets(x: Float64Array, min: number, scale: number, top: number, skipAbove: number, sums: Float64Array, slot: Int32Array, values: Float64Array[], filled: Int32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v > skipAbove) continue;
+    const j = bucket(v, min, scale);
+    if (j > top) continue;
+    sums[j] += v;
+    const s = slot[j];
+    if (s >= 0) values[s][filled[s]++] = v;
   }
 }

@@ -21,7 +21,7 @@
  *   without a benchmark) are null.
  */
 import { MetricsInputError } from './metrics-input.error';
-import { lowerTail, TailHistogram } from './order-statistics';
+import { lowerTail, lowerTails, TailHistogram, type LowerTail } from './order-statistics';
 
 export const DEFAULT_PERIODS_PER_YEAR = 252;
 
@@ -113,10 +113,8 @@ export interface PerformanceMetrics {
  * k+1 smallest (empyrical `conditional_value_at_risk`). Order statistics in O(n) without a sort
  * (order-statistics.ts).
  */
-function tailRisk(rs: Float64Array, cutoff: number, min: number, max: number, top: TailHistogram | null, work: TailHistogram): { v: number; cv: number } {
-  const pos = (rs.length - 1) * cutoff;
+function fromTail(t: LowerTail, pos: number): { v: number; cv: number } {
   const k = Math.floor(pos);
-  const t = lowerTail(rs, k, min, max, top, work);
   return { v: t.kth + (t.next - t.kth) * (pos - k), cv: t.sum / (k + 1) };
 }
 
@@ -263,15 +261,26 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
   const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
 
-  // One histogram of the whole range serves both cutoffs; a second one refines inside a bucket.
-  const work = new TailHistogram();
-  let top: TailHistogram | null = null;
-  if (!constant && n > 2048) {
-    top = new TailHistogram();
-    if (!top.fill(rs, min, max)) top = null;
+  // Both cutoffs from one counting and one collecting pass (lowerTails); where a bucket is too
+  // big for that, the refining search (lowerTail), its whole-range histogram shared by both.
+  let tail95: { v: number; cv: number };
+  let tail99: { v: number; cv: number };
+  const pos95 = (n - 1) * 0.05;
+  const pos99 = (n - 1) * 0.01;
+  const fast = constant ? null : lowerTails(rs, min, max, [Math.floor(pos99), Math.floor(pos95)]);
+  if (fast !== null) {
+    tail99 = fromTail(fast[0], pos99);
+    tail95 = fromTail(fast[1], pos95);
+  } else {
+    const work = new TailHistogram();
+    let top: TailHistogram | null = null;
+    if (!constant && n > 2048) {
+      top = new TailHistogram();
+      if (!top.fill(rs, min, max)) top = null;
+    }
+    tail95 = fromTail(lowerTail(rs, Math.floor(pos95), min, max, top, work), pos95);
+    tail99 = fromTail(lowerTail(rs, Math.floor(pos99), min, max, top, work), pos99);
   }
-  const tail95 = tailRisk(rs, 0.05, min, max, top, work);
-  const tail99 = tailRisk(rs, 0.01, min, max, top, work);
   const var95 = tail95.v;
   const var99 = tail99.v;
   const cvar95 = tail95.cv;
