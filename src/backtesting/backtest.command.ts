@@ -1,0 +1,218 @@
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { CliIo } from '../cli/cli-io';
+import { UsageError } from '../cli/cli-errors';
+import { IndicatorInputError } from '../quant/indicators';
+import { MetricsInputError } from '../quant/metrics';
+import { CsvColumnsError, readCsvColumns, splitCsvLine, type CsvColumns } from '../research/csv-columns.reader';
+import { toMetricsResult, type MetricsCommandResult } from '../research/metrics.command';
+import { getStrategy, marketData, parseParamValue, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
+import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult } from './core';
+import { TearsheetInputError, writeTearsheet } from './report';
+
+interface BacktestCommandOptions {
+  csv: string;
+  col: string[];
+  strategy: string;
+  param: string[];
+  costBps?: string;
+  capital?: string;
+  periodsPerYear: string;
+  report?: string;
+  curve?: boolean;
+  json?: boolean;
+}
+
+/** The `--json` document. */
+export interface BacktestCommandResult {
+  strategy: string;
+  params: Record<string, ParamValue>;
+  /** As `quantdesk metrics` prints them: null where not a finite number. */
+  metrics: MetricsCommandResult;
+  finalEquity: number;
+  finalEquityMultiple: number;
+  /** Round trips, open ones at the end included. */
+  trades: number;
+  entries: number;
+  exits: number;
+  /** Milliseconds of the computation (targets, engine, metrics), not of reading the file. */
+  elapsedMs: number;
+  /** With --curve: equity at each data row's close. */
+  equity?: number[];
+}
+
+/**
+ * `--param k=v` values (repeatable) parsed by the strategy's declared types: unknown names,
+ * repeated names, wrong types and out-of-range values are usage errors naming the parameter.
+ */
+export function parseStrategyParams(strategy: Strategy, pairs: readonly string[]): Record<string, ParamValue> {
+  const given: Record<string, ParamValue> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param "${pair}": expected NAME=VALUE`);
+    const name = pair.slice(0, eq).trim();
+    const spec = strategy.params.find((p) => p.name === name);
+    if (!spec) throw new UsageError(`--param ${name}: ${strategy.name} has no parameter "${name}" (it has ${strategy.params.map((p) => p.name).join(', ')})`);
+    if (name in given) throw new UsageError(`--param ${name} is given twice`);
+    try {
+      given[name] = parseParamValue(spec, pair.slice(eq + 1));
+    } catch (err) {
+      if (err instanceof StrategyParamError) throw new UsageError(`--param ${err.message}`);
+      throw err;
+    }
+  }
+  try {
+    return strategyParams(strategy, given);
+  } catch (err) {
+    if (err instanceof StrategyParamError) throw new UsageError(`${strategy.name}: ${err.message}`);
+    throw err;
+  }
+}
+
+function number(option: string, text: string, positive: boolean): number {
+  const v = Number(text);
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) || !Number.isFinite(v) || (positive ? !(v > 0) : v < 0)) {
+    throw new UsageError(`${option} must be a number ${positive ? '> 0' : '>= 0'}, got "${text}"`);
+  }
+  return v;
+}
+
+/** Bar times (epoch ms) from the file's date/timestamp/time column, for the tearsheet. */
+function timestampsOf(text: string, csv: CsvColumns, file: string): Float64Array {
+  const col = csv.header.findIndex((h) => /^(date|timestamp|time|datetime)$/i.test(h));
+  if (col < 0) throw new UsageError(`--report needs a date or timestamp column in ${file}; the columns are ${csv.header.map((h) => `"${h}"`).join(', ')}`);
+  const out = new Float64Array(csv.rows);
+  let row = 0;
+  const lines = text.split(/\r?\n/);
+  const headerLine = lines.findIndex((l) => l.trim() !== '');
+  for (let l = headerLine + 1; l < lines.length; l++) {
+    if (lines[l].trim() === '') continue;
+    const cell = splitCsvLine(lines[l])[col].trim();
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(cell) ? `${cell}T00:00:00Z` : cell);
+    if (!Number.isFinite(ms)) throw new UsageError(`${file}: line ${l + 1}, column "${csv.header[col]}": "${cell}" is not a date`);
+    if (row > 0 && !(ms > out[row - 1])) throw new UsageError(`${file}: line ${l + 1}: timestamps must increase for --report`);
+    out[row++] = ms;
+  }
+  return out;
+}
+
+function human(r: BacktestCommandResult, res: BacktestResult): string {
+  const lines = [
+    `${r.strategy} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')} over ${res.bars} bars of ${res.symbols.join(', ')}`,
+    `final equity ${r.finalEquity.toFixed(2)} (${r.finalEquityMultiple.toPrecision(6)}x of ${res.capital})`,
+    `trades ${r.trades} (entries ${r.entries}, exits ${r.exits}); costs ${Object.entries(res.costs).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`,
+  ];
+  const width = Math.max(...Object.keys(r.metrics).map((k) => k.length));
+  for (const [k, v] of Object.entries(r.metrics)) lines.push(`${k.padEnd(width)}  ${v === null ? '-' : typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(6) : String(v)}`);
+  lines.push(`computed in ${r.elapsedMs.toFixed(1)} ms`);
+  return lines.join('\n');
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/**
+ * `quantdesk backtest --csv FILE [--col close ...] --strategy NAME [--param k=v ...]
+ * [--cost-bps B] [--capital C] [--periods-per-year N] [--report out.html] [--curve] --json`:
+ * one vectorized backtest (src/backtesting/core) of a registered strategy over price columns of
+ * a CSV file (several --col: several instruments). `--cost-bps` is charged on turnover, on the
+ * bar the new position is first held. Pure computation on the file: no database, no Redis.
+ */
+export function registerBacktestCommands(program: Command, io: CliIo): void {
+  program
+    .command('backtest')
+    .description('Backtest a strategy over price columns of a CSV file (vectorized; no database needed)')
+    .requiredOption('--csv <file>', 'CSV file with a header row')
+    .option('--col <name>', 'price column (exact name, or case-insensitive if unique); repeat for several instruments', collect, [])
+    .requiredOption('--strategy <name>', 'registered strategy (sma-cross)')
+    .option('--param <name=value>', 'strategy parameter; repeat for several', collect, [])
+    .option('--cost-bps <bps>', 'cost in basis points of turnover (default 0)')
+    .option('--capital <amount>', 'starting equity (default 100000)')
+    .option('--periods-per-year <n>', 'bars in a year, for the metrics', '252')
+    .option('--report <file.html>', 'also write an HTML tearsheet')
+    .option('--curve', 'add the equity curve to the result')
+    .option('--json', 'print one JSON document')
+    .action(async (opts: BacktestCommandOptions) => {
+      let strategy: Strategy;
+      try {
+        strategy = getStrategy(opts.strategy);
+      } catch (err) {
+        if (err instanceof UnknownStrategyError) throw new UsageError(err.message);
+        throw err;
+      }
+      const params = parseStrategyParams(strategy, opts.param);
+      const costBps = opts.costBps === undefined ? 0 : number('--cost-bps', opts.costBps, false);
+      const capital = opts.capital === undefined ? undefined : number('--capital', opts.capital, true);
+      const periodsPerYear = number('--periods-per-year', opts.periodsPerYear, true);
+      const cols = opts.col.length === 0 ? ['close'] : opts.col;
+
+      const text = await fs.readFile(opts.csv, 'utf8').catch((err: NodeJS.ErrnoException) => {
+        throw new UsageError(err.code === 'ENOENT' ? `no such file: ${opts.csv}` : err.code === 'EISDIR' ? `not a file: ${opts.csv}` : `cannot read ${opts.csv}: ${err.message}`);
+      });
+      let csv: CsvColumns;
+      try {
+        csv = readCsvColumns(text, cols, opts.csv);
+      } catch (err) {
+        if (err instanceof CsvColumnsError) throw new UsageError(err.message);
+        throw err;
+      }
+      const series = cols.map((c) => csv.columns.get(c) as Float64Array);
+      series.forEach((s, k) => {
+        for (let i = 0; i < s.length; i++) {
+          if (!(s[i] > 0) && !Number.isNaN(s[i])) throw new UsageError(`${opts.csv}: column "${cols[k]}", data row ${i + 1}: ${s[i]} (prices must be > 0)`);
+        }
+      });
+      const data = marketData(cols, series.map((close) => ({ close })));
+
+      let res: BacktestResult;
+      const started = performance.now();
+      try {
+        res = backtestStrategy(strategy, params, data, { capital, periodsPerYear, costs: { commissionBps: costBps }, store: { positions: false, drawdown: opts.report !== undefined } });
+      } catch (err) {
+        if (err instanceof BacktestInputError || err instanceof CostModelError || err instanceof IndicatorInputError || err instanceof MetricsInputError) {
+          throw new UsageError(`${opts.csv}: ${err.message}`);
+        }
+        throw err;
+      }
+      const elapsedMs = performance.now() - started;
+
+      const result: BacktestCommandResult = {
+        strategy: strategy.name,
+        params,
+        metrics: toMetricsResult(res.metrics),
+        finalEquity: res.finalEquity,
+        finalEquityMultiple: res.finalEquityMultiple,
+        trades: (res.trades ?? []).length,
+        entries: res.entries,
+        exits: res.exits,
+        elapsedMs,
+      };
+      if (opts.curve) result.equity = Array.from(res.equity as Float64Array);
+
+      if (opts.report !== undefined) {
+        try {
+          await writeTearsheet(opts.report, {
+            title: `${strategy.name} on ${cols.join(', ')} (${basename(opts.csv)})`,
+            strategy: { name: strategy.name, params },
+            timestamps: timestampsOf(text, csv, opts.csv),
+            equity: res.equity as Float64Array,
+            benchmarkEquity: cols.length === 1 ? series[0] : undefined,
+            benchmarkName: cols.length === 1 ? `${cols[0]} (buy and hold)` : undefined,
+            returns: res.returns,
+            drawdown: res.drawdown ?? undefined,
+            tradePnl: Float64Array.from(res.trades ?? [], (t) => t.pnl),
+            tradePnlUnit: 'currency',
+            metrics: result.metrics,
+            periodsPerYear,
+            costs: { commission: res.costs.commission, spread: res.costs.spread, slippage: res.costs.slippage, impact: res.costs.impact, borrow: res.costs.borrow },
+          });
+        } catch (err) {
+          if (err instanceof TearsheetInputError) throw new UsageError(`--report: ${err.message}`);
+          const e = err as NodeJS.ErrnoException;
+          if (typeof e.code === 'string') throw new UsageError(`--report: cannot write ${opts.report}: ${e.message}`);
+          throw err;
+        }
+      }
+      io.result(result, opts.json === true, (r) => human(r, res));
+    });
+}

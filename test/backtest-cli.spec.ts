@@ -1,0 +1,180 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { backtestStrategy } from '../src/backtesting/core';
+import { runCli } from '../src/cli/program';
+import { marketData, smaCross, strategyParams } from '../src/strategies/core';
+import { captureCli } from './support/cli-capture';
+
+// The backtest command computes on the file alone: opening a database would fail the test.
+jest.mock('../src/cli/cli-context', () => ({
+  withCliContext: () => {
+    throw new Error('quantdesk backtest must not open a database');
+  },
+}));
+
+const ROOT = join(__dirname, '..');
+const NYSE = join(ROOT, 'data/samples/nyse_composite_daily.csv');
+const DOW = join(ROOT, 'data/samples/dowjones30_daily.csv');
+
+interface Fixture {
+  params: { fast: number; slow: number; longOnly: boolean };
+  costBps: number;
+  capital: number;
+  bars: number;
+  finalEquity: number;
+  finalEquityMultiple: number;
+  entries: number;
+  exits: number;
+  equityEvery100: number[];
+  metrics: Record<string, number>;
+}
+
+type Json = Record<string, unknown> & { metrics: Record<string, number | boolean | null>; params: Record<string, unknown> };
+
+function fixture(name: string): Fixture {
+  return JSON.parse(readFileSync(join(ROOT, 'test/fixtures/backtest', name), 'utf8')) as Fixture;
+}
+
+function expectRel(actual: unknown, expected: number, what: string): void {
+  const rel = Math.abs((actual as number) - expected) / Math.abs(expected);
+  if (typeof actual !== 'number' || !(rel <= 1e-10)) throw new Error(`${what}: got ${String(actual)}, reference ${expected}`);
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const cli = captureCli();
+  const code = await runCli(['backtest', ...argv], cli.io);
+  return { code, out: cli.out(), err: cli.err() };
+}
+
+describe('quantdesk backtest', () => {
+  let dir: string;
+  let writeErr: jest.SpyInstance;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qd-backtest-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    // commander writes its own usage errors straight to the process's stderr.
+    writeErr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => writeErr.mockRestore());
+
+  it.each(['nyse-sma-cross-10-50-long-only-10bps.json', 'nyse-sma-cross-20-100-long-short-5bps.json'])('prints the sma-cross backtest of the NYSE composite as JSON, equal to the numpy reference %s', async (name) => {
+    const fx = fixture(name);
+    const { fast, slow, longOnly } = fx.params;
+    const { code, out, err } = await run('--csv', NYSE, '--strategy', 'sma-cross', '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--param', `longOnly=${longOnly}`, '--cost-bps', String(fx.costBps), '--capital', String(fx.capital), '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out.trim().split('\n')).toHaveLength(1);
+    const r = JSON.parse(out) as Json;
+    expect(Object.keys(r)).toEqual(['strategy', 'params', 'metrics', 'finalEquity', 'finalEquityMultiple', 'trades', 'entries', 'exits', 'elapsedMs']);
+    expect(r.strategy).toBe('sma-cross');
+    expect(r.params).toEqual({ fast, slow, longOnly });
+    expectRel(r.finalEquity, fx.finalEquity, 'finalEquity');
+    expectRel(r.finalEquityMultiple, fx.finalEquityMultiple, 'finalEquityMultiple');
+    expect([r.entries, r.exits]).toEqual([fx.entries, fx.exits]);
+    expect(r.trades).toBe(fx.entries); // every entry is a round trip, the last one maybe still open
+    for (const [k, v] of Object.entries(fx.metrics)) expectRel(r.metrics[k], v, `metrics.${k}`);
+    expect(typeof r.elapsedMs === 'number' && r.elapsedMs >= 0).toBe(true);
+    // The metrics document has the metrics command's keys, null where undefined (no benchmark).
+    expect([r.metrics.alpha, r.metrics.beta]).toEqual([null, null]);
+    expect(typeof r.metrics.sortino).toBe('number');
+  });
+
+  it('uses the declared defaults, finds the column case-insensitively, and adds the equity curve with --curve', async () => {
+    const { code, out } = await run('--csv', NYSE, '--col', 'CLOSE', '--strategy', 'sma-cross', '--curve', '--json');
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as Json & { equity: number[] };
+    expect(r.params).toEqual({ fast: 10, slow: 50, longOnly: true });
+    expect(r.equity).toHaveLength(9311);
+    expect(r.equity[0]).toBe(100_000);
+    expect(r.equity[9310]).toBe(r.finalEquity);
+    // Without costs, equity 10/50 is above the 10 bps run of the fixture (same positions).
+    const fx = fixture('nyse-sma-cross-10-50-long-only-10bps.json');
+    expect(r.finalEquityMultiple as number).toBeGreaterThan(fx.finalEquityMultiple);
+  });
+
+  it('prints a summary without --json', async () => {
+    const { code, out } = await run('--csv', NYSE, '--strategy', 'sma-cross', '--cost-bps', '10', '--capital', '10000');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^sma-cross fast=10 slow=50 longOnly=true over 9311 bars of close$/m);
+    expect(out).toMatch(/^final equity 52315\.90 /m);
+    expect(out).toMatch(/^trades 123 \(entries 123, exits 123\); costs commission \d+\.\d\d/m);
+    expect(out).toMatch(/^sharpe\s+0\.52652\d*$/m);
+  });
+
+  it('backtests several columns as several instruments (Dow Jones 30 sample), equal weights', async () => {
+    const { code, out } = await run('--csv', DOW, '--col', 'IBM', '--col', 'ko', '--col', 'MSFT', '--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'slow=40', '--cost-bps', '2', '--json');
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as Json;
+    const [header, ...lines] = readFileSync(DOW, 'utf8').trim().split('\n');
+    const names = header.split(',');
+    const col = (n: string): Float64Array => Float64Array.from(lines, (l) => Number(l.split(',')[names.indexOf(n)]));
+    const data = marketData(['IBM', 'KO', 'MSFT'], [{ close: col('IBM') }, { close: col('KO') }, { close: col('MSFT') }]);
+    const direct = backtestStrategy(smaCross, strategyParams(smaCross, { fast: 5, slow: 40 }), data, { costs: { commissionBps: 2 } });
+    expect(r.finalEquity).toBe(direct.finalEquity);
+    expect(r.trades).toBe((direct.trades ?? []).length);
+    expect(r.metrics.sharpe).toBe(direct.metrics.sharpe);
+    expect(r.entries as number).toBeGreaterThan(30);
+  });
+
+  it('writes an HTML tearsheet with --report', async () => {
+    const file = join(dir, 'report.html');
+    const { code, out } = await run('--csv', NYSE, '--strategy', 'sma-cross', '--cost-bps', '10', '--report', file, '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(out) as Json).strategy).toBe('sma-cross');
+    const html = readFileSync(file, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('sma-cross');
+    expect(html).toContain('<svg');
+
+    const noDates = join(dir, 'no-dates.csv');
+    writeFileSync(noDates, `px\n${Array.from({ length: 80 }, (_, i) => 100 + Math.sin(i)).join('\n')}\n`);
+    const refused = await run('--csv', noDates, '--col', 'px', '--strategy', 'sma-cross', '--report', join(dir, 'x.html'));
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('--report needs a date or timestamp column');
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+  });
+
+  it.each([
+    [['--strategy', 'nope'], 'unknown strategy "nope" (strategies: sma-cross)'],
+    [['--strategy', 'sma-cross', '--param', 'fastest=3'], 'sma-cross has no parameter "fastest" (it has fast, slow, longOnly)'],
+    [['--strategy', 'sma-cross', '--param', 'fast=0'], 'fast must be in [1, 10000], got 0'],
+    [['--strategy', 'sma-cross', '--param', 'fast=2.5'], 'fast must be an integer, got "2.5"'],
+    [['--strategy', 'sma-cross', '--param', 'longOnly=maybe'], 'longOnly must be true or false, got "maybe"'],
+    [['--strategy', 'sma-cross', '--param', 'fast=60'], 'fast (60) must be less than slow (50)'],
+    [['--strategy', 'sma-cross', '--param', 'fast'], 'expected NAME=VALUE'],
+    [['--strategy', 'sma-cross', '--param', 'fast=5', '--param', 'fast=6'], '--param fast is given twice'],
+    [['--strategy', 'sma-cross', '--cost-bps', '-1'], '--cost-bps must be a number >= 0, got "-1"'],
+    [['--strategy', 'sma-cross', '--capital', '0'], '--capital must be a number > 0'],
+    [['--strategy', 'sma-cross', '--col', 'adj_close'], 'no column "adj_close"; the columns are "date", "close"'],
+  ])('refuses bad input %j with a message and exit code 2', async (args, message) => {
+    const { code, out, err } = await run('--csv', NYSE, ...args, '--json');
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain(message);
+  });
+
+  it('refuses a missing file, a bad price, too few rows and a missing --strategy (exit 2)', async () => {
+    const missing = await run('--csv', join(dir, 'nope.csv'), '--strategy', 'sma-cross');
+    expect([missing.code, missing.err.includes('no such file')]).toEqual([2, true]);
+    const zero = join(dir, 'zero.csv');
+    writeFileSync(zero, 'date,close\n2024-01-01,100\n2024-01-02,0\n2024-01-03,101\n');
+    const bad = await run('--csv', zero, '--strategy', 'sma-cross');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('column "close", data row 2: 0 (prices must be > 0)');
+    const short = join(dir, 'short.csv');
+    writeFileSync(short, 'date,close\n2024-01-01,100\n2024-01-02,101\n');
+    const tooFew = await run('--csv', short, '--strategy', 'sma-cross');
+    expect(tooFew.code).toBe(2);
+    expect(tooFew.err).toContain('need at least 3 bars');
+    const gap = join(dir, 'gap.csv');
+    writeFileSync(gap, `date,close\n${Array.from({ length: 60 }, (_, i) => `2024-01-${i},${i === 30 ? '' : 100 + i}`).join('\n')}\n`);
+    const withGap = await run('--csv', gap, '--strategy', 'sma-cross', '--param', 'fast=2', '--param', 'slow=5');
+    expect(withGap.code).toBe(2);
+    expect(withGap.err).toContain('NaN after the series started');
+    expect((await run('--csv', NYSE)).code).toBe(2);
+  });
+});
