@@ -265,6 +265,29 @@ describe('runBacktest: several instruments and the leverage cap', () => {
   });
 });
 
+describe('runBacktest: the one-instrument pass', () => {
+  it('gives bit-identical results to the general pass (a second, never-traded instrument forces it)', () => {
+    const { close, volume } = walk(3000, 5);
+    const targets = computeTargetsFor(close);
+    const costs: CostModel = { commissionBps: 3, commissionPerShare: 0.002, commissionMinimum: 0.5, spreadBps: 2, slippageBps: 1, volatilitySlippage: 0.05, impactCoefficient: 0.3, borrowRateAnnual: 0.04 };
+    const one = runBacktest(marketData(['A'], [{ close, volume }]), [targets], { costs });
+    const two = runBacktest(marketData(['A', 'Z'], [{ close, volume }, { close: new Float64Array(3000).fill(1), volume }]), [targets, new Float64Array(3000)], { costs });
+    expect(Array.from(two.returns)).toEqual(Array.from(one.returns));
+    expect(Array.from(two.equity as Float64Array)).toEqual(Array.from(one.equity as Float64Array));
+    expect(two.costs).toEqual(one.costs);
+    expect(two.trades).toEqual(one.trades);
+    expect(two.metrics).toEqual(one.metrics);
+    expect((one.trades as Trade[]).some((t) => t.side === 'short')).toBe(true);
+  });
+});
+
+/** A long/short target series that changes size as well as side. */
+function computeTargetsFor(close: Float64Array): Float64Array {
+  const out = new Float64Array(close.length);
+  for (let t = 20; t < close.length; t++) out[t] = close[t] > close[t - 20] ? (t % 7 === 0 ? 0.5 : 1) : -0.8;
+  return out;
+}
+
 describe('runBacktest: causality (no lookahead)', () => {
   const n = 400;
   const base = [walk(n, 11), walk(n, 12)];

@@ -166,8 +166,6 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let peakIndex = 0; // wealth index: 0 is the start (wealth 1), i + 1 is after return i
   let maxDrawdown = 0;
   let ddPeakIndex = 0;
-  let ddPeakWealth = 1;
-  let ddTroughIndex = 0;
   let sum = 0;
   let downsideSq = 0;
   let wins = 0;
@@ -176,6 +174,10 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let loss = 0;
   let min = Infinity;
   let max = -Infinity;
+  // Recovery of the max drawdown: the first period after its trough back at its peak. Until
+  // then the running peak is that peak, so it is the first `wealth >= peak` after the trough
+  // (reset whenever a deeper drawdown is found); no second pass over the wealth curve.
+  let recovery = -1;
   for (let i = 0; i < n; i++) {
     const v = rs[i];
     sum += v;
@@ -194,33 +196,22 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
       // At or above the running peak: pyfolio's underwater is exactly 0 here.
       peak = wealth;
       peakIndex = i + 1;
+      if (recovery < 0) recovery = i + 1;
     } else {
       const dd = (wealth - peak) / peak;
       if (dd < maxDrawdown) {
         maxDrawdown = dd;
         ddPeakIndex = peakIndex;
-        ddPeakWealth = peak;
-        ddTroughIndex = i + 1;
+        recovery = -1;
       }
     }
   }
   const mean = sum / n;
   const totalReturn = wealth - 1;
 
-  // Recovery: the first period after the trough back at the peak (wealth recomputed, so the
-  // pass above needs no array of its own).
   let maxDrawdownDuration = 0;
   let maxDrawdownRecovered = true;
   if (maxDrawdown < 0) {
-    let w = 1;
-    let recovery = -1;
-    for (let i = 0; i < n; i++) {
-      w *= 1 + rs[i];
-      if (i + 1 > ddTroughIndex && w >= ddPeakWealth) {
-        recovery = i + 1;
-        break;
-      }
-    }
     maxDrawdownRecovered = recovery >= 0;
     maxDrawdownDuration = (maxDrawdownRecovered ? recovery : n) - ddPeakIndex;
   }
