@@ -10,6 +10,8 @@ const PURE_CORE = [
   'src/quant/**/*.ts',
   'src/backtesting/core/**/*.ts',
   'src/backtesting/robustness/core/**/*.ts',
+  'src/backtesting/optimization/core/**/*.ts',
+  'src/backtesting/walk-forward/core/**/*.ts',
   'src/strategies/core/**/*.ts',
   'src/risk/core/**/*.ts',
   'src/trading/sizing/core/**/*.ts',
