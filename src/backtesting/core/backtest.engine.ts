@@ -358,11 +358,12 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
 
 /**
  * A strategy's backtest: its vectorized targets over `data` (indicators from `ctx`, shared
- * across a sweep over the same data; a fresh context by default), then runBacktest.
+ * across a sweep over the same data; by default a non-memoizing context, which lets a strategy
+ * use less memory for a single run), then runBacktest.
  * `params` must already be resolved and checked (strategyParams in strategies/core).
  */
 export function backtestStrategy<P extends StrategyParams>(strategy: Strategy<P>, params: P, data: MarketData, options: BacktestOptions & { readonly ctx?: IndicatorContext } = {}): BacktestResult {
-  const ctx = options.ctx ?? createIndicatorContext(data);
+  const ctx = options.ctx ?? createIndicatorContext(data, { memoize: false });
   if (ctx.data !== data) throw new BacktestInputError('the indicator context was made for other data');
   return runBacktest(data, computeTargets(strategy, params, ctx), options);
 }

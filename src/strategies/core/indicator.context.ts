@@ -9,12 +9,19 @@
  *
  * The arrays returned are shared: strategies must treat them as read-only. Indicators are those
  * of src/quant/indicators (TTR conventions); every one is causal (value at t uses bars 0..t).
+ *
+ * A context made with `{ memoize: false }` (what a single backtest uses) keeps nothing: it
+ * tells strategies so (`memoizing`), and a strategy may then compute its targets with fewer
+ * full-length arrays (sma-cross streams its fast SMA), provided the targets are bit-identical
+ * to the memoized path's (its spec proves it). That keeps a 10M-bar backtest's memory down.
  */
 import { ema, sma } from '../../quant/indicators';
 import type { MarketData } from './market-data.types';
 
 export interface IndicatorContext {
   readonly data: MarketData;
+  /** Whether series are kept for reuse (a sweep) or not (a single run). */
+  readonly memoizing: boolean;
   /** Closes of instrument `k`. */
   close(k: number): Float64Array;
   /** TTR SMA(close of instrument k, period), computed once per (k, period). */
@@ -27,10 +34,15 @@ export interface IndicatorContext {
   readonly stats: { readonly computed: number; readonly hits: number };
 }
 
-export function createIndicatorContext(data: MarketData): IndicatorContext {
+export function createIndicatorContext(data: MarketData, options: { readonly memoize?: boolean } = {}): IndicatorContext {
+  const memoizing = options.memoize ?? true;
   const cache = new Map<string, Float64Array>();
   const stats = { computed: 0, hits: 0 };
   const memo = (key: string, compute: () => Float64Array): Float64Array => {
+    if (!memoizing) {
+      stats.computed++;
+      return compute();
+    }
     const hit = cache.get(key);
     if (hit !== undefined) {
       stats.hits++;
@@ -43,6 +55,7 @@ export function createIndicatorContext(data: MarketData): IndicatorContext {
   };
   return {
     data,
+    memoizing,
     stats,
     memo,
     close: (k) => data.bars[k].close,

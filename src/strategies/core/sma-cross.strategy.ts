@@ -5,7 +5,13 @@
  * each gets the same rule and 1/K of equity (equal weights), so gross exposure stays <= 1.
  *
  * SMA is R TTR's (src/quant/indicators/sma.indicator.ts): causal, the first value at bar n-1.
+ * With a memoizing context (a sweep) both SMAs come from it; otherwise (a single run) the slow
+ * SMA is computed straight into the output and the fast one streamed beside it with the very
+ * running sum and resync points of smaInto, so the targets are bit-identical with one
+ * full-length array instead of three (the spec compares both paths).
  */
+import { firstValue } from '../../quant/indicators/indicator-errors';
+import { RESYNC, smaInto } from '../../quant/indicators/sma.indicator';
 import type { IndicatorContext } from './indicator.context';
 import { StrategyParamError, type ParamSpec } from './strategy-params';
 import type { Strategy } from './strategy.types';
@@ -35,6 +41,44 @@ function crossInto(fast: Float64Array, slow: Float64Array, out: Float64Array, we
   }
 }
 
+/**
+ * One instrument's targets without SMA arrays of their own: `out` first holds SMA(slow)
+ * (smaInto, which also refuses a non-leading NaN), then each bar's target is written over it.
+ */
+function crossStreaming(x: Float64Array, fastN: number, slowN: number, out: Float64Array, weight: number, longOnly: boolean): void {
+  const len = x.length;
+  const start = firstValue(x);
+  const slowReady = start + slowN - 1;
+  out.fill(NaN, 0, Math.min(len, slowReady));
+  smaInto(x, slowN, start, out, 'close');
+  out.fill(0, 0, Math.min(len, slowReady)); // warm-up is flat
+  if (slowReady >= len) return;
+  const below = longOnly ? 0 : -weight;
+  // The fast SMA exactly as smaInto computes it: window sum at its first value, then blocks of
+  // RESYNC values from there, the sum recomputed exactly at each block's end.
+  const fastReady = start + fastN - 1;
+  let sum = 0;
+  for (let i = start; i <= fastReady; i++) sum += x[i];
+  if (fastReady >= slowReady) out[fastReady] = sum / fastN > out[fastReady] ? weight : below;
+  for (let i = fastReady + 1; i < len; i += RESYNC) {
+    sum = crossBlock(x, out, i, Math.min(len, i + RESYNC), fastN, sum, slowReady, weight, below);
+    const next = i + RESYNC;
+    if (next < len) {
+      sum = 0;
+      for (let j = next - fastN; j < next; j++) sum += x[j];
+    }
+  }
+}
+
+/** Bars [from, to): the fast running sum, and the target where the slow SMA (in out) exists. */
+function crossBlock(x: Float64Array, out: Float64Array, from: number, to: number, n: number, sum: number, slowReady: number, weight: number, below: number): number {
+  for (let i = from; i < to; i++) {
+    sum += x[i] - x[i - n];
+    if (i >= slowReady) out[i] = sum / n > out[i] ? weight : below;
+  }
+  return sum;
+}
+
 export const smaCross: Strategy<SmaCrossParams> = {
   name: 'sma-cross',
   description: 'long (or short) while SMA(fast) is above (below) SMA(slow); equal weights across instruments',
@@ -44,6 +88,9 @@ export const smaCross: Strategy<SmaCrossParams> = {
   },
   targets(ctx: IndicatorContext, p: SmaCrossParams, out: readonly Float64Array[]) {
     const k = out.length;
-    for (let i = 0; i < k; i++) crossInto(ctx.sma(i, p.fast), ctx.sma(i, p.slow), out[i], 1 / k, p.longOnly);
+    for (let i = 0; i < k; i++) {
+      if (ctx.memoizing) crossInto(ctx.sma(i, p.fast), ctx.sma(i, p.slow), out[i], 1 / k, p.longOnly);
+      else crossStreaming(ctx.close(i), p.fast, p.slow, out[i], 1 / k, p.longOnly);
+    }
   },
 };

@@ -48,6 +48,46 @@ describe('sma-cross targets', () => {
   });
 });
 
+describe('sma-cross without a memoizing context (a single run)', () => {
+  it('streams the fast SMA and gives targets bit-identical to the memoized path', () => {
+    let seed = 3;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const long = new Float64Array(40_000);
+    let p = 100;
+    for (let i = 0; i < long.length; i++) long[i] = i < 37 ? NaN : (p *= 1 + (rnd() - 0.5) * 0.02); // a leading warm-up
+    const cases: [MarketData, number, number][] = [
+      [nyse, 10, 50],
+      [nyse, 1, 2],
+      [nyse, 199, 9000], // slow window longer than a resync block
+      [dow, 5, 20],
+      [singleSeries(long), 3, 8192],
+      [singleSeries(long), 17, 100],
+      [singleSeries(long.subarray(0, 60)), 5, 30],
+      [singleSeries(long.subarray(0, 60)), 5, 40], // shorter than the warm-up
+    ];
+    for (const [data, fast, slow] of cases) {
+      for (const longOnly of [true, false]) {
+        const params = strategyParams(smaCross, { fast, slow, longOnly });
+        const memo = computeTargets(smaCross, params, createIndicatorContext(data));
+        const ctx = createIndicatorContext(data, { memoize: false });
+        const lean = computeTargets(smaCross, params, ctx);
+        for (let k = 0; k < memo.length; k++) {
+          for (let t = 0; t < data.length; t++) if (!Object.is(lean[k][t], memo[k][t])) throw new Error(`${fast}/${slow} k=${k} t=${t}: ${lean[k][t]} vs ${memo[k][t]}`);
+        }
+        expect(ctx.stats.computed).toBe(0); // no SMA array was made
+      }
+    }
+  });
+
+  it('refuses a gap inside the closes as the SMA does', () => {
+    const close = Float64Array.from({ length: 80 }, (_, i) => (i === 60 ? NaN : 100 + i));
+    expect(() => computeTargets(smaCross, strategyParams(smaCross, {}), createIndicatorContext(singleSeries(close), { memoize: false }))).toThrow(/NaN after the series started/);
+  });
+});
+
 describe('one strategy, every mode', () => {
   const sampled = (n: number): number[] => [0, 1, 9, 48, 49, 50, 51, 99, 100, 777, 2000, Math.floor(n / 2), n - 2, n - 1].filter((t) => t < n);
 
@@ -95,6 +135,15 @@ describe('indicator context', () => {
     expect(ctx.ema(0, 20)).not.toBe(a);
     expect(ctx.stats).toEqual({ computed: 3, hits: 1 });
     expect(Array.from(a)).toEqual(Array.from(sma(nyse.bars[0].close, 20)));
+    expect(ctx.memoizing).toBe(true);
+  });
+
+  it('keeps nothing when made with memoize: false', () => {
+    const ctx = createIndicatorContext(nyse, { memoize: false });
+    const a = ctx.sma(0, 20);
+    expect(ctx.sma(0, 20)).not.toBe(a);
+    expect(Array.from(ctx.sma(0, 20))).toEqual(Array.from(a));
+    expect([ctx.memoizing, ctx.stats.computed, ctx.stats.hits]).toEqual([false, 3, 0]);
   });
 });
 
