@@ -136,13 +136,18 @@ const FAST_BUCKETS = 4096;
 /**
  * The LowerTail of each rank in `ranks` (ascending, each < x.length - 1 or the last index), or
  * null when a bucket holding one of them has more than SMALL values (use lowerTail then).
+ * `counted`, when given, is the counting pass already done by the caller in a pass of its own
+ * (tailBuckets and tailBucket describe it), which saves one pass over the series.
  */
-export function lowerTails(x: Float64Array, min: number, max: number, ranks: readonly number[]): LowerTail[] | null {
+export function lowerTails(x: Float64Array, min: number, max: number, ranks: readonly number[], counted?: Int32Array): LowerTail[] | null {
   const n = x.length;
-  const scale = FAST_BUCKETS / (max - min);
+  const scale = tailScale(min, max);
   if (!(scale < Infinity) || ranks.length === 0) return null;
-  const counts = new Int32Array(FAST_BUCKETS);
-  countBuckets(x, min, scale, counts);
+  let counts = counted;
+  if (counts === undefined) {
+    counts = new Int32Array(FAST_BUCKETS);
+    countBuckets(x, min, scale, counts);
+  }
   // Bucket of each needed order statistic (rank and rank + 1), and the count below it.
   const before = new Int32Array(FAST_BUCKETS + 1);
   for (let j = 0; j < FAST_BUCKETS; j++) before[j + 1] = before[j] + counts[j];
@@ -182,6 +187,19 @@ export function lowerTails(x: Float64Array, min: number, max: number, ranks: rea
     }
     return { kth: inBucket[at], next, sum };
   });
+}
+
+/** Buckets of lowerTails' counting pass. */
+export const TAIL_BUCKETS = FAST_BUCKETS;
+
+/** The scale of lowerTails' buckets over [min, max] (Infinity when the range cannot be split). */
+export function tailScale(min: number, max: number): number {
+  return FAST_BUCKETS / (max - min);
+}
+
+/** Bucket of `v` in lowerTails' counting pass: a caller's own pass does counts[tailBucket(v, min, scale)]++. */
+export function tailBucket(v: number, min: number, scale: number): number {
+  return bucket(v, min, scale);
 }
 
 function bucket(v: number, min: number, scale: number): number {

@@ -21,7 +21,7 @@
  *   without a benchmark) are null.
  */
 import { MetricsInputError } from './metrics-input.error';
-import { lowerTail, lowerTails, TailHistogram, type LowerTail } from './order-statistics';
+import { lowerTail, lowerTails, TAIL_BUCKETS, tailBucket, tailScale, TailHistogram, type LowerTail } from './order-statistics';
 
 export const DEFAULT_PERIODS_PER_YEAR = 252;
 
@@ -139,26 +139,13 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   checkAligned('benchmark', options.benchmark, total);
 
   // Drop NaN (empyrical's nan-aware reductions), refuse infinities. The common input has NaN
-  // only in a leading warm-up: then the finite returns are a view, not a copy.
+  // only in a leading warm-up: then the finite returns are a view, not a copy, and the main
+  // pass checks them as it goes; a NaN (or an infinity) further in stops it, the series is
+  // compacted and the pass runs again.
   let start = 0;
   while (start < total && Number.isNaN(returns[start])) start++;
-  let gaps = false;
-  for (let i = start; i < total; i++) {
-    const v = returns[i];
-    if (v - v !== 0) {
-      if (!Number.isNaN(v)) throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${i} is ${v}`, i);
-      gaps = true;
-    }
-  }
   let n = total - start;
   let rs = returns.subarray(start);
-  if (gaps) {
-    const r = new Float64Array(total);
-    n = 0;
-    for (let i = start; i < total; i++) if (!Number.isNaN(returns[i])) r[n++] = returns[i];
-    rs = r.subarray(0, n);
-  }
-  if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${n}`);
 
   // One pass: wealth curve and drawdown, mean, wins and losses, downside sum.
   let wealth = 1;
@@ -178,33 +165,57 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   // then the running peak is that peak, so it is the first `wealth >= peak` after the trough
   // (reset whenever a deeper drawdown is found); no second pass over the wealth curve.
   let recovery = -1;
-  for (let i = 0; i < n; i++) {
-    const v = rs[i];
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (v > 0) {
-      wins++;
-      gain += v;
-    } else if (v < 0) {
-      losses++;
-      loss += v;
-      downsideSq += v * v;
-    }
-    wealth *= 1 + v;
-    if (wealth >= peak) {
-      // At or above the running peak: pyfolio's underwater is exactly 0 here.
-      peak = wealth;
-      peakIndex = i + 1;
-      if (recovery < 0) recovery = i + 1;
-    } else {
-      const dd = (wealth - peak) / peak;
-      if (dd < maxDrawdown) {
-        maxDrawdown = dd;
-        ddPeakIndex = peakIndex;
-        recovery = -1;
+  for (let compacted = false; ; compacted = true) {
+    if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${Math.max(n, 0)}`);
+    let stopped = false;
+    for (let i = 0; i < n; i++) {
+      const v = rs[i];
+      if (v - v !== 0) {
+        stopped = true;
+        break;
+      }
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v > 0) {
+        wins++;
+        gain += v;
+      } else if (v < 0) {
+        losses++;
+        loss += v;
+        downsideSq += v * v;
+      }
+      wealth *= 1 + v;
+      if (wealth >= peak) {
+        // At or above the running peak: pyfolio's underwater is exactly 0 here.
+        peak = wealth;
+        peakIndex = i + 1;
+        if (recovery < 0) recovery = i + 1;
+      } else {
+        const dd = (wealth - peak) / peak;
+        if (dd < maxDrawdown) {
+          maxDrawdown = dd;
+          ddPeakIndex = peakIndex;
+          recovery = -1;
+        }
       }
     }
+    if (!stopped || compacted) break;
+    const r = new Float64Array(total);
+    n = 0;
+    for (let i = start; i < total; i++) {
+      const v = returns[i];
+      if (Number.isNaN(v)) continue;
+      if (!Number.isFinite(v)) throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${i} is ${v}`, i);
+      r[n++] = v;
+    }
+    rs = r.subarray(0, n);
+    wealth = peak = 1;
+    peakIndex = ddPeakIndex = 0;
+    maxDrawdown = sum = downsideSq = wins = losses = gain = loss = 0;
+    min = Infinity;
+    max = -Infinity;
+    recovery = -1;
   }
   const mean = sum / n;
   const totalReturn = wealth - 1;
@@ -221,13 +232,18 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let m3 = 0;
   let m4 = 0;
   const constant = min === max;
+  // The same pass counts the buckets of the VaR search (lowerTails), saving it a pass.
+  const scale = constant ? Infinity : tailScale(min, max);
+  const counts = scale < Infinity ? new Int32Array(TAIL_BUCKETS) : undefined;
   if (!constant) {
     for (let i = 0; i < n; i++) {
-      const d = rs[i] - mean;
+      const v = rs[i];
+      const d = v - mean;
       const d2 = d * d;
       m2 += d2;
       m3 += d2 * d;
       m4 += d2 * d2;
+      if (counts !== undefined) counts[tailBucket(v, min, scale)]++;
     }
   }
   // A constant series has zero variance exactly: rounding in its mean must not make a tiny
@@ -258,7 +274,7 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let tail99: { v: number; cv: number };
   const pos95 = (n - 1) * 0.05;
   const pos99 = (n - 1) * 0.01;
-  const fast = constant ? null : lowerTails(rs, min, max, [Math.floor(pos99), Math.floor(pos95)]);
+  const fast = counts === undefined ? null : lowerTails(rs, min, max, [Math.floor(pos99), Math.floor(pos95)], counts);
   if (fast !== null) {
     tail99 = fromTail(fast[0], pos99);
     tail95 = fromTail(fast[1], pos95);
