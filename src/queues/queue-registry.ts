@@ -7,6 +7,8 @@
 export const QUEUE_NAMES = {
   /** Database upkeep: partitions, retention, aggregate refresh. */
   maintenance: 'maintenance',
+  /** Research runs (backtests, optimizations, walk-forwards, Monte Carlo) and their outbox sweep. */
+  research: 'research',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -22,6 +24,21 @@ export interface JobPayloads {
      * owns that list, so the payload carries nothing).
      */
     'bars.refresh-aggregates': Record<string, never>;
+  };
+  /**
+   * Every run job carries only the run's id: the request and the state live in the
+   * `research_runs` row (PostgreSQL is the truth), and the job id is the run id, so enqueueing a
+   * run twice is harmless.
+   */
+  research: {
+    'research.backtest': { runId: string };
+    /** Splits the sweep into chunks (stored) and enqueues one chunk job per missing chunk. */
+    'research.optimization': { runId: string };
+    /** Evaluates one stored chunk of an optimization; the last chunk to finish merges. */
+    'research.optimization-chunk': { runId: string; chunk: number };
+    'research.monte-carlo': { runId: string };
+    /** Outbox sweep: re-enqueues runs still queued after a minute whose job is not in Redis. */
+    'research.sweep-queued': Record<string, never>;
   };
 }
 
