@@ -27,40 +27,28 @@
  */
 import type { IndicatorContext } from '../../../strategies/core/indicator.context';
 
-/** Shared, read-only arrays of one close series (see the header). */
+/**
+ * Shared, read-only arrays of one close series (see the header), laid out for the kernel's
+ * access pattern: a run touches its two end bars, so everything it reads of one bar sits in
+ * one 64-byte cache line (`bars`, STRIDE doubles per bar), and the range tables keep the four
+ * min/max values of one (level, bar) together (`ranges`).
+ */
 export interface SmaCrossPrep {
   readonly n: number;
-  readonly pr: Float64Array;
-  readonly sumPr: Float64Array;
-  readonly sumSq: Float64Array;
-  readonly downLong: Float64Array;
-  readonly downShort: Float64Array;
-  readonly logLong: Float64Array;
-  readonly logShort: Float64Array;
-  /** Sparse tables, level j at [j·n, (j+1)·n): min/max of the log-wealth over [i, i + 2^j). */
-  readonly minLong: Float64Array;
-  readonly maxLong: Float64Array;
-  readonly minShort: Float64Array;
-  readonly maxShort: Float64Array;
+  /** Per bar t at t·STRIDE: PR, SUM_PR, SUM_SQ, DOWN_LONG, DOWN_SHORT, LOG_LONG, LOG_SHORT (prefix sums over bars 1..t). */
+  readonly bars: Float64Array;
+  /** Sparse table: level j, bar i at (j·n + i)·4: min and max of LOG_LONG, min and max of LOG_SHORT over [i, i + 2^j). */
+  readonly ranges: Float64Array;
 }
 
-function sparse(values: Float64Array, useMax: boolean): Float64Array {
-  const n = values.length;
-  const levels = 32 - Math.clz32(n);
-  const out = new Float64Array(levels * n);
-  out.set(values);
-  for (let j = 1; j < levels; j++) {
-    const half = 1 << (j - 1);
-    const cur = j * n;
-    const prev = (j - 1) * n;
-    for (let i = 0; i + (1 << j) <= n; i++) {
-      const x = out[prev + i];
-      const y = out[prev + i + half];
-      out[cur + i] = useMax ? (x > y ? x : y) : x < y ? x : y;
-    }
-  }
-  return out;
-}
+export const STRIDE = 8;
+const PR = 0;
+const SUM_PR = 1;
+const SUM_SQ_PR = 2;
+const DOWN_LONG = 3;
+const DOWN_SHORT = 4;
+const LOG_LONG = 5;
+const LOG_SHORT = 6;
 
 /**
  * Whether the kernel can stand for the engine on these closes: every close finite and > 0
@@ -80,37 +68,59 @@ export function smaCrossKernelFits(close: Float64Array, rate: number): boolean {
 export function smaCrossPrep(ctx: IndicatorContext): SmaCrossPrep {
   const close = ctx.close(0);
   const n = close.length;
-  const pr = ctx.memo('sweep:pr:0', () => {
-    const r = new Float64Array(n);
-    for (let t = 1; t < n; t++) r[t] = close[t] / close[t - 1] - 1;
-    return r;
+  const bars = ctx.memo('sweep:bars:0', () => {
+    const out = new Float64Array(n * STRIDE);
+    let sumPr = 0;
+    let sumSq = 0;
+    let downLong = 0;
+    let downShort = 0;
+    let logLong = 0;
+    let logShort = 0;
+    for (let t = 1; t < n; t++) {
+      const pr = close[t] / close[t - 1] - 1;
+      sumPr += pr;
+      sumSq += pr * pr;
+      if (pr < 0) downLong += pr * pr;
+      else if (pr > 0) downShort += pr * pr;
+      logLong += Math.log1p(pr);
+      logShort += Math.log1p(-pr);
+      const o = t * STRIDE;
+      out[o + PR] = pr;
+      out[o + SUM_PR] = sumPr;
+      out[o + SUM_SQ_PR] = sumSq;
+      out[o + DOWN_LONG] = downLong;
+      out[o + DOWN_SHORT] = downShort;
+      out[o + LOG_LONG] = logLong;
+      out[o + LOG_SHORT] = logShort;
+    }
+    return out;
   });
-  const prefix = (key: string, f: (x: number) => number): Float64Array =>
-    ctx.memo(`sweep:${key}:0`, () => {
-      const out = new Float64Array(n);
-      let acc = 0;
-      for (let t = 1; t < n; t++) {
-        acc += f(pr[t]);
-        out[t] = acc;
+  const ranges = ctx.memo('sweep:ranges:0', () => {
+    const levels = 32 - Math.clz32(n);
+    const out = new Float64Array(levels * n * 4);
+    for (let i = 0; i < n; i++) {
+      const l = bars[i * STRIDE + LOG_LONG];
+      const sh = bars[i * STRIDE + LOG_SHORT];
+      out[i * 4] = l;
+      out[i * 4 + 1] = l;
+      out[i * 4 + 2] = sh;
+      out[i * 4 + 3] = sh;
+    }
+    for (let j = 1; j < levels; j++) {
+      const half = 1 << (j - 1);
+      for (let i = 0; i + (1 << j) <= n; i++) {
+        const x = ((j - 1) * n + i) * 4;
+        const y = ((j - 1) * n + i + half) * 4;
+        const o = (j * n + i) * 4;
+        out[o] = Math.min(out[x], out[y]);
+        out[o + 1] = Math.max(out[x + 1], out[y + 1]);
+        out[o + 2] = Math.min(out[x + 2], out[y + 2]);
+        out[o + 3] = Math.max(out[x + 3], out[y + 3]);
       }
-      return out;
-    });
-  const logLong = prefix('logLong', (x) => Math.log1p(x));
-  const logShort = prefix('logShort', (x) => Math.log1p(-x));
-  return {
-    n,
-    pr,
-    sumPr: prefix('sumPr', (x) => x),
-    sumSq: prefix('sumSq', (x) => x * x),
-    downLong: prefix('downLong', (x) => (x < 0 ? x * x : 0)),
-    downShort: prefix('downShort', (x) => (x > 0 ? x * x : 0)),
-    logLong,
-    logShort,
-    minLong: ctx.memo('sweep:minLong:0', () => sparse(logLong, false)),
-    maxLong: ctx.memo('sweep:maxLong:0', () => sparse(logLong, true)),
-    minShort: ctx.memo('sweep:minShort:0', () => sparse(logShort, false)),
-    maxShort: ctx.memo('sweep:maxShort:0', () => sparse(logShort, true)),
-  };
+    }
+    return out;
+  });
+  return { n, bars, ranges };
 }
 
 // Accumulator slots (a Float64Array, so the loop's state never changes shape).
@@ -125,20 +135,18 @@ const TRADED = 7;
 const ENTRIES = 8;
 export const KERNEL_SLOTS = 9;
 
-/** Range min or max of a sparse table over [lo, hi] (inclusive). */
-function rangeQuery(table: Float64Array, n: number, lo: number, hi: number, useMax: boolean): number {
-  const j = 31 - Math.clz32(hi - lo + 1);
-  const x = table[j * n + lo];
-  const y = table[j * n + hi - (1 << j) + 1];
-  return useMax ? (x > y ? x : y) : x < y ? x : y;
-}
+/** Runs up to this many bars are scanned rather than looked up (their bars are a few adjacent cache lines). */
+const SCAN_BELOW = 24;
 
 /** One run of position w over return bars [a, b], its first bar charged `cost`. */
 function closeRun(p: SmaCrossPrep, acc: Float64Array, a: number, b: number, w: number, cost: number): void {
-  const r = -cost + w * p.pr[a];
-  acc[SUM] += r;
-  acc[SUM_SQ] += r * r;
-  if (r < 0) acc[DOWN] += r * r;
+  const bars = p.bars;
+  const oa = a * STRIDE;
+  const r = -cost + w * bars[oa + PR];
+  let sum = acc[SUM] + r;
+  let sumSq = acc[SUM_SQ] + r * r;
+  let down = acc[DOWN];
+  if (r < 0) down += r * r;
   let y = acc[LOG_WEALTH] + Math.log1p(r);
   let peak = acc[LOG_PEAK];
   let minDd = acc[MIN_LOG_DD];
@@ -147,27 +155,42 @@ function closeRun(p: SmaCrossPrep, acc: Float64Array, a: number, b: number, w: n
   if (w !== 0) {
     acc[IN_MARKET] += b - a + 1;
     if (b > a) {
+      const ob = b * STRIDE;
       const long = w > 0;
-      const s = p.sumPr[b] - p.sumPr[a];
-      acc[SUM] += long ? s : -s;
-      acc[SUM_SQ] += p.sumSq[b] - p.sumSq[a];
-      acc[DOWN] += long ? p.downLong[b] - p.downLong[a] : p.downShort[b] - p.downShort[a];
-      const L = long ? p.logLong : p.logShort;
-      const offset = y - L[a];
-      const n = p.n;
-      const hi = offset + rangeQuery(long ? p.maxLong : p.maxShort, n, a + 1, b, true);
-      const lo = offset + rangeQuery(long ? p.minLong : p.minShort, n, a + 1, b, false);
-      if (lo - (hi > peak ? hi : peak) < minDd) {
-        // The run may deepen the drawdown: scan it.
-        for (let t = a + 1; t <= b; t++) {
-          const yt = offset + L[t];
+      const s = bars[ob + SUM_PR] - bars[oa + SUM_PR];
+      sum += long ? s : -s;
+      sumSq += bars[ob + SUM_SQ_PR] - bars[oa + SUM_SQ_PR];
+      const L = long ? LOG_LONG : LOG_SHORT;
+      down += long ? bars[ob + DOWN_LONG] - bars[oa + DOWN_LONG] : bars[ob + DOWN_SHORT] - bars[oa + DOWN_SHORT];
+      const offset = y - bars[oa + L];
+      let scan = b - a < SCAN_BELOW;
+      if (!scan) {
+        // Range min and max of the log-wealth over [a+1, b] from the sparse table (two lookups).
+        const n = p.n;
+        const j = 31 - Math.clz32(b - a);
+        const o1 = (j * n + a + 1) * 4 + (long ? 0 : 2);
+        const o2 = (j * n + b - (1 << j) + 1) * 4 + (long ? 0 : 2);
+        const rg = p.ranges;
+        const lo = offset + Math.min(rg[o1], rg[o2]);
+        const hi = offset + Math.max(rg[o1 + 1], rg[o2 + 1]);
+        // Lowest possible log-wealth against the highest possible peak: if even that is no
+        // deeper than the worst drawdown so far, the run cannot change it.
+        if (lo - (hi > peak ? hi : peak) < minDd) scan = true;
+        else if (hi > peak) peak = hi;
+      }
+      if (scan) {
+        for (let o = oa + STRIDE + L; o <= ob + L; o += STRIDE) {
+          const yt = offset + bars[o];
           if (yt > peak) peak = yt;
           else if (yt - peak < minDd) minDd = yt - peak;
         }
-      } else if (hi > peak) peak = hi;
-      y = offset + L[b];
+      }
+      y = offset + bars[ob + L];
     }
   }
+  acc[SUM] = sum;
+  acc[SUM_SQ] = sumSq;
+  acc[DOWN] = down;
   acc[LOG_WEALTH] = y;
   acc[LOG_PEAK] = peak;
   acc[MIN_LOG_DD] = minDd;
@@ -191,17 +214,33 @@ export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Fl
   if (w !== 0 && w !== prev) acc[ENTRIES] = 1;
   let a = from;
   const last = to - 1;
-  for (let d = from; d < last; d++) {
-    const s = slow[d];
-    const x = fast[d] > s ? 1 : s === s ? below : 0;
-    if (x !== w) {
-      closeRun(p, acc, a, d, w, cost);
-      delta = Math.abs(x - w);
-      cost = rate * delta;
-      acc[TRADED] += delta;
-      if (x !== 0) acc[ENTRIES]++; // the sign of a ±1/0 position changes whenever it changes
-      w = x;
-      a = d + 1;
+  if (below === 0) {
+    // Long-only: the position is the comparison alone (NaN compares false: flat in warm-up).
+    let up = w === 1;
+    for (let d = from; d < last; d++) {
+      if (fast[d] > slow[d] !== up) {
+        closeRun(p, acc, a, d, w, cost);
+        up = !up;
+        w = up ? 1 : 0;
+        cost = rate;
+        acc[TRADED] += 1;
+        if (up) acc[ENTRIES]++;
+        a = d + 1;
+      }
+    }
+  } else {
+    for (let d = from; d < last; d++) {
+      const s = slow[d];
+      const x = fast[d] > s ? 1 : s === s ? below : 0;
+      if (x !== w) {
+        closeRun(p, acc, a, d, w, cost);
+        delta = Math.abs(x - w);
+        cost = rate * delta;
+        acc[TRADED] += delta;
+        if (x !== 0) acc[ENTRIES]++; // the sign of a ±1/0 position changes whenever it changes
+        w = x;
+        a = d + 1;
+      }
     }
   }
   closeRun(p, acc, a, last, w, cost);
@@ -264,12 +303,12 @@ export function kernelMetrics(acc: Float64Array, periods: number, periodsPerYear
 export function smaCrossReturnsInto(p: SmaCrossPrep, fast: Float64Array, slow: Float64Array, below: number, rate: number, from: number, to: number, out: Float64Array): void {
   const d0 = from - 2;
   let prev = d0 >= 0 ? (fast[d0] > slow[d0] ? 1 : slow[d0] === slow[d0] ? below : 0) : 0;
-  const pr = p.pr;
+  const bars = p.bars;
   for (let t = from; t < to; t++) {
     const d = t - 1;
     const s = slow[d];
     const w = fast[d] > s ? 1 : s === s ? below : 0;
-    out[t - from] = -(rate * Math.abs(w - prev)) + w * pr[t];
+    out[t - from] = -(rate * Math.abs(w - prev)) + w * bars[t * STRIDE + PR];
     prev = w;
   }
 }

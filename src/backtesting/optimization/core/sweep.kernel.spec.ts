@@ -96,11 +96,11 @@ describe('sma-cross fused sweep kernel', () => {
     const ctx = createIndicatorContext(data);
     evaluateChunk({ strategy: 'sma-cross', space }, data, 0, 100, ctx);
     evaluateChunk({ strategy: 'sma-cross', space }, data, 100, 190, ctx);
-    // Distinct lengths: fast 5..50 (10) and slow 20..200 (19) share 20, 30, 40, 50: 25 SMAs; 11 prefix arrays.
+    // Distinct lengths: fast 5..50 (10) and slow 20..200 (19) share 20, 30, 40, 50: 25 SMAs; 2 kernel tables (per-bar sums, range table).
     const validCombos = space.axes[0].values.flatMap((f) => space.axes[1].values.filter((s) => Number(f) < Number(s))).length;
-    expect(ctx.stats.computed).toBe(25 + 11);
-    // Every other SMA fetch is a hit; the second chunk finds the 11 prefix arrays cached.
-    expect(ctx.stats.hits).toBe(2 * validCombos - 25 + 11);
+    expect(ctx.stats.computed).toBe(25 + 2);
+    // Every other SMA fetch is a hit; the second chunk finds the 2 kernel tables cached.
+    expect(ctx.stats.hits).toBe(2 * validCombos - 25 + 2);
   });
 
   it('falls back to the generic engine when the kernel does not fit, with the same numbers', () => {

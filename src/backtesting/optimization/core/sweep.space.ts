@@ -30,14 +30,17 @@ export function enumerateCombinations(space: SweepSpace): number {
 export function combinationAt(space: SweepSpace, index: number): Record<string, ParamValue> {
   const total = enumerateCombinations(space);
   if (!Number.isInteger(index) || index < 0 || index >= total) throw new SweepInputError('index', `combination index ${index} is outside [0, ${total})`);
-  const out: Record<string, ParamValue> = { ...(space.fixed ?? {}) };
+  const digits = new Array<number>(space.axes.length);
   let rest = index;
   for (let i = space.axes.length - 1; i >= 0; i--) {
-    const a = space.axes[i];
-    out[a.name] = a.values[rest % a.values.length];
-    rest = Math.floor(rest / a.values.length);
+    const len = space.axes[i].values.length;
+    digits[i] = rest % len;
+    rest = Math.floor(rest / len);
   }
-  return out;
+  // Axes in their order, then the fixed values (so printed params read as the grid was given).
+  const out: Record<string, ParamValue> = {};
+  space.axes.forEach((a, i) => (out[a.name] = a.values[digits[i]]));
+  return Object.assign(out, space.fixed ?? {});
 }
 
 /**
