@@ -14,6 +14,7 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { HealthModule } from './health/health.module';
 import { MarketDataModule } from './market-data/market-data.module';
 import { AuthModule } from './auth/auth.module';
+import { BacktestingModule } from './backtesting/backtesting.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -35,6 +36,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         MarketDataModule,
+        BacktestingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

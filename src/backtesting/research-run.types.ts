@@ -1,0 +1,74 @@
+/**
+ * The shapes a research run is stored as: its kind and status, and the request as recorded in
+ * `research_runs.request` (validated and resolved at submission: params with their defaults,
+ * the cost model checked, timestamps as ISO strings), so a job never re-interprets user input.
+ */
+import type { CostModel } from './core';
+import type { ParamValue } from '../strategies/core';
+import type { SweepRequest } from './optimization/core';
+
+export const RUN_KINDS = ['backtest', 'optimization', 'walk_forward', 'monte_carlo'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses a run never leaves: a job finding its run in one of them does nothing. */
+export const FINAL_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** Bars from the `bars` table: closes of each symbol, aligned on the union of their timestamps. */
+export interface BarsDataSpec {
+  readonly source: 'bars';
+  readonly symbols: readonly string[];
+  readonly timeframe: string;
+  /** Inclusive bounds, ISO 8601 (UTC); absent: from the first / to the last bar. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** Closes sent with the request: close[k][t] of symbol k at bar t (null: no price). */
+export interface InlineDataSpec {
+  readonly source: 'inline';
+  readonly symbols: readonly string[];
+  /** Bar times, epoch ms, strictly increasing; null when none were given. */
+  readonly timestamps: readonly number[] | null;
+  readonly close: readonly (readonly (number | null)[])[];
+}
+
+export type DataSpec = BarsDataSpec | InlineDataSpec;
+
+/** One backtest, as the engine will be called. */
+export interface BacktestSpec {
+  readonly strategy: string;
+  /** Resolved: every declared parameter, defaults filled in, checked. */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly data: DataSpec;
+  readonly costs: CostModel;
+  readonly capital: number;
+  readonly maxGrossLeverage?: number;
+  readonly periodsPerYear: number;
+}
+
+export type MonteCarloMethod = 'trade-reshuffle' | 'stationary-bootstrap';
+
+export interface MonteCarloSpec {
+  /** The backtest to resample: a completed run of the same account, or one computed in the job. */
+  readonly source: { readonly backtestId: string } | { readonly backtest: BacktestSpec };
+  readonly method: MonteCarloMethod;
+  readonly runs: number;
+  /** Decimal string: the xoshiro128** seed, in [0, 2^53). */
+  readonly seed: string;
+  /** Stationary bootstrap: mean block length in periods (default n^(1/3)). */
+  readonly blockSize?: number;
+}
+
+/** An optimization: the core's sweep request, its data, and how it is cut into chunk jobs. */
+export interface OptimizationSpec {
+  readonly sweep: SweepRequest;
+  readonly data: DataSpec;
+  readonly topN: number;
+  /** enumerateCombinations(sweep.space), fixed at submission. */
+  readonly combinations: number;
+  /** Combinations per chunk job. */
+  readonly chunkSize: number;
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../auth/roles';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/domain-error';
+import { renderTearsheet } from './report';
+import { toTearsheetInput } from './backtest-result.mapper';
+import type { MonteCarloRequestDto } from './monte-carlo.dto';
+import type { OptimizationRequestDto } from './optimizations.dto';
+import { ResearchDataService } from './research-data.service';
+import { ResearchOutboxService, type QueuedRunKind } from './research-outbox.service';
+import { parseBacktestRequest, parseMonteCarloRequest, parseOptimizationRequest } from './research-request.parser';
+import { SERIES, type StoredBacktestResult } from './research-runner.service';
+import type { ResearchRunEntity } from './research-runs.entity';
+import { DEFAULT_RUN_PAGE_SIZE, type BacktestRequestDto, type RunAcceptedDto, type RunDto, type RunListItemDto, type RunListQueryDto, type RunPageDto } from './research-runs.dto';
+import { ResearchRunsRepository, type ResearchRunListItem } from './research-runs.repository';
+import type { BacktestSpec, DataSpec, RunKind } from './research-run.types';
+
+const KIND_NAMES: Record<RunKind, string> = { backtest: 'Backtest', optimization: 'Optimization', walk_forward: 'Walk-forward', monte_carlo: 'Monte Carlo run' };
+const CURSOR_PREFIX = 'v1:';
+const DAY_MS = 86_400_000;
+
+/** Admin sees every account's runs; anyone else only its own account's. */
+const scopeOf = (p: Principal): string | null => (p.role === 'admin' ? null : p.accountId);
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+function listItem(r: ResearchRunListItem): RunListItemDto {
+  return {
+    id: r.id,
+    kind: r.kind,
+    accountId: r.accountId,
+    status: r.status,
+    progress: r.progress,
+    error: r.error,
+    createdAt: r.createdAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+  };
+}
+
+/**
+ * Research runs over HTTP: a POST validates, records the run (queued) and enqueues it, never
+ * computing in the request; GETs read PostgreSQL, the truth about a run. A run of another
+ * account is a 404 (its existence is not disclosed), except to admins.
+ */
+@Injectable()
+export class ResearchRunsService {
+  constructor(
+    private readonly runs: ResearchRunsRepository,
+    private readonly data: ResearchDataService,
+    private readonly outbox: ResearchOutboxService,
+  ) {}
+
+  submitBacktest(principal: Principal, dto: BacktestRequestDto): Promise<RunAcceptedDto> {
+    const spec = parseBacktestRequest(dto);
+    return this.submit(principal, 'backtest', spec, [spec.data]);
+  }
+
+  submitOptimization(principal: Principal, dto: OptimizationRequestDto): Promise<RunAcceptedDto> {
+    const spec = parseOptimizationRequest(dto);
+    return this.submit(principal, 'optimization', spec, [spec.data]);
+  }
+
+  async submitMonteCarlo(principal: Principal, dto: MonteCarloRequestDto): Promise<RunAcceptedDto> {
+    const spec = parseMonteCarloRequest(dto);
+    if ('backtestId' in spec.source) {
+      // Only a backtest the caller can see; decided now, so a queued run never points at nothing.
+      const source = await this.runs.findVisible(spec.source.backtestId, 'backtest', scopeOf(principal));
+      if (!source) throw new NotFoundError('Backtest', spec.source.backtestId);
+      if (source.status !== 'completed') {
+        throw new ConflictError(`Backtest ${source.id} is ${source.status}; Monte Carlo needs a completed backtest`, { backtestId: source.id, status: source.status });
+      }
+      return this.submit(principal, 'monte_carlo', spec, []);
+    }
+    return this.submit(principal, 'monte_carlo', spec, [spec.source.backtest.data]);
+  }
+
+  async get(principal: Principal, kind: RunKind, id: string): Promise<RunDto> {
+    const run = await this.visible(principal, kind, id);
+    const dto: RunDto = { ...listItem(run), request: run.request, result: run.result };
+    if (kind === 'backtest' && run.status === 'completed') {
+      const s = await this.runs.series(id, [SERIES.timestamps, SERIES.equity]);
+      dto.series = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v.map((x) => (Number.isFinite(x) ? x : null))]));
+    }
+    return dto;
+  }
+
+  async list(principal: Principal, kind: RunKind, q: RunListQueryDto): Promise<RunPageDto> {
+    let afterId: string | undefined;
+    if (q.cursor !== undefined) {
+      const text = Buffer.from(q.cursor, 'base64url').toString('utf8');
+      afterId = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
+      if (!/^[0-9a-f-]{36}$/.test(afterId)) throw new ValidationFailedError('Invalid query: cursor is not a cursor this API returned', [{ field: 'cursor', reason: 'is not a cursor this API returned' }]);
+    }
+    const limit = q.limit ?? DEFAULT_RUN_PAGE_SIZE;
+    const rows = await this.runs.page({ kind, accountId: scopeOf(principal), status: q.status, afterId, limit });
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? Buffer.from(CURSOR_PREFIX + page[page.length - 1].id, 'utf8').toString('base64url') : null;
+    return { data: page.map(listItem), nextCursor };
+  }
+
+  /** The tearsheet of a completed backtest, from what the run stored. */
+  async report(principal: Principal, id: string): Promise<string> {
+    const run = await this.visible(principal, 'backtest', id);
+    if (run.status !== 'completed' || !run.result) {
+      throw new ConflictError(`Backtest ${id} is ${run.status}; its report exists once it has completed`, { id, status: run.status });
+    }
+    const spec = run.request as unknown as BacktestSpec;
+    const result = run.result as unknown as StoredBacktestResult;
+    const s = await this.runs.series(id, [SERIES.timestamps, SERIES.equity, SERIES.returns, SERIES.drawdown, SERIES.benchmark]);
+    const equity = s[SERIES.equity] ?? [];
+    // Inline data without timestamps: bar i is drawn as day i after 1970-01-01, and the title says so.
+    const dated = s[SERIES.timestamps] !== undefined;
+    const symbols = spec.data.symbols;
+    return renderTearsheet(
+      toTearsheetInput({
+        title: `${spec.strategy} on ${symbols.join(', ')}${dated ? '' : ' (no bar dates given: bars numbered as days)'}`,
+        strategy: spec.strategy,
+        params: spec.params,
+        timestamps: s[SERIES.timestamps] ?? equity.map((_, i) => i * DAY_MS),
+        equity,
+        returns: s[SERIES.returns] ?? [],
+        drawdown: s[SERIES.drawdown],
+        benchmark: s[SERIES.benchmark] ? { name: `${symbols[0]} (buy and hold)`, prices: s[SERIES.benchmark] } : undefined,
+        trades: result.trades,
+        metrics: result.metrics,
+        periodsPerYear: spec.periodsPerYear,
+        costs: result.summary.costs,
+      }),
+    );
+  }
+
+  private async visible(principal: Principal, kind: RunKind, id: string): Promise<ResearchRunEntity> {
+    const run = await this.runs.findVisible(id, kind, scopeOf(principal));
+    if (!run) throw new NotFoundError(KIND_NAMES[kind], id);
+    return run;
+  }
+
+  /**
+   * Symbols without bars are a 422 before anything is written; then the run row (queued) is
+   * committed and only then enqueued (outbox: a failed enqueue leaves it queued for the sweep).
+   */
+  private async submit(principal: Principal, kind: QueuedRunKind, request: object, data: readonly DataSpec[]): Promise<RunAcceptedDto> {
+    for (const d of data) await this.data.assertAvailable(d);
+    const run = await this.runs.insertQueued(kind, principal.accountId, request);
+    await this.outbox.enqueue(run.id, kind);
+    return { id: run.id, status: 'queued', kind };
+  }
+}
