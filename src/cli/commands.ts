@@ -5,6 +5,9 @@ import { registerImportCommands } from '../market-data/import.command';
 import { registerIndicatorsCommands } from '../research/indicators.command';
 import { registerMetricsCommands } from '../research/metrics.command';
 import { registerBacktestCommands } from '../backtesting/backtest.command';
+import { registerOptimizeCommands } from '../backtesting/optimization/optimize.command';
+import { registerWalkForwardCommands } from '../backtesting/walk-forward/walk-forward.command';
+import { registerMonteCarloCommands } from '../backtesting/robustness/monte-carlo.command';
 
 /** Every feature's CLI commands, in `quantdesk --help` order. */
-export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands, registerMetricsCommands, registerBacktestCommands];
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands, registerMetricsCommands, registerBacktestCommands, registerOptimizeCommands, registerWalkForwardCommands, registerMonteCarloCommands];
