@@ -18,10 +18,13 @@
  * spec proves it). One fused pass over the bars computes returns, equity, drawdown, costs,
  * exposure, turnover and trades; it runs in chunks of CHUNK bars through one loop function (as
  * src/quant/indicators do) so V8 optimizes it whole. No allocation per bar (one Trade object per
- * round trip). Then computeMetrics over the returns.
+ * round trip). Then computeMetrics over the returns; for one instrument without a leverage cap
+ * (runBarsFast) the pass also does computeMetrics' main pass (metrics-pass.ts, bit-identical)
+ * and only the rest of the metrics reads the returns again.
  */
 import { CHUNK } from '../../quant/indicators/indicator-errors';
-import { computeMetrics } from '../../quant/metrics';
+import { computeMetrics, type PerformanceMetrics } from '../../quant/metrics';
+import * as mp from '../../quant/metrics/metrics-pass';
 import { createIndicatorContext, type IndicatorContext } from '../../strategies/core/indicator.context';
 import type { MarketData } from '../../strategies/core/market-data.types';
 import type { StrategyParams } from '../../strategies/core/strategy-params';
@@ -76,6 +79,14 @@ const IMPACT = 7;
 const BORROW = 8;
 const ENTRIES = 9;
 const EXITS = 10;
+/** The last target read by runBarsFast (carried, since its returns may overwrite the targets). */
+const RAW = 11;
+const TOTALS = 12;
+/**
+ * Bars of runBarsFast's first call: enough for V8 to allocate the function's feedback vector
+ * (after ~8 times its bytecode size is executed), too few to compile the loop on-stack.
+ */
+const FIRST_CHUNK = 256;
 type Totals = Float64Array;
 
 function closeTrade(run: Run, k: number, exitIndex: number | null, exitPrice: number | null, holdingTo: number): void {
@@ -202,11 +213,18 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
 
 /**
  * runBars for one instrument without a leverage cap (the common single-series backtest): the
- * same arithmetic in the same order as runBars, with the per-instrument state in locals. Memory
- * accumulators that every bar would read and write back (the trade's P&L, borrow) are kept in
- * registers and only stored each bar, which is what made runBars slower for one instrument.
+ * same arithmetic in the same order as runBars, with the per-instrument state in locals (memory
+ * accumulators that every bar would read and write back, the trade's P&L and borrow, made
+ * runBars slower for one instrument). Two more things:
+ * - computeMetrics' main pass is fused in (metrics-pass.ts: the same totals, the same
+ *   operations in the same order over returns[1..]), so the metrics are bit-identical and the
+ *   returns are not read again for them;
+ * - the target of bar t is read before returns[t] is written, so the returns may be written
+ *   over the targets (a backtest that owns its targets and stores no positions needs no second
+ *   n-sized array).
+ * The totals go back to `s` and `m` once per chunk, after the loop (see the empty first call).
  */
-function runBarsSingle(run: Run, s: Totals, from: number, to: number): void {
+function runBarsFast(run: Run, s: Totals, m: Float64Array, from: number, to: number): void {
   const { returns, equityCurve, drawdownCurve, borrowPerBar, tradePnl, held } = run;
   const tg = run.targets[0];
   const c = run.close[0];
@@ -216,11 +234,27 @@ function runBarsSingle(run: Run, s: Totals, from: number, to: number): void {
   let peak = s[PEAK];
   let inMarket = s[IN_MARKET];
   let borrow = s[BORROW];
+  let raw = s[RAW];
   let prev = held[0];
   let pnl = tradePnl[0];
+  let wealth = m[mp.WEALTH];
+  let wealthPeak = m[mp.PEAK];
+  let peakIndex = m[mp.PEAK_INDEX];
+  let maxDrawdown = m[mp.MAX_DRAWDOWN];
+  let ddPeakIndex = m[mp.DD_PEAK_INDEX];
+  let recovery = m[mp.RECOVERY];
+  let sum = m[mp.SUM];
+  let downsideSq = m[mp.DOWNSIDE_SQ];
+  let wins = m[mp.WINS] | 0;
+  let losses = m[mp.LOSSES] | 0;
+  let gain = m[mp.GAIN];
+  let loss = m[mp.LOSS];
+  let min = m[mp.MIN];
+  let max = m[mp.MAX];
   for (let t = from; t < to; t++) {
     const d = t - 1;
-    let w = tg[d];
+    let w = raw;
+    raw = tg[t];
     if (w - w !== 0) {
       if (w !== w) w = 0;
       else throw new BacktestInputError(`${run.symbols[0]}: target at bar ${d} is ${w}`, d);
@@ -229,7 +263,6 @@ function runBarsSingle(run: Run, s: Totals, from: number, to: number): void {
     let r = 0;
     if (w !== prev) {
       tradePnl[0] = pnl;
-      s[BORROW] = borrow;
       r -= trade(run, s, 0, d, prev, w, e);
       pnl = tradePnl[0];
       s[TURNOVER] += Math.abs(w - prev);
@@ -253,13 +286,51 @@ function runBarsSingle(run: Run, s: Totals, from: number, to: number): void {
     if (e > peak) peak = e;
     if (equityCurve !== null) equityCurve[t] = e;
     if (drawdownCurve !== null) drawdownCurve[t] = e / peak - 1;
-    // Stored every bar, not after the loop (see runBars).
-    s[EQUITY] = e;
-    s[PEAK] = peak;
-    s[IN_MARKET] = inMarket;
-    s[BORROW] = borrow;
-    tradePnl[0] = pnl;
+    // computeMetrics' main pass; r is return t - 1 of returns[1..], wealth index t after it.
+    sum += r;
+    if (r < min) min = r;
+    if (r > max) max = r;
+    const abs = Math.abs(r); // branch-free sign split, see metrics-pass.ts
+    const down = (r - abs) * 0.5;
+    gain += (r + abs) * 0.5;
+    loss += down;
+    downsideSq += down * down;
+    wins = (wins + Number(r > 0)) | 0;
+    losses = (losses + Number(r < 0)) | 0;
+    wealth *= 1 + r;
+    if (wealth >= wealthPeak) {
+      wealthPeak = wealth;
+      peakIndex = t;
+      if (recovery < 0) recovery = t;
+    } else {
+      const dd = (wealth - wealthPeak) / wealthPeak;
+      if (dd < maxDrawdown) {
+        maxDrawdown = dd;
+        ddPeakIndex = peakIndex;
+        recovery = -1;
+      }
+    }
   }
+  s[EQUITY] = e;
+  s[PEAK] = peak;
+  s[IN_MARKET] = inMarket;
+  s[BORROW] = borrow;
+  s[RAW] = raw;
+  tradePnl[0] = pnl;
+  m[mp.WEALTH] = wealth;
+  m[mp.PEAK] = wealthPeak;
+  m[mp.PEAK_INDEX] = peakIndex;
+  m[mp.MAX_DRAWDOWN] = maxDrawdown;
+  m[mp.DD_PEAK_INDEX] = ddPeakIndex;
+  m[mp.RECOVERY] = recovery;
+  m[mp.SUM] = sum;
+  m[mp.DOWNSIDE_SQ] = downsideSq;
+  m[mp.WINS] = wins;
+  m[mp.LOSSES] = losses;
+  m[mp.GAIN] = gain;
+  m[mp.LOSS] = loss;
+  m[mp.MIN] = min;
+  m[mp.MAX] = max;
 }
 
 /**
@@ -269,6 +340,15 @@ function runBarsSingle(run: Run, s: Totals, from: number, to: number): void {
  * or traded instrument without a valid close, an infinite target) or CostModelError.
  */
 export function runBacktest(data: MarketData, targets: readonly Float64Array[], options: BacktestOptions = {}): BacktestResult {
+  return backtest(data, targets, options, false);
+}
+
+/**
+ * runBacktest; `owned`: the targets are this run's own (backtestStrategy's), so the positions,
+ * or the returns when positions are not stored, are written over them instead of into a fresh
+ * zero-filled array (the same values; one n-sized allocation fewer per instrument).
+ */
+function backtest(data: MarketData, targets: readonly Float64Array[], options: BacktestOptions, owned: boolean): BacktestResult {
   const n = data.length;
   const nk = data.bars.length;
   if (targets.length !== nk) throw new BacktestInputError(`${targets.length} target series for ${nk} instruments`);
@@ -290,6 +370,9 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
   }
   const store = options.store ?? {};
   const keepTrades = store.trades ?? true;
+  const keepPositions = store.positions ?? true;
+  const fast = nk === 1 && cap === Infinity;
+  const returnsOverTargets = owned && fast && !keepPositions;
   const run: Run = {
     k: nk,
     symbols: data.symbols,
@@ -297,10 +380,10 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
     close: data.bars.map((b) => b.close),
     sigma: needsVolatility(costs) ? data.bars.map((b) => rollingVolatility(b.close, costs.volatilityWindow)) : null,
     volume: costs.impactCoefficient > 0 ? data.bars.map((b) => b.volume as Float64Array) : null,
-    positions: (store.positions ?? true) ? data.bars.map(() => new Float64Array(n)) : null,
+    positions: keepPositions ? (owned ? targets.slice() : data.bars.map(() => new Float64Array(n))) : null,
     equityCurve: (store.equity ?? true) ? new Float64Array(n) : null,
     drawdownCurve: (store.drawdown ?? true) ? new Float64Array(n) : null,
-    returns: new Float64Array(n),
+    returns: returnsOverTargets ? targets[0] : new Float64Array(n),
     cap,
     costs,
     tradeCosts: costs.commissionBps + costs.commissionPerShare + costs.commissionMinimum + costs.spreadBps + costs.slippageBps + costs.volatilitySlippage + costs.impactCoefficient > 0,
@@ -314,13 +397,22 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
     entryEquity: new Float64Array(nk),
     tradePnl: new Float64Array(nk),
   };
-  const s: Totals = new Float64Array(11);
+  const s: Totals = new Float64Array(TOTALS);
   s[EQUITY] = capital;
   s[PEAK] = capital;
+  s[RAW] = targets[0][0]; // read before returns[0] may overwrite it
   run.returns[0] = NaN;
   if (run.equityCurve !== null) run.equityCurve[0] = capital;
-  const pass = nk === 1 && cap === Infinity ? runBarsSingle : runBars;
-  for (let t = 1; t < n; t += CHUNK) pass(run, s, t, Math.min(n, t + CHUNK));
+  const m = mp.startMainPass();
+  if (fast) {
+    // A short first chunk: the code after the loop runs (with type feedback recorded) before
+    // V8 compiles the loop on-stack in a long chunk. Compiled without that feedback, the
+    // on-stack code was kept and every later call deoptimized on leaving the loop.
+    runBarsFast(run, s, m, 1, Math.min(n, 1 + FIRST_CHUNK));
+    for (let t = 1 + FIRST_CHUNK; t < n; t += CHUNK) runBarsFast(run, s, m, t, Math.min(n, t + CHUNK));
+  } else {
+    for (let t = 1; t < n; t += CHUNK) runBars(run, s, t, Math.min(n, t + CHUNK));
+  }
 
   if (run.positions !== null) {
     // The last bar's targets are decided but never held within the data.
@@ -333,7 +425,9 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
     for (let k = 0; k < nk; k++) if (run.held[k] !== 0) closeTrade(run, k, null, null, n - 1);
   }
 
-  const base = computeMetrics(run.returns, { periodsPerYear });
+  // The fused main pass needs every return finite (computeMetrics refuses or drops the others).
+  const sum = m[mp.SUM];
+  const base: PerformanceMetrics = fast && sum - sum === 0 ? mp.fromMainPass(run.returns.subarray(1), m, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
   const periods = n - 1;
   const turnover = s[TURNOVER] / periods;
   const metrics = { ...base, exposure: s[IN_MARKET] / periods, turnover, annualTurnover: turnover * periodsPerYear };
@@ -365,5 +459,5 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
 export function backtestStrategy<P extends StrategyParams>(strategy: Strategy<P>, params: P, data: MarketData, options: BacktestOptions & { readonly ctx?: IndicatorContext } = {}): BacktestResult {
   const ctx = options.ctx ?? createIndicatorContext(data, { memoize: false });
   if (ctx.data !== data) throw new BacktestInputError('the indicator context was made for other data');
-  return runBacktest(data, computeTargets(strategy, params, ctx), options);
+  return backtest(data, computeTargets(strategy, params, ctx), options, true);
 }

@@ -21,9 +21,10 @@
  *   without a benchmark) are null.
  */
 import { MetricsInputError } from './metrics-input.error';
-import { lowerTail, lowerTails, TAIL_BUCKETS, tailBucket, tailScale, TailHistogram, type LowerTail } from './order-statistics';
+import { DD_PEAK_INDEX, DOWNSIDE_SQ, fromMainPass, GAIN, LOSS, LOSSES, MAIN_PASS_SLOTS, MAX, MAX_DRAWDOWN, MIN, RECOVERY, SUM, WEALTH, WINS } from './metrics-pass';
 
-export const DEFAULT_PERIODS_PER_YEAR = 252;
+export { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
+import { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
 
 export interface MetricsOptions {
   /** Periods in a year (252 daily, 52 weekly, 12 monthly). Default 252. */
@@ -106,18 +107,6 @@ export interface PerformanceMetrics {
   readonly beta: number | null;
 }
 
-/**
- * VaR and CVaR at `cutoff` from the k-th and (k+1)-th smallest returns, k = floor((n-1)*cutoff):
- * VaR is numpy's linear-interpolated percentile, sorted[k] + (sorted[k+1] - sorted[k]) * frac
- * (empyrical `value_at_risk`); CVaR is `np.mean(np.partition(r, k)[:k + 1])`, the mean of the
- * k+1 smallest (empyrical `conditional_value_at_risk`). Order statistics in O(n) without a sort
- * (order-statistics.ts).
- */
-function fromTail(t: LowerTail, pos: number): { v: number; cv: number } {
-  const k = Math.floor(pos);
-  return { v: t.kth + (t.next - t.kth) * (pos - k), cv: t.sum / (k + 1) };
-}
-
 function checkAligned(name: string, values: Float64Array | undefined, n: number): void {
   if (values !== undefined && values.length !== n) {
     throw new MetricsInputError('LENGTH_MISMATCH', `${name} has ${values.length} values, the returns ${n}`);
@@ -177,14 +166,13 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
       sum += v;
       if (v < min) min = v;
       if (v > max) max = v;
-      if (v > 0) {
-        wins++;
-        gain += v;
-      } else if (v < 0) {
-        losses++;
-        loss += v;
-        downsideSq += v * v;
-      }
+      const abs = Math.abs(v); // branch-free sign split (metrics-pass.ts)
+      const down = (v - abs) * 0.5;
+      gain += (v + abs) * 0.5;
+      loss += down;
+      downsideSq += down * down;
+      wins = (wins + Number(v > 0)) | 0;
+      losses = (losses + Number(v < 0)) | 0;
       wealth *= 1 + v;
       if (wealth >= peak) {
         // At or above the running peak: pyfolio's underwater is exactly 0 here.
@@ -217,88 +205,22 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
     max = -Infinity;
     recovery = -1;
   }
-  const mean = sum / n;
-  const totalReturn = wealth - 1;
+  const acc = new Float64Array(MAIN_PASS_SLOTS);
+  acc[WEALTH] = wealth;
+  acc[MAX_DRAWDOWN] = maxDrawdown;
+  acc[DD_PEAK_INDEX] = ddPeakIndex;
+  acc[RECOVERY] = recovery;
+  acc[SUM] = sum;
+  acc[DOWNSIDE_SQ] = downsideSq;
+  acc[WINS] = wins;
+  acc[LOSSES] = losses;
+  acc[GAIN] = gain;
+  acc[LOSS] = loss;
+  acc[MIN] = min;
+  acc[MAX] = max;
+  const base = fromMainPass(rs, acc, periodsPerYear);
 
-  let maxDrawdownDuration = 0;
-  let maxDrawdownRecovered = true;
-  if (maxDrawdown < 0) {
-    maxDrawdownRecovered = recovery >= 0;
-    maxDrawdownDuration = (maxDrawdownRecovered ? recovery : n) - ddPeakIndex;
-  }
-
-  // Central moments (two-pass: numpy's std and scipy's moments centre first).
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  const constant = min === max;
-  // The same pass counts the buckets of the VaR search (lowerTails), saving it a pass.
-  const scale = constant ? Infinity : tailScale(min, max);
-  const counts = scale < Infinity ? new Int32Array(TAIL_BUCKETS) : undefined;
-  if (!constant) {
-    for (let i = 0; i < n; i++) {
-      const v = rs[i];
-      const d = v - mean;
-      const d2 = d * d;
-      m2 += d2;
-      m3 += d2 * d;
-      m4 += d2 * d2;
-      if (counts !== undefined) counts[tailBucket(v, min, scale)]++;
-    }
-  }
-  // A constant series has zero variance exactly: rounding in its mean must not make a tiny
-  // non-zero standard deviation (and a huge Sharpe) out of nothing.
-  const std = constant ? 0 : Math.sqrt(m2 / (n - 1));
-  const sqrtPeriods = Math.sqrt(periodsPerYear);
-  const annualVolatility = std * sqrtPeriods;
-  const sharpe = (mean / std) * sqrtPeriods;
-  const downsideRisk = Math.sqrt(downsideSq / n) * sqrtPeriods;
-  const sortino = (mean * periodsPerYear) / downsideRisk;
-
-  // CAGR: empyrical `annual_return`, ending_value ** (1 / num_years) - 1.
-  const cagr = Math.pow(wealth, periodsPerYear / n) - 1;
-  // Calmar: empyrical `calmar_ratio` gives NaN without a drawdown and for an infinite ratio.
-  let calmar = maxDrawdown < 0 ? cagr / Math.abs(maxDrawdown) : NaN;
-  if (!Number.isFinite(calmar)) calmar = NaN;
-
-  // Moments: scipy.stats.skew / kurtosis (biased; scipy 1.10) return NaN when m2 is zero up
-  // to rounding, m2 <= (float64 resolution 1e-15 * mean)^2.
-  const pm2 = m2 / n;
-  const degenerate = constant || pm2 <= (1e-15 * mean) ** 2;
-  const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
-  const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
-
-  // Both cutoffs from one counting and one collecting pass (lowerTails); where a bucket is too
-  // big for that, the refining search (lowerTail), its whole-range histogram shared by both.
-  let tail95: { v: number; cv: number };
-  let tail99: { v: number; cv: number };
-  const pos95 = (n - 1) * 0.05;
-  const pos99 = (n - 1) * 0.01;
-  const fast = counts === undefined ? null : lowerTails(rs, min, max, [Math.floor(pos99), Math.floor(pos95)], counts);
-  if (fast !== null) {
-    tail99 = fromTail(fast[0], pos99);
-    tail95 = fromTail(fast[1], pos95);
-  } else {
-    const work = new TailHistogram();
-    let top: TailHistogram | null = null;
-    if (!constant && n > 2048) {
-      top = new TailHistogram();
-      if (!top.fill(rs, min, max)) top = null;
-    }
-    tail95 = fromTail(lowerTail(rs, Math.floor(pos95), min, max, top, work), pos95);
-    tail99 = fromTail(lowerTail(rs, Math.floor(pos99), min, max, top, work), pos99);
-  }
-  const var95 = tail95.v;
-  const var99 = tail99.v;
-  const cvar95 = tail95.cv;
-  const cvar99 = tail99.cv;
-
-  const avgWin = wins > 0 ? gain / wins : NaN;
-  const avgLoss = losses > 0 ? loss / losses : NaN;
-  const winRate = wins + losses > 0 ? wins / (wins + losses) : NaN;
-  const profitFactor = gain / Math.abs(loss); // gain/0 = Infinity, 0/0 = NaN
-
-  let exposure = (wins + losses) / n;
+  let exposure = base.exposure;
   let turnover: number | null = null;
   if (options.positions !== undefined) {
     const pos = options.positions;
@@ -320,29 +242,7 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   const ab = options.benchmark === undefined ? null : alphaBeta(returns, options.benchmark, periodsPerYear);
 
   return {
-    periods: n,
-    periodsPerYear,
-    totalReturn,
-    cagr,
-    annualVolatility,
-    sharpe,
-    sortino,
-    downsideRisk,
-    maxDrawdown,
-    maxDrawdownDuration,
-    maxDrawdownRecovered,
-    calmar,
-    var95,
-    cvar95,
-    var99,
-    cvar99,
-    skew,
-    kurtosis,
-    winRate,
-    profitFactor,
-    avgWin,
-    avgLoss,
-    winLossRatio: avgWin / Math.abs(avgLoss),
+    ...base,
     exposure,
     turnover,
     annualTurnover: turnover === null ? null : turnover * periodsPerYear,

@@ -1,0 +1,230 @@
+/**
+ * The part of computeMetrics after its main pass, shared with the backtester's fused pass
+ * (backtest.engine.ts), which accumulates the same main-pass totals in the same order while it
+ * computes the returns, so a backtest reads its returns once fewer. Internal to the metrics and
+ * the engine (not exported from the index); computeMetrics is the public contract.
+ *
+ * The main pass over the n finite returns r_0..r_{n-1}, in order (computeMetrics' loop):
+ * sum += r; min, max; r > 0: wins++, gain += r; r < 0: losses++, loss += r, downsideSq += r²;
+ * wealth *= 1 + r (from 1), with the running peak, the max drawdown (wealth - peak) / peak,
+ * the wealth index of its peak (0 is the start, i + 1 after r_i) and the first index back at
+ * that peak after it (recovery, -1 while not back). fromMainPass does the rest: the centred
+ * moments (two-pass), VaR/CVaR (order-statistics.ts) and the ratios.
+ *
+ * The sign split is branch-free: the sign of a return is a coin flip, and a branch on it was
+ * mispredicted half the time (it cost more than the rest of the pass; Math.min/max and `? 1 : 0`
+ * compile to branches too). With a = |r|, (r + a)/2 is exactly r for r > 0 (2r and its half
+ * are exact) and exactly 0 for r <= 0, (r - a)/2 likewise for r < 0, and Number(r > 0) is a
+ * flag without a jump, so gain, loss, downsideSq, wins and losses are bit for bit those of
+ * `if (r > 0) { wins++; gain += r } else if (r < 0) { losses++; loss += r; downsideSq += r*r }`.
+ * The one exception, 2r overflowing (|r| >= 2^1023), is redone with that branch (exactSignTotals).
+ */
+import { lowerTail, lowerTails, TAIL_BUCKETS, tailBucket, tailScale, TailHistogram, type LowerTail } from './order-statistics';
+import type { PerformanceMetrics } from './performance-metrics';
+
+export const DEFAULT_PERIODS_PER_YEAR = 252;
+
+// Slots of the main-pass totals (a Float64Array: doubles only, see the engine's Totals).
+export const WEALTH = 0;
+export const PEAK = 1;
+export const PEAK_INDEX = 2;
+export const MAX_DRAWDOWN = 3;
+export const DD_PEAK_INDEX = 4;
+export const RECOVERY = 5;
+export const SUM = 6;
+export const DOWNSIDE_SQ = 7;
+export const WINS = 8;
+export const LOSSES = 9;
+export const GAIN = 10;
+export const LOSS = 11;
+export const MIN = 12;
+export const MAX = 13;
+export const MAIN_PASS_SLOTS = 14;
+
+/** |r| from which 2r overflows: the branch-free sign split is redone exactly (exactSignTotals). */
+const SPLIT_LIMIT = 2 ** 1023;
+
+/**
+ * The sign totals (gain, loss, downsideSq, wins, losses) of `rs` with branches, into `acc`,
+ * when the branch-free split may have overflowed (an |r| >= 2^1023: no real return, but a finite one).
+ */
+export function exactSignTotals(rs: Float64Array, acc: Float64Array): void {
+  if (!(acc[MAX] >= SPLIT_LIMIT || acc[MIN] <= -SPLIT_LIMIT)) return;
+  let gain = 0;
+  let loss = 0;
+  let downsideSq = 0;
+  let wins = 0;
+  let losses = 0;
+  for (let i = 0; i < rs.length; i++) {
+    const v = rs[i];
+    if (v > 0) {
+      wins++;
+      gain += v;
+    } else if (v < 0) {
+      losses++;
+      loss += v;
+      downsideSq += v * v;
+    }
+  }
+  acc[GAIN] = gain;
+  acc[LOSS] = loss;
+  acc[DOWNSIDE_SQ] = downsideSq;
+  acc[WINS] = wins;
+  acc[LOSSES] = losses;
+}
+
+/** Totals before the first return. */
+export function startMainPass(): Float64Array {
+  const acc = new Float64Array(MAIN_PASS_SLOTS);
+  acc[WEALTH] = 1;
+  acc[PEAK] = 1;
+  acc[RECOVERY] = -1;
+  acc[MIN] = Infinity;
+  acc[MAX] = -Infinity;
+  return acc;
+}
+
+/**
+ * VaR and CVaR at `cutoff` from the k-th and (k+1)-th smallest returns, k = floor((n-1)*cutoff):
+ * VaR is numpy's linear-interpolated percentile, sorted[k] + (sorted[k+1] - sorted[k]) * frac
+ * (empyrical `value_at_risk`); CVaR is `np.mean(np.partition(r, k)[:k + 1])`, the mean of the
+ * k+1 smallest (empyrical `conditional_value_at_risk`). Order statistics in O(n) without a sort
+ * (order-statistics.ts).
+ */
+function fromTail(t: LowerTail, pos: number): { v: number; cv: number } {
+  const k = Math.floor(pos);
+  return { v: t.kth + (t.next - t.kth) * (pos - k), cv: t.sum / (k + 1) };
+}
+
+/**
+ * The metrics of the finite returns `rs` (n = rs.length >= 2) from their main-pass totals;
+ * exposure from the non-zero returns, turnover, alpha and beta null (computeMetrics and the
+ * engine fill those in).
+ */
+export function fromMainPass(rs: Float64Array, acc: Float64Array, periodsPerYear: number): PerformanceMetrics {
+  exactSignTotals(rs, acc);
+  const n = rs.length;
+  const wealth = acc[WEALTH];
+  const maxDrawdown = acc[MAX_DRAWDOWN];
+  const ddPeakIndex = acc[DD_PEAK_INDEX];
+  const recovery = acc[RECOVERY];
+  const sum = acc[SUM];
+  const downsideSq = acc[DOWNSIDE_SQ];
+  const wins = acc[WINS];
+  const losses = acc[LOSSES];
+  const gain = acc[GAIN];
+  const loss = acc[LOSS];
+  const min = acc[MIN];
+  const max = acc[MAX];
+  const mean = sum / n;
+  const totalReturn = wealth - 1;
+
+  let maxDrawdownDuration = 0;
+  let maxDrawdownRecovered = true;
+  if (maxDrawdown < 0) {
+    maxDrawdownRecovered = recovery >= 0;
+    maxDrawdownDuration = (maxDrawdownRecovered ? recovery : n) - ddPeakIndex;
+  }
+
+  // Central moments (two-pass: numpy's std and scipy's moments centre first).
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  const constant = min === max;
+  // The same pass counts the buckets of the VaR search (lowerTails), saving it a pass.
+  const scale = constant ? Infinity : tailScale(min, max);
+  const counts = scale < Infinity ? new Int32Array(TAIL_BUCKETS) : undefined;
+  if (!constant) {
+    for (let i = 0; i < n; i++) {
+      const v = rs[i];
+      const d = v - mean;
+      const d2 = d * d;
+      m2 += d2;
+      m3 += d2 * d;
+      m4 += d2 * d2;
+      if (counts !== undefined) counts[tailBucket(v, min, scale)]++;
+    }
+  }
+  // A constant series has zero variance exactly: rounding in its mean must not make a tiny
+  // non-zero standard deviation (and a huge Sharpe) out of nothing.
+  const std = constant ? 0 : Math.sqrt(m2 / (n - 1));
+  const sqrtPeriods = Math.sqrt(periodsPerYear);
+  const annualVolatility = std * sqrtPeriods;
+  const sharpe = (mean / std) * sqrtPeriods;
+  const downsideRisk = Math.sqrt(downsideSq / n) * sqrtPeriods;
+  const sortino = (mean * periodsPerYear) / downsideRisk;
+
+  // CAGR: empyrical `annual_return`, ending_value ** (1 / num_years) - 1.
+  const cagr = Math.pow(wealth, periodsPerYear / n) - 1;
+  // Calmar: empyrical `calmar_ratio` gives NaN without a drawdown and for an infinite ratio.
+  let calmar = maxDrawdown < 0 ? cagr / Math.abs(maxDrawdown) : NaN;
+  if (!Number.isFinite(calmar)) calmar = NaN;
+
+  // Moments: scipy.stats.skew / kurtosis (biased; scipy 1.10) return NaN when m2 is zero up
+  // to rounding, m2 <= (float64 resolution 1e-15 * mean)^2.
+  const pm2 = m2 / n;
+  const degenerate = constant || pm2 <= (1e-15 * mean) ** 2;
+  const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
+  const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
+
+  // Both cutoffs from one counting and one collecting pass (lowerTails); where a bucket is too
+  // big for that, the refining search (lowerTail), its whole-range histogram shared by both.
+  let tail95: { v: number; cv: number };
+  let tail99: { v: number; cv: number };
+  const pos95 = (n - 1) * 0.05;
+  const pos99 = (n - 1) * 0.01;
+  const fast = counts === undefined ? null : lowerTails(rs, min, max, [Math.floor(pos99), Math.floor(pos95)], counts);
+  if (fast !== null) {
+    tail99 = fromTail(fast[0], pos99);
+    tail95 = fromTail(fast[1], pos95);
+  } else {
+    const work = new TailHistogram();
+    let top: TailHistogram | null = null;
+    if (!constant && n > 2048) {
+      top = new TailHistogram();
+      if (!top.fill(rs, min, max)) top = null;
+    }
+    tail95 = fromTail(lowerTail(rs, Math.floor(pos95), min, max, top, work), pos95);
+    tail99 = fromTail(lowerTail(rs, Math.floor(pos99), min, max, top, work), pos99);
+  }
+  const var95 = tail95.v;
+  const var99 = tail99.v;
+  const cvar95 = tail95.cv;
+  const cvar99 = tail99.cv;
+
+  const avgWin = wins > 0 ? gain / wins : NaN;
+  const avgLoss = losses > 0 ? loss / losses : NaN;
+  const winRate = wins + losses > 0 ? wins / (wins + losses) : NaN;
+  const profitFactor = gain / Math.abs(loss); // gain/0 = Infinity, 0/0 = NaN
+
+  return {
+    periods: n,
+    periodsPerYear,
+    totalReturn,
+    cagr,
+    annualVolatility,
+    sharpe,
+    sortino,
+    downsideRisk,
+    maxDrawdown,
+    maxDrawdownDuration,
+    maxDrawdownRecovered,
+    calmar,
+    var95,
+    cvar95,
+    var99,
+    cvar99,
+    skew,
+    kurtosis,
+    winRate,
+    profitFactor,
+    avgWin,
+    avgLoss,
+    winLossRatio: avgWin / Math.abs(avgLoss),
+    exposure: (wins + losses) / n,
+    turnover: null,
+    annualTurnover: null,
+    alpha: null,
+    beta: null,
+  };
+}
