@@ -5,12 +5,12 @@
  * each gets the same rule and 1/K of equity (equal weights), so gross exposure stays <= 1.
  *
  * SMA is R TTR's (src/quant/indicators/sma.indicator.ts): causal, the first value at bar n-1.
- * With a memoizing context (a sweep) both SMAs come from it; otherwise (a single run) the slow
- * SMA is computed straight into the output and the fast one streamed beside it with the very
- * running sum and resync points of smaInto, so the targets are bit-identical with one
- * full-length array instead of three (the spec compares both paths).
+ * With a memoizing context (a sweep) both SMAs come from it; otherwise (a single run) both are
+ * streamed side by side in one pass into the output with the very running sums and resync
+ * points of smaInto, so the targets are bit-identical with one full-length array instead of
+ * three and one pass over the closes instead of three (the spec compares both paths).
  */
-import { firstValue } from '../../quant/indicators/indicator-errors';
+import { firstValue, nonLeadingNaN } from '../../quant/indicators/indicator-errors';
 import { RESYNC, smaInto } from '../../quant/indicators/sma.indicator';
 import type { IndicatorContext } from './indicator.context';
 import { StrategyParamError, type ParamSpec } from './strategy-params';
@@ -42,10 +42,93 @@ function crossInto(fast: Float64Array, slow: Float64Array, out: Float64Array, we
 }
 
 /**
- * One instrument's targets without SMA arrays of their own: `out` first holds SMA(slow)
- * (smaInto, which also refuses a non-leading NaN), then each bar's target is written over it.
+ * One instrument's targets without SMA arrays of their own, in one pass: both running sums side
+ * by side, each with the very arithmetic of smaInto (window sum at its first value, one value in
+ * and one out per bar, the sum recomputed exactly at the start of each block of RESYNC values
+ * from its first value on; the two SMAs' blocks are offset by slow - fast), so the comparisons
+ * are those of SMA(fast) > SMA(slow) on the arrays, bit for bit. smaInto's NaN check (only a
+ * leading warm-up) is kept, in the same order. Series too short for the slow SMA take the
+ * two-pass path.
  */
 function crossStreaming(x: Float64Array, fastN: number, slowN: number, out: Float64Array, weight: number, longOnly: boolean): void {
+  const len = x.length;
+  const start = firstValue(x);
+  const slowReady = start + slowN - 1;
+  if (slowReady >= len || !(fastN < slowN)) {
+    crossTwoPass(x, fastN, slowN, out, weight, longOnly);
+    return;
+  }
+  const below = longOnly ? 0 : -weight;
+  out.fill(0, 0, slowReady); // warm-up is flat
+  let sumS = 0;
+  for (let i = start; i <= slowReady; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('close', i);
+    sumS += v;
+  }
+  // The fast sum up to slowReady, with its own block starts (fastReady + 1 + m·RESYNC).
+  const fastReady = start + fastN - 1;
+  let sumF = 0;
+  for (let i = start; i <= fastReady; i++) sumF += x[i];
+  let nextF = fastReady + 1 + RESYNC;
+  for (let i = fastReady + 1; i <= slowReady; i++) {
+    if (i === nextF) {
+      sumF = windowSum(x, i, fastN);
+      nextF += RESYNC;
+    }
+    sumF += x[i] - x[i - fastN];
+  }
+  out[slowReady] = sumF / fastN > sumS / slowN ? weight : below;
+  const sums = new Float64Array(2);
+  sums[0] = sumF;
+  sums[1] = sumS;
+  let nextS = slowReady + 1 + RESYNC;
+  for (let i = slowReady + 1; i < len; ) {
+    if (i === nextS) {
+      sums[1] = windowSum(x, i, slowN);
+      nextS += RESYNC;
+    }
+    if (i === nextF) {
+      sums[0] = windowSum(x, i, fastN);
+      nextF += RESYNC;
+    }
+    const to = Math.min(len, nextS, nextF);
+    crossBlock(x, out, i, to, fastN, slowN, sums, weight, below);
+    i = to;
+  }
+}
+
+/** x[at - n] + ... + x[at - 1], in that order (smaInto's resync). */
+function windowSum(x: Float64Array, at: number, n: number): number {
+  let sum = 0;
+  for (let j = at - n; j < at; j++) sum += x[j];
+  return sum;
+}
+
+/**
+ * Bars [from, to) of the one pass: sums[0] and sums[1] are the fast and slow running sums (stored
+ * every bar, not after the loop: V8 compiles this loop on-stack in its first call, when the code
+ * after it has no type feedback yet, and that compiled loop would deoptimize on every exit).
+ */
+function crossBlock(x: Float64Array, out: Float64Array, from: number, to: number, fastN: number, slowN: number, sums: Float64Array, weight: number, below: number): void {
+  let sumF = sums[0];
+  let sumS = sums[1];
+  for (let i = from; i < to; i++) {
+    const v = x[i];
+    if (v !== v) throw nonLeadingNaN('close', i);
+    sumF += v - x[i - fastN];
+    sumS += v - x[i - slowN];
+    out[i] = sumF / fastN > sumS / slowN ? weight : below;
+    sums[0] = sumF;
+    sums[1] = sumS;
+  }
+}
+
+/**
+ * The two-pass form (short series, or fast >= slow): `out` first holds SMA(slow) (smaInto,
+ * which also refuses a non-leading NaN), then each bar's target is written over it.
+ */
+function crossTwoPass(x: Float64Array, fastN: number, slowN: number, out: Float64Array, weight: number, longOnly: boolean): void {
   const len = x.length;
   const start = firstValue(x);
   const slowReady = start + slowN - 1;
@@ -54,24 +137,19 @@ function crossStreaming(x: Float64Array, fastN: number, slowN: number, out: Floa
   out.fill(0, 0, Math.min(len, slowReady)); // warm-up is flat
   if (slowReady >= len) return;
   const below = longOnly ? 0 : -weight;
-  // The fast SMA exactly as smaInto computes it: window sum at its first value, then blocks of
-  // RESYNC values from there, the sum recomputed exactly at each block's end.
   const fastReady = start + fastN - 1;
   let sum = 0;
   for (let i = start; i <= fastReady; i++) sum += x[i];
   if (fastReady >= slowReady) out[fastReady] = sum / fastN > out[fastReady] ? weight : below;
   for (let i = fastReady + 1; i < len; i += RESYNC) {
-    sum = crossBlock(x, out, i, Math.min(len, i + RESYNC), fastN, sum, slowReady, weight, below);
+    sum = crossTwoPassBlock(x, out, i, Math.min(len, i + RESYNC), fastN, sum, slowReady, weight, below);
     const next = i + RESYNC;
-    if (next < len) {
-      sum = 0;
-      for (let j = next - fastN; j < next; j++) sum += x[j];
-    }
+    if (next < len) sum = windowSum(x, next, fastN);
   }
 }
 
 /** Bars [from, to): the fast running sum, and the target where the slow SMA (in out) exists. */
-function crossBlock(x: Float64Array, out: Float64Array, from: number, to: number, n: number, sum: number, slowReady: number, weight: number, below: number): number {
+function crossTwoPassBlock(x: Float64Array, out: Float64Array, from: number, to: number, n: number, sum: number, slowReady: number, weight: number, below: number): number {
   for (let i = from; i < to; i++) {
     sum += x[i] - x[i - n];
     if (i >= slowReady) out[i] = sum / n > out[i] ? weight : below;
