@@ -29,16 +29,30 @@ import type { IndicatorContext } from '../../../strategies/core/indicator.contex
 
 /**
  * Shared, read-only arrays of one close series (see the header), laid out for the kernel's
- * access pattern: a run touches its two end bars, so everything it reads of one bar sits in
- * one 64-byte cache line (`bars`, STRIDE doubles per bar), and the range tables keep the four
- * min/max values of one (level, bar) together (`ranges`).
+ * access pattern, a few scattered bars per run: everything a run reads of one bar sits in one
+ * 64-byte cache line, and the range tables are small enough to stay in cache (a plain sparse
+ * table over 100,000 bars is 54 MB, beyond the L3 cache, and its lookups were DRAM misses).
+ *
+ * - `bars`, STRIDE doubles per bar t: PR (the return of bar t) and the prefix sums over bars
+ *   1..t of pr, pr², the long and short downside pr², and the log-wealth of holding long
+ *   (Σ log1p(pr)) and short (Σ log1p(-pr)).
+ * - `extremes`, STRIDE doubles per bar t: min and max of the long and of the short log-wealth
+ *   from the start of t's block of BLOCK bars to t, and from t to the end of its block.
+ * - `blockRanges`: a sparse table over blocks, level j, block i at (j·blocks + i)·4: min and max
+ *   of the long, min and max of the short log-wealth over blocks [i, i + 2^j).
+ * - `logLong`, `logShort`: the log-wealth again, dense, for scanning runs.
+ * A range [lo, hi] over two or more blocks is then: the suffix extremes at lo, the prefix
+ * extremes at hi and one sparse-table query over the whole blocks between (O(1)); a range
+ * within one block (at most BLOCK bars) is scanned.
  */
 export interface SmaCrossPrep {
   readonly n: number;
-  /** Per bar t at t·STRIDE: PR, SUM_PR, SUM_SQ, DOWN_LONG, DOWN_SHORT, LOG_LONG, LOG_SHORT (prefix sums over bars 1..t). */
   readonly bars: Float64Array;
-  /** Sparse table: level j, bar i at (j·n + i)·4: min and max of LOG_LONG, min and max of LOG_SHORT over [i, i + 2^j). */
-  readonly ranges: Float64Array;
+  readonly extremes: Float64Array;
+  readonly blocks: number;
+  readonly blockRanges: Float64Array;
+  readonly logLong: Float64Array;
+  readonly logShort: Float64Array;
 }
 
 export const STRIDE = 8;
@@ -47,8 +61,11 @@ const SUM_PR = 1;
 const SUM_SQ_PR = 2;
 const DOWN_LONG = 3;
 const DOWN_SHORT = 4;
-const LOG_LONG = 5;
-const LOG_SHORT = 6;
+// extremes: prefix (block start .. t) at 0..3, suffix (t .. block end) at 4..7; each min long, max long, min short, max short.
+const PREFIX = 0;
+const SUFFIX = 4;
+const BLOCK_SHIFT = 5;
+const BLOCK = 1 << BLOCK_SHIFT;
 
 /**
  * Whether the kernel can stand for the engine on these closes: every close finite and > 0
@@ -68,50 +85,86 @@ export function smaCrossKernelFits(close: Float64Array, rate: number): boolean {
 export function smaCrossPrep(ctx: IndicatorContext): SmaCrossPrep {
   const close = ctx.close(0);
   const n = close.length;
+  const logLong = ctx.memo('sweep:logLong:0', () => {
+    const out = new Float64Array(n);
+    for (let t = 1; t < n; t++) out[t] = out[t - 1] + Math.log1p(close[t] / close[t - 1] - 1);
+    return out;
+  });
+  const logShort = ctx.memo('sweep:logShort:0', () => {
+    const out = new Float64Array(n);
+    for (let t = 1; t < n; t++) out[t] = out[t - 1] + Math.log1p(-(close[t] / close[t - 1] - 1));
+    return out;
+  });
   const bars = ctx.memo('sweep:bars:0', () => {
     const out = new Float64Array(n * STRIDE);
     let sumPr = 0;
     let sumSq = 0;
     let downLong = 0;
     let downShort = 0;
-    let logLong = 0;
-    let logShort = 0;
     for (let t = 1; t < n; t++) {
       const pr = close[t] / close[t - 1] - 1;
       sumPr += pr;
       sumSq += pr * pr;
       if (pr < 0) downLong += pr * pr;
       else if (pr > 0) downShort += pr * pr;
-      logLong += Math.log1p(pr);
-      logShort += Math.log1p(-pr);
       const o = t * STRIDE;
       out[o + PR] = pr;
       out[o + SUM_PR] = sumPr;
       out[o + SUM_SQ_PR] = sumSq;
       out[o + DOWN_LONG] = downLong;
       out[o + DOWN_SHORT] = downShort;
-      out[o + LOG_LONG] = logLong;
-      out[o + LOG_SHORT] = logShort;
     }
     return out;
   });
-  const ranges = ctx.memo('sweep:ranges:0', () => {
-    const levels = 32 - Math.clz32(n);
-    const out = new Float64Array(levels * n * 4);
-    for (let i = 0; i < n; i++) {
-      const l = bars[i * STRIDE + LOG_LONG];
-      const sh = bars[i * STRIDE + LOG_SHORT];
-      out[i * 4] = l;
-      out[i * 4 + 1] = l;
-      out[i * 4 + 2] = sh;
-      out[i * 4 + 3] = sh;
+  const extremes = ctx.memo('sweep:extremes:0', () => {
+    const out = new Float64Array(n * STRIDE);
+    for (let b0 = 0; b0 < n; b0 += BLOCK) {
+      const b1 = Math.min(n, b0 + BLOCK) - 1;
+      let mnL = Infinity;
+      let mxL = -Infinity;
+      let mnS = Infinity;
+      let mxS = -Infinity;
+      for (let t = b0; t <= b1; t++) {
+        mnL = Math.min(mnL, logLong[t]);
+        mxL = Math.max(mxL, logLong[t]);
+        mnS = Math.min(mnS, logShort[t]);
+        mxS = Math.max(mxS, logShort[t]);
+        const o = t * STRIDE + PREFIX;
+        out[o] = mnL;
+        out[o + 1] = mxL;
+        out[o + 2] = mnS;
+        out[o + 3] = mxS;
+      }
+      mnL = mnS = Infinity;
+      mxL = mxS = -Infinity;
+      for (let t = b1; t >= b0; t--) {
+        mnL = Math.min(mnL, logLong[t]);
+        mxL = Math.max(mxL, logLong[t]);
+        mnS = Math.min(mnS, logShort[t]);
+        mxS = Math.max(mxS, logShort[t]);
+        const o = t * STRIDE + SUFFIX;
+        out[o] = mnL;
+        out[o + 1] = mxL;
+        out[o + 2] = mnS;
+        out[o + 3] = mxS;
+      }
+    }
+    return out;
+  });
+  const blocks = Math.ceil(n / BLOCK);
+  const blockRanges = ctx.memo('sweep:blockRanges:0', () => {
+    const levels = 32 - Math.clz32(blocks);
+    const out = new Float64Array(levels * blocks * 4);
+    for (let i = 0; i < blocks; i++) {
+      // A whole block's extremes are the suffix extremes at its first bar.
+      out.set(extremes.subarray(i * BLOCK * STRIDE + SUFFIX, i * BLOCK * STRIDE + SUFFIX + 4), i * 4);
     }
     for (let j = 1; j < levels; j++) {
       const half = 1 << (j - 1);
-      for (let i = 0; i + (1 << j) <= n; i++) {
-        const x = ((j - 1) * n + i) * 4;
-        const y = ((j - 1) * n + i + half) * 4;
-        const o = (j * n + i) * 4;
+      for (let i = 0; i + (1 << j) <= blocks; i++) {
+        const x = ((j - 1) * blocks + i) * 4;
+        const y = ((j - 1) * blocks + i + half) * 4;
+        const o = (j * blocks + i) * 4;
         out[o] = Math.min(out[x], out[y]);
         out[o + 1] = Math.max(out[x + 1], out[y + 1]);
         out[o + 2] = Math.min(out[x + 2], out[y + 2]);
@@ -120,7 +173,7 @@ export function smaCrossPrep(ctx: IndicatorContext): SmaCrossPrep {
     }
     return out;
   });
-  return { n, bars, ranges };
+  return { n, bars, extremes, blocks, blockRanges, logLong, logShort };
 }
 
 // Accumulator slots (a Float64Array, so the loop's state never changes shape).
@@ -134,9 +187,6 @@ const IN_MARKET = 6;
 const TRADED = 7;
 const ENTRIES = 8;
 export const KERNEL_SLOTS = 9;
-
-/** Runs up to this many bars are scanned rather than looked up (their bars are a few adjacent cache lines). */
-const SCAN_BELOW = 24;
 
 /** One run of position w over return bars [a, b], its first bar charged `cost`. */
 function closeRun(p: SmaCrossPrep, acc: Float64Array, a: number, b: number, w: number, cost: number): void {
@@ -160,32 +210,44 @@ function closeRun(p: SmaCrossPrep, acc: Float64Array, a: number, b: number, w: n
       const s = bars[ob + SUM_PR] - bars[oa + SUM_PR];
       sum += long ? s : -s;
       sumSq += bars[ob + SUM_SQ_PR] - bars[oa + SUM_SQ_PR];
-      const L = long ? LOG_LONG : LOG_SHORT;
       down += long ? bars[ob + DOWN_LONG] - bars[oa + DOWN_LONG] : bars[ob + DOWN_SHORT] - bars[oa + DOWN_SHORT];
-      const offset = y - bars[oa + L];
-      let scan = b - a < SCAN_BELOW;
+      const L = long ? p.logLong : p.logShort;
+      const offset = y - L[a];
+      const lo = a + 1;
+      const bl = lo >> BLOCK_SHIFT;
+      const bh = b >> BLOCK_SHIFT;
+      let scan = bl === bh;
       if (!scan) {
-        // Range min and max of the log-wealth over [a+1, b] from the sparse table (two lookups).
-        const n = p.n;
-        const j = 31 - Math.clz32(b - a);
-        const o1 = (j * n + a + 1) * 4 + (long ? 0 : 2);
-        const o2 = (j * n + b - (1 << j) + 1) * 4 + (long ? 0 : 2);
-        const rg = p.ranges;
-        const lo = offset + Math.min(rg[o1], rg[o2]);
-        const hi = offset + Math.max(rg[o1 + 1], rg[o2 + 1]);
+        // Range min and max of the log-wealth over [lo, b]: suffix of lo's block, prefix of
+        // b's block, the whole blocks between from the block sparse table.
+        const k = long ? 0 : 2;
+        const ex = p.extremes;
+        let mn = Math.min(ex[lo * STRIDE + SUFFIX + k], ex[ob + PREFIX + k]);
+        let mx = Math.max(ex[lo * STRIDE + SUFFIX + k + 1], ex[ob + PREFIX + k + 1]);
+        if (bh - bl > 1) {
+          const nb = p.blocks;
+          const j = 31 - Math.clz32(bh - bl - 1);
+          const rg = p.blockRanges;
+          const o1 = (j * nb + bl + 1) * 4 + k;
+          const o2 = (j * nb + bh - (1 << j)) * 4 + k;
+          mn = Math.min(mn, rg[o1], rg[o2]);
+          mx = Math.max(mx, rg[o1 + 1], rg[o2 + 1]);
+        }
+        const low = offset + mn;
+        const high = offset + mx;
         // Lowest possible log-wealth against the highest possible peak: if even that is no
         // deeper than the worst drawdown so far, the run cannot change it.
-        if (lo - (hi > peak ? hi : peak) < minDd) scan = true;
-        else if (hi > peak) peak = hi;
+        if (low - (high > peak ? high : peak) < minDd) scan = true;
+        else if (high > peak) peak = high;
       }
       if (scan) {
-        for (let o = oa + STRIDE + L; o <= ob + L; o += STRIDE) {
-          const yt = offset + bars[o];
+        for (let t = lo; t <= b; t++) {
+          const yt = offset + L[t];
           if (yt > peak) peak = yt;
           else if (yt - peak < minDd) minDd = yt - peak;
         }
       }
-      y = offset + bars[ob + L];
+      y = offset + L[b];
     }
   }
   acc[SUM] = sum;
@@ -197,12 +259,45 @@ function closeRun(p: SmaCrossPrep, acc: Float64Array, a: number, b: number, w: n
 }
 
 /**
+ * Min and max of an SMA over each block of BLOCK bars, interleaved ([min, max] per block; NaN
+ * for a block with warm-up NaN), computed once per SMA length. They let the kernel step over
+ * a whole block in one comparison: if min SMA(fast) > max SMA(slow) over the block, fast >
+ * slow at every bar of it (and likewise for <=), so the position cannot change inside it;
+ * only the blocks where the two ranges overlap, around the crossings, are compared bar by bar.
+ * Exact: the block test implies the per-bar test, bar for bar.
+ */
+export function smaBlockRanges(ctx: IndicatorContext, period: number): Float64Array {
+  return ctx.memo(`sweep:smaBlocks:0:${period}`, () => {
+    const v = ctx.sma(0, period);
+    const n = v.length;
+    const out = new Float64Array(Math.ceil(n / BLOCK) * 2);
+    for (let b = 0, t0 = 0; t0 < n; b++, t0 += BLOCK) {
+      let mn = Infinity;
+      let mx = -Infinity;
+      const t1 = Math.min(n, t0 + BLOCK);
+      for (let t = t0; t < t1; t++) {
+        const x = v[t];
+        if (x !== x) {
+          mn = mx = NaN;
+          break;
+        }
+        if (x < mn) mn = x;
+        if (x > mx) mx = x;
+      }
+      out[2 * b] = mn;
+      out[2 * b + 1] = mx;
+    }
+    return out;
+  });
+}
+
+/**
  * Accumulates one combination over return bars [from, to) (1 <= from, to - from >= 2) into
  * `acc` (KERNEL_SLOTS long, overwritten). `below` is the position when SMA(fast) <= SMA(slow)
  * and SMA(slow) exists: 0 long-only, -1 long-short. `rate` is the proportional cost per unit
- * of turnover.
+ * of turnover. fastBlocks and slowBlocks are smaBlockRanges of the two SMAs.
  */
-export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Float64Array, below: number, rate: number, from: number, to: number, acc: Float64Array): void {
+export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Float64Array, fastBlocks: Float64Array, slowBlocks: Float64Array, below: number, rate: number, from: number, to: number, acc: Float64Array): void {
   acc.fill(0);
   // Positions decided at close d; the one before the window's first return is the carried one.
   const d0 = from - 2;
@@ -214,22 +309,17 @@ export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Fl
   if (w !== 0 && w !== prev) acc[ENTRIES] = 1;
   let a = from;
   const last = to - 1;
-  if (below === 0) {
-    // Long-only: the position is the comparison alone (NaN compares false: flat in warm-up).
-    let up = w === 1;
-    for (let d = from; d < last; d++) {
-      if (fast[d] > slow[d] !== up) {
-        closeRun(p, acc, a, d, w, cost);
-        up = !up;
-        w = up ? 1 : 0;
-        cost = rate;
-        acc[TRADED] += 1;
-        if (up) acc[ENTRIES]++;
-        a = d + 1;
-      }
+  // Decisions d in [from, last): block by block.
+  for (let d = from; d < last; ) {
+    const blk = d >> BLOCK_SHIFT;
+    const end = Math.min(last, (blk + 1) << BLOCK_SHIFT);
+    // The whole block keeps the position: above throughout while long, at or below (with the
+    // slow SMA defined: the NaN block test is false) while at `below`.
+    if (w === 1 ? fastBlocks[2 * blk] > slowBlocks[2 * blk + 1] : w === below && fastBlocks[2 * blk + 1] <= slowBlocks[2 * blk]) {
+      d = end;
+      continue;
     }
-  } else {
-    for (let d = from; d < last; d++) {
+    for (; d < end; d++) {
       const s = slow[d];
       const x = fast[d] > s ? 1 : s === s ? below : 0;
       if (x !== w) {

@@ -16,7 +16,7 @@ import { runBacktest } from '../../core/backtest.engine';
 import { resolveCostModel, CostModelError, type ResolvedCostModel } from '../../core/transaction-costs';
 import { DEFAULT_OBJECTIVE, defaultDirection, objectiveValue, parseObjective } from './sweep.objective';
 import { combinationAt, enumerateCombinations } from './sweep.space';
-import { kernelMetrics, KERNEL_SLOTS, smaCrossAccumulate, smaCrossKernelFits, smaCrossPrep, smaCrossReturnsInto } from './sma-cross.sweep-kernel';
+import { kernelMetrics, KERNEL_SLOTS, smaBlockRanges, smaCrossAccumulate, smaCrossKernelFits, smaCrossPrep, smaCrossReturnsInto } from './sma-cross.sweep-kernel';
 import { SWEEP_METRIC_KEYS, SweepInputError, type ObjectiveDirection, type ObjectiveMetric, type SweepBacktestOptions, type SweepMetrics, type SweepRequest, type SweepRow, type SweepWindow } from './sweep.types';
 
 /** A request checked against its data: strategy, objective, direction, window, size. */
@@ -181,7 +181,7 @@ export function evaluateChunk(request: SweepRequest, data: MarketData, from: num
     let metrics: SweepMetrics;
     if (prep !== null && r.kernelRate !== null) {
       const p = c.params;
-      smaCrossAccumulate(prep, ctx.sma(0, p.fast as number), ctx.sma(0, p.slow as number), p.longOnly === false ? -1 : 0, r.kernelRate, window.from, window.to, acc);
+      smaCrossAccumulate(prep, ctx.sma(0, p.fast as number), ctx.sma(0, p.slow as number), smaBlockRanges(ctx, p.fast as number), smaBlockRanges(ctx, p.slow as number), p.longOnly === false ? -1 : 0, r.kernelRate, window.from, window.to, acc);
       const m = kernelMetrics(acc, window.to - window.from, periodsPerYear);
       metrics = toSweepMetrics(m, m.trades);
     } else {
