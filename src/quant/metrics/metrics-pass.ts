@@ -19,6 +19,7 @@
  * `if (r > 0) { wins++; gain += r } else if (r < 0) { losses++; loss += r; downsideSq += r*r }`.
  * The one exception, 2r overflowing (|r| >= 2^1023), is redone with that branch (exactSignTotals).
  */
+import { CHUNK } from '../indicators/indicator-errors';
 import { lowerTail, lowerTails, TAIL_BUCKETS, tailBucket, tailScale, TailHistogram, type LowerTail } from './order-statistics';
 import type { PerformanceMetrics } from './performance-metrics';
 
@@ -71,6 +72,117 @@ export function exactSignTotals(rs: Float64Array, acc: Float64Array): void {
   acc[DOWNSIDE_SQ] = downsideSq;
   acc[WINS] = wins;
   acc[LOSSES] = losses;
+}
+
+/**
+ * Chunks of the passes below: each is a loop function called per chunk (as src/quant/indicators
+ * do) with its totals in a Float64Array, loaded before the loop and stored after it. The first
+ * chunk is short: V8 compiles a long loop on-stack during its first call, and if the code after
+ * the loop has not run yet (no type feedback) that compiled loop deoptimizes on every exit, in
+ * every later call too (computeMetrics did, each call, and ran its tail unoptimized).
+ */
+const FIRST_CHUNK = 256;
+
+/**
+ * The main pass (see the header) over rs[from, to) into `acc`: the index of the first value that
+ * is not finite (the pass stops there, the totals up to it), or `to`.
+ */
+export function mainPass(rs: Float64Array, from: number, to: number, acc: Float64Array): number {
+  let wealth = acc[WEALTH];
+  let peak = acc[PEAK];
+  let peakIndex = acc[PEAK_INDEX]; // wealth index: 0 is the start (wealth 1), i + 1 is after return i
+  let maxDrawdown = acc[MAX_DRAWDOWN];
+  let ddPeakIndex = acc[DD_PEAK_INDEX];
+  // Recovery of the max drawdown: the first period after its trough back at its peak. Until
+  // then the running peak is that peak, so it is the first `wealth >= peak` after the trough
+  // (reset whenever a deeper drawdown is found); no second pass over the wealth curve.
+  let recovery = acc[RECOVERY];
+  let sum = acc[SUM];
+  let downsideSq = acc[DOWNSIDE_SQ];
+  let wins = acc[WINS] | 0;
+  let losses = acc[LOSSES] | 0;
+  let gain = acc[GAIN];
+  let loss = acc[LOSS];
+  let min = acc[MIN];
+  let max = acc[MAX];
+  let stop = to;
+  for (let i = from; i < to; i++) {
+    const v = rs[i];
+    if (v - v !== 0) {
+      stop = i;
+      break;
+    }
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const abs = Math.abs(v); // the branch-free sign split (header)
+    const down = (v - abs) * 0.5;
+    gain += (v + abs) * 0.5;
+    loss += down;
+    downsideSq += down * down;
+    wins = (wins + Number(v > 0)) | 0;
+    losses = (losses + Number(v < 0)) | 0;
+    wealth *= 1 + v;
+    if (wealth >= peak) {
+      // At or above the running peak: pyfolio's underwater is exactly 0 here.
+      peak = wealth;
+      peakIndex = i + 1;
+      if (recovery < 0) recovery = i + 1;
+    } else {
+      const dd = (wealth - peak) / peak;
+      if (dd < maxDrawdown) {
+        maxDrawdown = dd;
+        ddPeakIndex = peakIndex;
+        recovery = -1;
+      }
+    }
+  }
+  acc[WEALTH] = wealth;
+  acc[PEAK] = peak;
+  acc[PEAK_INDEX] = peakIndex;
+  acc[MAX_DRAWDOWN] = maxDrawdown;
+  acc[DD_PEAK_INDEX] = ddPeakIndex;
+  acc[RECOVERY] = recovery;
+  acc[SUM] = sum;
+  acc[DOWNSIDE_SQ] = downsideSq;
+  acc[WINS] = wins;
+  acc[LOSSES] = losses;
+  acc[GAIN] = gain;
+  acc[LOSS] = loss;
+  acc[MIN] = min;
+  acc[MAX] = max;
+  return stop;
+}
+
+/** The main pass over all of `rs` in chunks into `acc`: the index of the first value that is not finite, or rs.length. */
+export function runMainPass(rs: Float64Array, acc: Float64Array): number {
+  const n = rs.length;
+  for (let from = 0; from < n; ) {
+    const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+    const stop = mainPass(rs, from, to, acc);
+    if (stop < to) return stop;
+    from = to;
+  }
+  return n;
+}
+
+/** Sums of (r - mean)^2, ^3, ^4 over rs[from, to) into out[0..2], and the VaR bucket counts. */
+function momentsPass(rs: Float64Array, from: number, to: number, mean: number, min: number, scale: number, counts: Int32Array | null, out: Float64Array): void {
+  let m2 = out[0];
+  let m3 = out[1];
+  let m4 = out[2];
+  for (let i = from; i < to; i++) {
+    const v = rs[i];
+    const d = v - mean;
+    const d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+    if (counts !== null) counts[tailBucket(v, min, scale)]++;
+  }
+  out[0] = m2;
+  out[1] = m3;
+  out[2] = m4;
 }
 
 /** Totals before the first return. */
@@ -127,24 +239,21 @@ export function fromMainPass(rs: Float64Array, acc: Float64Array, periodsPerYear
   }
 
   // Central moments (two-pass: numpy's std and scipy's moments centre first).
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
   const constant = min === max;
   // The same pass counts the buckets of the VaR search (lowerTails), saving it a pass.
   const scale = constant ? Infinity : tailScale(min, max);
   const counts = scale < Infinity ? new Int32Array(TAIL_BUCKETS) : undefined;
+  const moments = new Float64Array(3);
   if (!constant) {
-    for (let i = 0; i < n; i++) {
-      const v = rs[i];
-      const d = v - mean;
-      const d2 = d * d;
-      m2 += d2;
-      m3 += d2 * d;
-      m4 += d2 * d2;
-      if (counts !== undefined) counts[tailBucket(v, min, scale)]++;
+    for (let from = 0; from < n; ) {
+      const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+      momentsPass(rs, from, to, mean, min, scale, counts === undefined ? null : counts, moments);
+      from = to;
     }
   }
+  const m2 = moments[0];
+  const m3 = moments[1];
+  const m4 = moments[2];
   // A constant series has zero variance exactly: rounding in its mean must not make a tiny
   // non-zero standard deviation (and a huge Sharpe) out of nothing.
   const std = constant ? 0 : Math.sqrt(m2 / (n - 1));

@@ -21,7 +21,7 @@
  *   without a benchmark) are null.
  */
 import { MetricsInputError } from './metrics-input.error';
-import { DD_PEAK_INDEX, DOWNSIDE_SQ, fromMainPass, GAIN, LOSS, LOSSES, MAIN_PASS_SLOTS, MAX, MAX_DRAWDOWN, MIN, RECOVERY, SUM, WEALTH, WINS } from './metrics-pass';
+import { fromMainPass, runMainPass, startMainPass } from './metrics-pass';
 
 export { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
 import { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
@@ -136,58 +136,12 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let n = total - start;
   let rs = returns.subarray(start);
 
-  // One pass: wealth curve and drawdown, mean, wins and losses, downside sum.
-  let wealth = 1;
-  let peak = 1;
-  let peakIndex = 0; // wealth index: 0 is the start (wealth 1), i + 1 is after return i
-  let maxDrawdown = 0;
-  let ddPeakIndex = 0;
-  let sum = 0;
-  let downsideSq = 0;
-  let wins = 0;
-  let losses = 0;
-  let gain = 0;
-  let loss = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  // Recovery of the max drawdown: the first period after its trough back at its peak. Until
-  // then the running peak is that peak, so it is the first `wealth >= peak` after the trough
-  // (reset whenever a deeper drawdown is found); no second pass over the wealth curve.
-  let recovery = -1;
+  // One pass (runMainPass, metrics-pass.ts): wealth curve and drawdown, mean, wins and losses,
+  // downside sum, min and max.
+  let acc = startMainPass();
   for (let compacted = false; ; compacted = true) {
     if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${Math.max(n, 0)}`);
-    let stopped = false;
-    for (let i = 0; i < n; i++) {
-      const v = rs[i];
-      if (v - v !== 0) {
-        stopped = true;
-        break;
-      }
-      sum += v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      const abs = Math.abs(v); // branch-free sign split (metrics-pass.ts)
-      const down = (v - abs) * 0.5;
-      gain += (v + abs) * 0.5;
-      loss += down;
-      downsideSq += down * down;
-      wins = (wins + Number(v > 0)) | 0;
-      losses = (losses + Number(v < 0)) | 0;
-      wealth *= 1 + v;
-      if (wealth >= peak) {
-        // At or above the running peak: pyfolio's underwater is exactly 0 here.
-        peak = wealth;
-        peakIndex = i + 1;
-        if (recovery < 0) recovery = i + 1;
-      } else {
-        const dd = (wealth - peak) / peak;
-        if (dd < maxDrawdown) {
-          maxDrawdown = dd;
-          ddPeakIndex = peakIndex;
-          recovery = -1;
-        }
-      }
-    }
+    const stopped = runMainPass(rs, acc) < n;
     if (!stopped || compacted) break;
     const r = new Float64Array(total);
     n = 0;
@@ -198,26 +152,8 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
       r[n++] = v;
     }
     rs = r.subarray(0, n);
-    wealth = peak = 1;
-    peakIndex = ddPeakIndex = 0;
-    maxDrawdown = sum = downsideSq = wins = losses = gain = loss = 0;
-    min = Infinity;
-    max = -Infinity;
-    recovery = -1;
+    acc = startMainPass();
   }
-  const acc = new Float64Array(MAIN_PASS_SLOTS);
-  acc[WEALTH] = wealth;
-  acc[MAX_DRAWDOWN] = maxDrawdown;
-  acc[DD_PEAK_INDEX] = ddPeakIndex;
-  acc[RECOVERY] = recovery;
-  acc[SUM] = sum;
-  acc[DOWNSIDE_SQ] = downsideSq;
-  acc[WINS] = wins;
-  acc[LOSSES] = losses;
-  acc[GAIN] = gain;
-  acc[LOSS] = loss;
-  acc[MIN] = min;
-  acc[MAX] = max;
   const base = fromMainPass(rs, acc, periodsPerYear);
 
   let exposure = base.exposure;
