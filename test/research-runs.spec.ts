@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { toMetricsResult } from '../src/research/metrics.command';
 import { getStrategy, singleSeries, strategyParams } from '../src/strategies/core';
@@ -11,8 +12,11 @@ import { ResearchRunsRepository } from '../src/backtesting/research-runs.reposit
 import { ResearchOutboxService } from '../src/backtesting/research-outbox.service';
 import { ResearchSweepsService } from '../src/backtesting/research-sweeps.service';
 import { MONTE_CARLO_BATCH_RUNS } from '../src/backtesting/research-runner.service';
-import type { OptimizationSpec } from '../src/backtesting/research-run.types';
+import type { OptimizationSpec, WalkForwardSpec } from '../src/backtesting/research-run.types';
+import { STITCHED_EQUITY_SERIES } from '../src/backtesting/research-sweeps.service';
+import { walkForward } from '../src/backtesting/walk-forward/core';
 import { QueuesService } from '../src/queues/queues.service';
+import { TypedQueue } from '../src/queues/typed-queue';
 import { createTestKey } from './support/market-data-keys';
 import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -49,6 +53,18 @@ function sampleSeries(): { close: Float64Array; ms: number[] } {
 const asJson = <T>(v: T): unknown => JSON.parse(JSON.stringify(v)) as unknown;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (bounded) until BullMQ has finished a job: its run may be complete in PostgreSQL a moment before. */
+async function jobFinished(queue: Queue, jobId: string): Promise<Job> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const job = await queue.getJob(jobId);
+    const state = job ? await job.getState() : 'missing';
+    if (job && (state === 'completed' || state === 'failed')) return job;
+    await sleep(20);
+  }
+  throw new Error(`job ${jobId} did not finish within 30 s`);
+}
 
 const bearer = (key: string): Headers => ({ authorization: `Bearer ${key}` });
 
@@ -205,7 +221,7 @@ describe('research runs API', () => {
 
     it('lets a viewer read but not submit', async () => {
       const before = await runCount();
-      for (const url of ['/api/v1/backtests', '/api/v1/optimizations', '/api/v1/monte-carlo']) {
+      for (const url of ['/api/v1/backtests', '/api/v1/optimizations', '/api/v1/walk-forwards', '/api/v1/monte-carlo']) {
         const res = await post(url, { strategy: 'sma-cross', symbols: [symbol], timeframe: '1d' }, viewer);
         expect({ url, status: res.statusCode }).toEqual({ url, status: 403 });
       }
@@ -391,7 +407,7 @@ describe('research runs API', () => {
         const run = await finished('/api/v1/optimizations', id);
         expect(run.status).toBe('completed');
         const outcomes: Record<string, unknown> = {};
-        for (const c of [0, 1, 2]) outcomes[c] = (await queue.getJob(`${id}-c${c}`))?.returnvalue;
+        for (const c of [0, 1, 2]) outcomes[c] = (await jobFinished(queue, `${id}-c${c}`)).returnvalue;
         expect(outcomes).toEqual({
           0: { runId: id, outcome: 'skipped' },
           1: { runId: id, outcome: 'completed' },
@@ -411,6 +427,45 @@ describe('research runs API', () => {
         await api.close();
         await deleteRedisPrefix(shared);
       }
+    });
+  });
+
+  describe('walk-forwards', () => {
+    it("runs fold by fold to the result of the core's one-call walkForward", async () => {
+      const body = { strategy: 'sma-cross', symbols: [symbol], timeframe: '1d', grid: { fast: [10, 20, 30], slow: [50, 100] }, train: 2000, test: 500 };
+      const res = await post('/api/v1/walk-forwards', body);
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ kind: 'walk_forward', status: 'queued' });
+      const run = await finished('/api/v1/walk-forwards', res.json<{ id: string }>().id);
+      expect(run.status).toBe('completed');
+      const spec = run.request as unknown as WalkForwardSpec;
+      expect(spec.walkForward.plan).toEqual({ train: 2000, test: 500, mode: 'rolling' });
+      const wf = walkForward(spec.walkForward, singleSeries(sample.close, symbol));
+      expect(wf.folds.length).toBeGreaterThan(10);
+      expect(run.result).toEqual(
+        asJson({
+          mode: wf.mode,
+          outOfSample: wf.outOfSample,
+          stitchedMetrics: toMetricsResult(wf.stitchedMetrics),
+          efficiency: wf.efficiency,
+          foldEfficiency: wf.foldEfficiency,
+          stability: wf.stability,
+          folds: wf.folds.map(({ outOfSampleReturns, ...fold }) => ({ ...fold, outOfSampleBars: outOfSampleReturns.length })),
+        }),
+      );
+      const stored = await t.app.get(ResearchRunsRepository).series(run.id, [STITCHED_EQUITY_SERIES]);
+      expect(stored[STITCHED_EQUITY_SERIES]).toEqual(Array.from(wf.stitchedEquity));
+      expect((await get(`/api/v1/walk-forwards/${run.id}`, otherTrader)).statusCode).toBe(404);
+    });
+
+    it('400 for a bad plan, and for inline data too short for one fold', async () => {
+      const base = { strategy: 'sma-cross', grid: { fast: [5, 10] }, params: { slow: 20 } };
+      const bad = await post('/api/v1/walk-forwards', { ...base, symbols: [symbol], timeframe: '1d', train: 1, test: 100, mode: 'sideways' });
+      expect(bad.json<Issues>().details.issues.map((i) => i.field).sort()).toEqual(['mode', 'train']);
+      const close = Array.from(sample.close.subarray(0, 100));
+      const short = await post('/api/v1/walk-forwards', { ...base, data: { symbols: ['X'], close: [close] }, train: 80, test: 50 });
+      expect(short.statusCode).toBe(400);
+      expect(short.json<Issues>().details.issues.map((i) => i.field)).toEqual(['train']);
     });
   });
 
@@ -449,16 +504,22 @@ describe('research runs API', () => {
       }
     });
 
-    it('answers 202 and keeps the run queued when Redis does not answer', async () => {
-      // A port nothing listens on: the row is committed, the add times out, the sweep will enqueue it.
-      const down = await startTestApp({ QUANTDESK_ROLE: 'api', REDIS_URL: 'redis://127.0.0.1:1' });
+    it('answers 202 and keeps the run queued when Redis refuses the job, and the sweep enqueues it', async () => {
+      const queues = t.app.get(QueuesService);
+      // Redis refusing the add after the commit (as a read-only replica or OOM would).
+      const refusing = { add: () => Promise.reject(new Error("READONLY You can't write against a read only replica.")) } as unknown as Queue;
+      const spy = jest.spyOn(queues, 'get').mockReturnValueOnce(new TypedQueue<'research'>(refusing));
       try {
-        const res = await down.app.inject({ method: 'POST', url: '/api/v1/backtests', headers: trader, payload: { strategy: 'sma-cross', symbols: [symbol], timeframe: '1d' } });
+        const res = await post('/api/v1/backtests', { strategy: 'sma-cross', symbols: [symbol], timeframe: '1d' });
         expect(res.statusCode).toBe(202);
-        const rows = await db.query<{ status: string }[]>('SELECT status FROM research_runs WHERE id = $1', [res.json<{ id: string }>().id]);
-        expect(rows).toEqual([{ status: 'queued' }]);
+        const id = res.json<{ id: string }>().id;
+        expect(spy).toHaveBeenCalledTimes(1);
+        expect(await db.query('SELECT status FROM research_runs WHERE id = $1', [id])).toEqual([{ status: 'queued' }]);
+        expect(await queues.raw('research').getJob(id)).toBeUndefined();
+        expect(await t.app.get(ResearchOutboxService).sweep(0)).toContain(id);
+        expect((await finished('/api/v1/backtests', id)).status).toBe('completed');
       } finally {
-        await down.close();
+        spy.mockRestore();
       }
     });
   });

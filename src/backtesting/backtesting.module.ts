@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BacktestsController } from './backtests.controller';
 import { MonteCarloController } from './monte-carlo.controller';
 import { OptimizationsController } from './optimizations.controller';
+import { WalkForwardsController } from './walk-forwards.controller';
 import { ResearchBarsRepository } from './research-bars.repository';
 import { ResearchDataService } from './research-data.service';
 import { ResearchOutboxScheduler } from './research-outbox.scheduler';
@@ -15,13 +16,13 @@ import { ResearchRunsService } from './research-runs.service';
 import { ResearchSweepsService } from './research-sweeps.service';
 
 /**
- * Research runs over HTTP and the `research` queue: backtests, optimizations and Monte Carlo
- * runs recorded in PostgreSQL, computed by the research processor (its worker starts only in
+ * Research runs over HTTP and the `research` queue: backtests, optimizations, walk-forwards and
+ * Monte Carlo runs recorded in PostgreSQL, computed by the research processor (its worker starts only in
  * worker/all processes: QueuesModule's manualRegistration), and the outbox sweep.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ResearchRunEntity])],
-  controllers: [BacktestsController, OptimizationsController, MonteCarloController],
+  controllers: [BacktestsController, OptimizationsController, WalkForwardsController, MonteCarloController],
   providers: [
     ResearchRunsRepository,
     ResearchBarsRepository,

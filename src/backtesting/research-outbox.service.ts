@@ -3,19 +3,13 @@ import { QueuesService } from '../queues/queues.service';
 import { ResearchRunsRepository } from './research-runs.repository';
 import type { RunKind } from './research-run.types';
 
-/**
- * The job that works on a run of each kind (its id is the run id). Walk-forward runs have a
- * kind in the schema but no job until the walk-forward core exists.
- */
+/** The job that works on a run of each kind (its id is the run id). */
 export const RUN_JOB_NAMES = {
   backtest: 'research.backtest',
   optimization: 'research.optimization',
+  walk_forward: 'research.walk-forward',
   monte_carlo: 'research.monte-carlo',
-} as const satisfies Partial<Record<RunKind, string>>;
-
-export type QueuedRunKind = keyof typeof RUN_JOB_NAMES;
-
-const isQueuedKind = (kind: RunKind): kind is QueuedRunKind => kind in RUN_JOB_NAMES;
+} as const satisfies Record<RunKind, string>;
 
 /** How long a POST waits for Redis to take a job; past it the run stays queued for the sweep. */
 export const ENQUEUE_TIMEOUT_MS = 2000;
@@ -42,7 +36,7 @@ export class ResearchOutboxService {
   ) {}
 
   /** Adds the run's job; false (logged, never thrown) when Redis did not take it in time. */
-  async enqueue(runId: string, kind: QueuedRunKind): Promise<boolean> {
+  async enqueue(runId: string, kind: RunKind): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const add = this.queues.get('research').add(RUN_JOB_NAMES[kind], { runId }, { jobId: runId });
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ENQUEUE_TIMEOUT_MS)));
@@ -77,15 +71,13 @@ export class ResearchOutboxService {
     const queue = this.queues.get('research').queue;
     const enqueued: string[] = [];
     for (const run of await this.runs.queuedOlderThan(minAgeSeconds, SWEEP_BATCH)) {
-      if (!isQueuedKind(run.kind)) continue;
-      const kind = run.kind;
       const job = await queue.getJob(run.id);
       if (job) {
         const state = await job.getState();
         if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
         await job.remove();
       }
-      await this.queues.get('research').add(RUN_JOB_NAMES[kind], { runId: run.id }, { jobId: run.id });
+      await this.queues.get('research').add(RUN_JOB_NAMES[run.kind], { runId: run.id }, { jobId: run.id });
       enqueued.push(run.id);
     }
     if (enqueued.length) this.logger.warn(`Re-enqueued ${enqueued.length} queued run(s) whose job was missing: ${enqueued.join(', ')}`);

@@ -10,10 +10,12 @@ import { epochToMs, parseTimestamp, type TimestampFailure } from '../market-data
 import { getStrategy, listStrategies, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
 import { CostModelError, DEFAULT_CAPITAL, resolveCostModel, type CostModel } from './core';
 import type { MonteCarloRequestDto } from './monte-carlo.dto';
-import { enumerateCombinations, parseGridSpec, parseObjective, sweepSpace, SweepInputError, type ParamAxis, type SweepSpace } from './optimization/core';
+import { enumerateCombinations, parseGridSpec, parseObjective, sweepSpace, SweepInputError, type ParamAxis, type SweepRequest, type SweepSpace } from './optimization/core';
 import type { OptimizationRequestDto } from './optimizations.dto';
+import { checkPlan, walkForwardFolds, WalkForwardInputError } from './walk-forward/core';
+import type { WalkForwardRequestDto } from './walk-forwards.dto';
 import type { BacktestRequestDto, InlineDataDto } from './research-runs.dto';
-import type { BacktestSpec, DataSpec, MonteCarloSpec, OptimizationSpec } from './research-run.types';
+import type { BacktestSpec, DataSpec, MonteCarloSpec, OptimizationSpec, WalkForwardSpec } from './research-run.types';
 
 /** Most values (bars x symbols) one inline request may carry. */
 export const MAX_INLINE_VALUES = 5_000_000;
@@ -214,12 +216,13 @@ function axisOf(strategy: Strategy, name: string, raw: unknown, issues: FieldIss
   return undefined;
 }
 
-export function parseOptimizationRequest(dto: OptimizationRequestDto): OptimizationSpec {
-  const issues: FieldIssue[] = [];
+/** The sweep shared by optimizations and walk-forwards, its data and its size; issues collected. */
+function sweepIssues(dto: OptimizationRequestDto | WalkForwardRequestDto, issues: FieldIssue[]): { sweep: SweepRequest; data: DataSpec; combinations: number } | undefined {
+  const before = issues.length;
   const strategy = strategyOf(dto.strategy, '', issues);
   const data = dataOf(dto, '', issues);
   const costs = costsOf(dto.costs, '', issues);
-  let objective: OptimizationSpec['sweep']['objective'];
+  let objective: SweepRequest['objective'];
   try {
     objective = parseObjective(dto.objective ?? 'sharpe');
   } catch (err) {
@@ -237,7 +240,7 @@ export function parseOptimizationRequest(dto: OptimizationRequestDto): Optimizat
     const entries = Object.entries(dto.grid);
     if (entries.length === 0) issues.push({ field: 'grid', reason: 'sweeps at least one parameter' });
     const axes = entries.map(([name, raw]) => axisOf(strategy, name, raw, issues));
-    if (issues.length === 0) {
+    if (issues.length === before) {
       try {
         space = sweepSpace(strategy, axes as ParamAxis[], fixed);
         combinations = enumerateCombinations(space);
@@ -248,23 +251,49 @@ export function parseOptimizationRequest(dto: OptimizationRequestDto): Optimizat
       }
     }
   }
-  if (issues.length || !strategy || !data || !space || !objective) fail(issues);
-  return {
-    sweep: {
-      strategy: strategy.name,
-      space,
-      objective,
-      ...(dto.direction === undefined ? {} : { direction: dto.direction }),
-      backtest: {
-        capital: dto.capital ?? DEFAULT_CAPITAL,
-        costs,
-        ...(dto.maxGrossLeverage === undefined ? {} : { maxGrossLeverage: dto.maxGrossLeverage }),
-        periodsPerYear: dto.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR,
-      },
+  if (issues.length > before || !strategy || !data || !space || !objective) return undefined;
+  const sweep: SweepRequest = {
+    strategy: strategy.name,
+    space,
+    objective,
+    ...(dto.direction === undefined ? {} : { direction: dto.direction }),
+    backtest: {
+      capital: dto.capital ?? DEFAULT_CAPITAL,
+      costs,
+      ...(dto.maxGrossLeverage === undefined ? {} : { maxGrossLeverage: dto.maxGrossLeverage }),
+      periodsPerYear: dto.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR,
     },
-    data,
-    topN: dto.topN ?? DEFAULT_TOP_N,
-    combinations,
-    chunkSize: OPTIMIZATION_CHUNK_SIZE,
   };
+  return { sweep, data, combinations };
+}
+
+export function parseOptimizationRequest(dto: OptimizationRequestDto): OptimizationSpec {
+  const issues: FieldIssue[] = [];
+  const parsed = sweepIssues(dto, issues);
+  if (!parsed) fail(issues);
+  return { ...parsed, topN: dto.topN ?? DEFAULT_TOP_N, chunkSize: OPTIMIZATION_CHUNK_SIZE };
+}
+
+export function parseWalkForwardRequest(dto: WalkForwardRequestDto): WalkForwardSpec {
+  const issues: FieldIssue[] = [];
+  const parsed = sweepIssues(dto, issues);
+  const plan = { train: dto.train, test: dto.test, mode: dto.mode ?? 'rolling' };
+  try {
+    checkPlan(plan);
+  } catch (err) {
+    if (!(err instanceof WalkForwardInputError)) throw err;
+    issues.push({ field: err.field, reason: err.message });
+  }
+  // Inline data has a known length: a plan that fits no fold is refused now, not in the job.
+  if (parsed?.data.source === 'inline' && issues.length === 0) {
+    try {
+      walkForwardFolds(parsed.data.close[0].length, plan);
+    } catch (err) {
+      if (!(err instanceof WalkForwardInputError)) throw err;
+      issues.push({ field: 'train', reason: err.message });
+    }
+  }
+  if (!parsed || issues.length) fail(issues);
+  const { sweep, data, combinations } = parsed;
+  return { walkForward: { sweep, plan }, data, combinations };
 }

@@ -6,6 +6,7 @@
 import type { CostModel } from './core';
 import type { ParamValue } from '../strategies/core';
 import type { SweepRequest } from './optimization/core';
+import type { WalkForwardRequest } from './walk-forward/core';
 
 export const RUN_KINDS = ['backtest', 'optimization', 'walk_forward', 'monte_carlo'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -71,4 +72,12 @@ export interface OptimizationSpec {
   readonly combinations: number;
   /** Combinations per chunk job. */
   readonly chunkSize: number;
+}
+
+/** A walk-forward analysis: the core's request (the sweep of every fold and the plan) and its data. */
+export interface WalkForwardSpec {
+  readonly walkForward: WalkForwardRequest;
+  readonly data: DataSpec;
+  /** Combinations evaluated in each fold's train window. */
+  readonly combinations: number;
 }

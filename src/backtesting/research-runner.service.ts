@@ -14,6 +14,7 @@ import {
 } from './robustness/core';
 import { backtestSummary } from './backtest-result.mapper';
 import { SweepInputError } from './optimization/core';
+import { WalkForwardInputError } from './walk-forward/core';
 import { ResearchDataService, type LoadedData } from './research-data.service';
 import type { ProgressReporter } from './research-progress.reporter';
 import { ResearchRunsRepository } from './research-runs.repository';
@@ -42,7 +43,8 @@ export function isDeterministicFailure(err: unknown): err is Error {
     err instanceof IndicatorInputError ||
     err instanceof MetricsInputError ||
     err instanceof RobustnessInputError ||
-    err instanceof SweepInputError
+    err instanceof SweepInputError ||
+    err instanceof WalkForwardInputError
   );
 }
 

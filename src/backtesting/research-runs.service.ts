@@ -5,9 +5,10 @@ import { renderTearsheet } from './report';
 import { toTearsheetInput } from './backtest-result.mapper';
 import type { MonteCarloRequestDto } from './monte-carlo.dto';
 import type { OptimizationRequestDto } from './optimizations.dto';
+import type { WalkForwardRequestDto } from './walk-forwards.dto';
 import { ResearchDataService } from './research-data.service';
-import { ResearchOutboxService, type QueuedRunKind } from './research-outbox.service';
-import { parseBacktestRequest, parseMonteCarloRequest, parseOptimizationRequest } from './research-request.parser';
+import { ResearchOutboxService } from './research-outbox.service';
+import { parseBacktestRequest, parseMonteCarloRequest, parseOptimizationRequest, parseWalkForwardRequest } from './research-request.parser';
 import { SERIES, type StoredBacktestResult } from './research-runner.service';
 import type { ResearchRunEntity } from './research-runs.entity';
 import { DEFAULT_RUN_PAGE_SIZE, type BacktestRequestDto, type RunAcceptedDto, type RunDto, type RunListItemDto, type RunListQueryDto, type RunPageDto } from './research-runs.dto';
@@ -58,6 +59,11 @@ export class ResearchRunsService {
   submitOptimization(principal: Principal, dto: OptimizationRequestDto): Promise<RunAcceptedDto> {
     const spec = parseOptimizationRequest(dto);
     return this.submit(principal, 'optimization', spec, [spec.data]);
+  }
+
+  submitWalkForward(principal: Principal, dto: WalkForwardRequestDto): Promise<RunAcceptedDto> {
+    const spec = parseWalkForwardRequest(dto);
+    return this.submit(principal, 'walk_forward', spec, [spec.data]);
   }
 
   async submitMonteCarlo(principal: Principal, dto: MonteCarloRequestDto): Promise<RunAcceptedDto> {
@@ -139,7 +145,7 @@ export class ResearchRunsService {
    * Symbols without bars are a 422 before anything is written; then the run row (queued) is
    * committed and only then enqueued (outbox: a failed enqueue leaves it queued for the sweep).
    */
-  private async submit(principal: Principal, kind: QueuedRunKind, request: object, data: readonly DataSpec[]): Promise<RunAcceptedDto> {
+  private async submit(principal: Principal, kind: RunKind, request: object, data: readonly DataSpec[]): Promise<RunAcceptedDto> {
     for (const d of data) await this.data.assertAvailable(d);
     const run = await this.runs.insertQueued(kind, principal.accountId, request);
     await this.outbox.enqueue(run.id, kind);

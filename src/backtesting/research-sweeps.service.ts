@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { createIndicatorContext, type IndicatorContext } from '../strategies/core';
+import { toMetricsResult } from '../research/metrics.command';
 import { evaluateChunk, mergeSweep, SweepInputError, type SweepRow } from './optimization/core';
+import { summarizeWalkForward, walkForwardFold, walkForwardFolds, type FoldResult } from './walk-forward/core';
+import type { ProgressReporter } from './research-progress.reporter';
 import { ResearchDataService, type LoadedData } from './research-data.service';
 import { ResearchOutboxService } from './research-outbox.service';
 import { RunInputError, type RunOutcome } from './research-runner.service';
 import { ResearchRunsRepository, type StoredChunk } from './research-runs.repository';
-import { FINAL_STATUSES, type OptimizationSpec } from './research-run.types';
+import { FINAL_STATUSES, type OptimizationSpec, type WalkForwardSpec } from './research-run.types';
+
+/** Series name of a walk-forward's stitched out-of-sample equity (1 before the first return). */
+export const STITCHED_EQUITY_SERIES = 'wf.stitchedEquity';
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Progress while chunks run; the last point is the merge. */
 const CHUNKS_SHARE = 99;
@@ -61,6 +69,42 @@ export class ResearchSweepsService {
     if (total > 0) await this.runs.setProgress(runId, Math.floor((CHUNKS_SHARE * done) / total));
     if (done === total) await this.runs.completeWhenAllChunksStored(runId, (chunks) => merged(spec, chunks));
     return outcome;
+  }
+
+  /**
+   * A walk-forward, fold by fold (the core's walkForwardFold, then summarizeWalkForward: the
+   * same result as its one-call walkForward), with the event loop free and progress written
+   * between folds.
+   */
+  async runWalkForward(runId: string, progress: ProgressReporter): Promise<RunOutcome> {
+    if (!(await this.runs.start(runId))) return 'skipped';
+    const run = await this.runs.findById(runId);
+    if (!run) return 'skipped';
+    const spec = run.request as unknown as WalkForwardSpec;
+    const loaded = await this.data.load(spec.data);
+    const folds = walkForwardFolds(loaded.data.length, spec.walkForward.plan);
+    const ctx = createIndicatorContext(loaded.data);
+    progress.report(5);
+    const results: FoldResult[] = [];
+    for (const fold of folds) {
+      results.push(walkForwardFold(spec.walkForward, loaded.data, fold, ctx));
+      progress.report(5 + (90 * results.length) / folds.length);
+      await yieldToEventLoop();
+    }
+    const wf = summarizeWalkForward(spec.walkForward, results);
+    const result = {
+      mode: wf.mode,
+      outOfSample: wf.outOfSample,
+      stitchedMetrics: toMetricsResult(wf.stitchedMetrics),
+      efficiency: wf.efficiency,
+      foldEfficiency: wf.foldEfficiency,
+      stability: wf.stability,
+      // Each fold's out-of-sample returns make up the stitched equity, stored as a series.
+      folds: wf.folds.map(({ outOfSampleReturns, ...fold }) => ({ ...fold, outOfSampleBars: outOfSampleReturns.length })),
+    };
+    await progress.flush();
+    await this.runs.complete(runId, result, { [STITCHED_EQUITY_SERIES]: wf.stitchedEquity });
+    return 'completed';
   }
 
   private async spec(runId: string): Promise<OptimizationSpec | undefined> {

@@ -61,6 +61,7 @@ export class ResearchProcessor extends WorkerHost {
       const { runId, chunk } = job.data;
       return this.run(job, runId, () => this.sweeps.runChunk(runId, chunk));
     }
+    if (isJob(job, 'research', 'research.walk-forward')) return this.run(job, job.data.runId, (p) => this.sweeps.runWalkForward(job.data.runId, p));
     // Retrying cannot make an unknown job name known: fail it at once.
     throw new UnrecoverableError(`Unknown research job "${job.name}"`);
   }

@@ -36,6 +36,7 @@ export interface JobPayloads {
     'research.optimization': { runId: string };
     /** Evaluates one stored chunk of an optimization; the last chunk to finish merges. */
     'research.optimization-chunk': { runId: string; chunk: number };
+    'research.walk-forward': { runId: string };
     'research.monte-carlo': { runId: string };
     /** Outbox sweep: re-enqueues runs still queued after a minute whose job is not in Redis. */
     'research.sweep-queued': Record<string, never>;
