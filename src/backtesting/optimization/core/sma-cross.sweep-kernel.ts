@@ -55,15 +55,17 @@ export interface SmaCrossPrep {
   readonly logShort: Float64Array;
 }
 
-export const STRIDE = 8;
+export const STRIDE = 16;
 const PR = 0;
 const SUM_PR = 1;
 const SUM_SQ_PR = 2;
 const DOWN_LONG = 3;
 const DOWN_SHORT = 4;
-// extremes: prefix (block start .. t) at 0..3, suffix (t .. block end) at 4..7; each min long, max long, min short, max short.
-const PREFIX = 0;
-const SUFFIX = 4;
+const LOG_LONG = 5;
+const LOG_SHORT = 6;
+// Prefix (block start .. t) at 8..11, suffix (t .. block end) at 12..15; each min long, max long, min short, max short.
+const PREFIX = 8;
+const SUFFIX = 12;
 const BLOCK_SHIFT = 5;
 const BLOCK = 1 << BLOCK_SHIFT;
 
@@ -108,16 +110,14 @@ export function smaCrossPrep(ctx: IndicatorContext): SmaCrossPrep {
       if (pr < 0) downLong += pr * pr;
       else if (pr > 0) downShort += pr * pr;
       const o = t * STRIDE;
+      out[o + LOG_LONG] = logLong[t];
+      out[o + LOG_SHORT] = logShort[t];
       out[o + PR] = pr;
       out[o + SUM_PR] = sumPr;
       out[o + SUM_SQ_PR] = sumSq;
       out[o + DOWN_LONG] = downLong;
       out[o + DOWN_SHORT] = downShort;
     }
-    return out;
-  });
-  const extremes = ctx.memo('sweep:extremes:0', () => {
-    const out = new Float64Array(n * STRIDE);
     for (let b0 = 0; b0 < n; b0 += BLOCK) {
       const b1 = Math.min(n, b0 + BLOCK) - 1;
       let mnL = Infinity;
@@ -151,6 +151,7 @@ export function smaCrossPrep(ctx: IndicatorContext): SmaCrossPrep {
     }
     return out;
   });
+  const extremes = bars;
   const blocks = Math.ceil(n / BLOCK);
   const blockRanges = ctx.memo('sweep:blockRanges:0', () => {
     const levels = 32 - Math.clz32(blocks);
@@ -188,76 +189,6 @@ const TRADED = 7;
 const ENTRIES = 8;
 export const KERNEL_SLOTS = 9;
 
-/** One run of position w over return bars [a, b], its first bar charged `cost`. */
-function closeRun(p: SmaCrossPrep, acc: Float64Array, a: number, b: number, w: number, cost: number): void {
-  const bars = p.bars;
-  const oa = a * STRIDE;
-  const r = -cost + w * bars[oa + PR];
-  let sum = acc[SUM] + r;
-  let sumSq = acc[SUM_SQ] + r * r;
-  let down = acc[DOWN];
-  if (r < 0) down += r * r;
-  let y = acc[LOG_WEALTH] + Math.log1p(r);
-  let peak = acc[LOG_PEAK];
-  let minDd = acc[MIN_LOG_DD];
-  if (y > peak) peak = y;
-  else if (y - peak < minDd) minDd = y - peak;
-  if (w !== 0) {
-    acc[IN_MARKET] += b - a + 1;
-    if (b > a) {
-      const ob = b * STRIDE;
-      const long = w > 0;
-      const s = bars[ob + SUM_PR] - bars[oa + SUM_PR];
-      sum += long ? s : -s;
-      sumSq += bars[ob + SUM_SQ_PR] - bars[oa + SUM_SQ_PR];
-      down += long ? bars[ob + DOWN_LONG] - bars[oa + DOWN_LONG] : bars[ob + DOWN_SHORT] - bars[oa + DOWN_SHORT];
-      const L = long ? p.logLong : p.logShort;
-      const offset = y - L[a];
-      const lo = a + 1;
-      const bl = lo >> BLOCK_SHIFT;
-      const bh = b >> BLOCK_SHIFT;
-      let scan = bl === bh;
-      if (!scan) {
-        // Range min and max of the log-wealth over [lo, b]: suffix of lo's block, prefix of
-        // b's block, the whole blocks between from the block sparse table.
-        const k = long ? 0 : 2;
-        const ex = p.extremes;
-        let mn = Math.min(ex[lo * STRIDE + SUFFIX + k], ex[ob + PREFIX + k]);
-        let mx = Math.max(ex[lo * STRIDE + SUFFIX + k + 1], ex[ob + PREFIX + k + 1]);
-        if (bh - bl > 1) {
-          const nb = p.blocks;
-          const j = 31 - Math.clz32(bh - bl - 1);
-          const rg = p.blockRanges;
-          const o1 = (j * nb + bl + 1) * 4 + k;
-          const o2 = (j * nb + bh - (1 << j)) * 4 + k;
-          mn = Math.min(mn, rg[o1], rg[o2]);
-          mx = Math.max(mx, rg[o1 + 1], rg[o2 + 1]);
-        }
-        const low = offset + mn;
-        const high = offset + mx;
-        // Lowest possible log-wealth against the highest possible peak: if even that is no
-        // deeper than the worst drawdown so far, the run cannot change it.
-        if (low - (high > peak ? high : peak) < minDd) scan = true;
-        else if (high > peak) peak = high;
-      }
-      if (scan) {
-        for (let t = lo; t <= b; t++) {
-          const yt = offset + L[t];
-          if (yt > peak) peak = yt;
-          else if (yt - peak < minDd) minDd = yt - peak;
-        }
-      }
-      y = offset + L[b];
-    }
-  }
-  acc[SUM] = sum;
-  acc[SUM_SQ] = sumSq;
-  acc[DOWN] = down;
-  acc[LOG_WEALTH] = y;
-  acc[LOG_PEAK] = peak;
-  acc[MIN_LOG_DD] = minDd;
-}
-
 /**
  * Min and max of an SMA over each block of BLOCK bars, interleaved ([min, max] per block; NaN
  * for a block with warm-up NaN), computed once per SMA length. They let the kernel step over
@@ -291,25 +222,41 @@ export function smaBlockRanges(ctx: IndicatorContext, period: number): Float64Ar
   });
 }
 
+/** Reused buffers of the kernel's two passes: the decision bars where the position changes and the new positions. */
+export interface KernelScratch {
+  switches: Int32Array;
+  positions: Int8Array;
+}
+
+export function createKernelScratch(bars: number): KernelScratch {
+  return { switches: new Int32Array(bars), positions: new Int8Array(bars) };
+}
+
 /**
  * Accumulates one combination over return bars [from, to) (1 <= from, to - from >= 2) into
  * `acc` (KERNEL_SLOTS long, overwritten). `below` is the position when SMA(fast) <= SMA(slow)
  * and SMA(slow) exists: 0 long-only, -1 long-short. `rate` is the proportional cost per unit
- * of turnover. fastBlocks and slowBlocks are smaBlockRanges of the two SMAs.
+ * of turnover. fastBlocks and slowBlocks are smaBlockRanges of the two SMAs; `scratch` holds
+ * at least `to` entries.
+ *
+ * Two passes: the first compares the averages (block by block, bar by bar where they may
+ * cross) and records where the position changes; the second walks the runs between those
+ * changes. Separating them matters for speed: a run reads a few scattered bars of the shared
+ * tables, which the streaming of the SMAs has pushed out of cache; in a loop over recorded
+ * switches the processor issues those reads for several runs at once instead of one at a time
+ * behind each mispredicted branch of the comparison loop.
  */
-export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Float64Array, fastBlocks: Float64Array, slowBlocks: Float64Array, below: number, rate: number, from: number, to: number, acc: Float64Array): void {
-  acc.fill(0);
+export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Float64Array, fastBlocks: Float64Array, slowBlocks: Float64Array, below: number, rate: number, from: number, to: number, acc: Float64Array, scratch: KernelScratch): void {
   // Positions decided at close d; the one before the window's first return is the carried one.
   const d0 = from - 2;
-  const prev = d0 >= 0 ? (fast[d0] > slow[d0] ? 1 : slow[d0] === slow[d0] ? below : 0) : 0;
-  let w = fast[from - 1] > slow[from - 1] ? 1 : slow[from - 1] === slow[from - 1] ? below : 0;
-  let delta = Math.abs(w - prev);
-  let cost = rate * delta;
-  acc[TRADED] = delta;
-  if (w !== 0 && w !== prev) acc[ENTRIES] = 1;
-  let a = from;
+  const prev0 = d0 >= 0 ? (fast[d0] > slow[d0] ? 1 : slow[d0] === slow[d0] ? below : 0) : 0;
+  const w0 = fast[from - 1] > slow[from - 1] ? 1 : slow[from - 1] === slow[from - 1] ? below : 0;
   const last = to - 1;
-  // Decisions d in [from, last): block by block.
+  const sw = scratch.switches;
+  const pos = scratch.positions;
+  let m = 0;
+  let w = w0;
+  // Pass 1: decisions d in [from, last), block by block.
   for (let d = from; d < last; ) {
     const blk = d >> BLOCK_SHIFT;
     const end = Math.min(last, (blk + 1) << BLOCK_SHIFT);
@@ -323,17 +270,104 @@ export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Fl
       const s = slow[d];
       const x = fast[d] > s ? 1 : s === s ? below : 0;
       if (x !== w) {
-        closeRun(p, acc, a, d, w, cost);
-        delta = Math.abs(x - w);
-        cost = rate * delta;
-        acc[TRADED] += delta;
-        if (x !== 0) acc[ENTRIES]++; // the sign of a ±1/0 position changes whenever it changes
+        sw[m] = d;
+        pos[m++] = x;
         w = x;
-        a = d + 1;
       }
     }
   }
-  closeRun(p, acc, a, last, w, cost);
+  sw[m] = last; // the last run ends at the window's last return
+
+  // Pass 2: run k holds position wk over return bars [a, b], its first bar charged the cost
+  // of the change into it (the change at close a-1, charged on bar a).
+  const bars = p.bars;
+  const ex = bars;
+  const rg = p.blockRanges;
+  const nb = p.blocks;
+  let sum = 0;
+  let sumSq = 0;
+  let down = 0;
+  let y = 0;
+  let peak = 0;
+  let minDd = 0;
+  let inMarket = 0;
+  let traded = 0;
+  let entries = 0;
+  let wPrev = prev0;
+  let wk = w0;
+  let a = from;
+  for (let k = 0; k <= m; k++) {
+    const b = sw[k];
+    const delta = Math.abs(wk - wPrev);
+    traded += delta;
+    if (wk !== 0 && wk !== wPrev) entries++;
+    const oa = a * STRIDE;
+    const r = -(rate * delta) + wk * bars[oa + PR];
+    sum += r;
+    sumSq += r * r;
+    if (r < 0) down += r * r;
+    y += Math.log1p(r);
+    if (y > peak) peak = y;
+    else if (y - peak < minDd) minDd = y - peak;
+    if (wk !== 0) {
+      inMarket += b - a + 1;
+      if (b > a) {
+        const ob = b * STRIDE;
+        const long = wk > 0;
+        const s = bars[ob + SUM_PR] - bars[oa + SUM_PR];
+        sum += long ? s : -s;
+        sumSq += bars[ob + SUM_SQ_PR] - bars[oa + SUM_SQ_PR];
+        down += long ? bars[ob + DOWN_LONG] - bars[oa + DOWN_LONG] : bars[ob + DOWN_SHORT] - bars[oa + DOWN_SHORT];
+        const lw = long ? LOG_LONG : LOG_SHORT;
+        const offset = y - bars[oa + lw];
+        const lo = a + 1;
+        const bl = lo >> BLOCK_SHIFT;
+        const bh = b >> BLOCK_SHIFT;
+        let scan = bl === bh;
+        if (!scan) {
+          // Range min and max of the log-wealth over [lo, b]: suffix of lo's block, prefix of
+          // b's block, the whole blocks between from the block sparse table.
+          const q = long ? 0 : 2;
+          let mn = Math.min(ex[lo * STRIDE + SUFFIX + q], ex[ob + PREFIX + q]);
+          let mx = Math.max(ex[lo * STRIDE + SUFFIX + q + 1], ex[ob + PREFIX + q + 1]);
+          if (bh - bl > 1) {
+            const j = 31 - Math.clz32(bh - bl - 1);
+            const o1 = (j * nb + bl + 1) * 4 + q;
+            const o2 = (j * nb + bh - (1 << j)) * 4 + q;
+            mn = Math.min(mn, rg[o1], rg[o2]);
+            mx = Math.max(mx, rg[o1 + 1], rg[o2 + 1]);
+          }
+          const low = offset + mn;
+          const high = offset + mx;
+          // Lowest possible log-wealth against the highest possible peak: if even that is no
+          // deeper than the worst drawdown so far, the run cannot change it.
+          if (low - (high > peak ? high : peak) < minDd) scan = true;
+          else if (high > peak) peak = high;
+        }
+        if (scan) {
+          const L = long ? p.logLong : p.logShort;
+          for (let t = lo; t <= b; t++) {
+            const yt = offset + L[t];
+            if (yt > peak) peak = yt;
+            else if (yt - peak < minDd) minDd = yt - peak;
+          }
+        }
+        y = offset + bars[ob + lw];
+      }
+    }
+    wPrev = wk;
+    wk = pos[k];
+    a = b + 1;
+  }
+  acc[SUM] = sum;
+  acc[SUM_SQ] = sumSq;
+  acc[DOWN] = down;
+  acc[LOG_WEALTH] = y;
+  acc[LOG_PEAK] = peak;
+  acc[MIN_LOG_DD] = minDd;
+  acc[IN_MARKET] = inMarket;
+  acc[TRADED] = traded;
+  acc[ENTRIES] = entries;
 }
 
 /** What a sweep row keeps of one kernel run, computeMetrics' conventions (see the header). */

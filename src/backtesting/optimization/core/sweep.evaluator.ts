@@ -16,7 +16,7 @@ import { runBacktest } from '../../core/backtest.engine';
 import { resolveCostModel, CostModelError, type ResolvedCostModel } from '../../core/transaction-costs';
 import { DEFAULT_OBJECTIVE, defaultDirection, objectiveValue, parseObjective } from './sweep.objective';
 import { combinationAt, enumerateCombinations } from './sweep.space';
-import { kernelMetrics, KERNEL_SLOTS, smaBlockRanges, smaCrossAccumulate, smaCrossKernelFits, smaCrossPrep, smaCrossReturnsInto } from './sma-cross.sweep-kernel';
+import { createKernelScratch, kernelMetrics, KERNEL_SLOTS, smaBlockRanges, smaCrossAccumulate, smaCrossKernelFits, smaCrossPrep, smaCrossReturnsInto } from './sma-cross.sweep-kernel';
 import { SWEEP_METRIC_KEYS, SweepInputError, type ObjectiveDirection, type ObjectiveMetric, type SweepBacktestOptions, type SweepMetrics, type SweepRequest, type SweepRow, type SweepWindow } from './sweep.types';
 
 /** A request checked against its data: strategy, objective, direction, window, size. */
@@ -170,6 +170,7 @@ export function evaluateChunk(request: SweepRequest, data: MarketData, from: num
   const { window, periodsPerYear, objective } = r;
   const prep = r.kernelRate !== null ? smaCrossPrep(ctx) : null;
   const acc = new Float64Array(KERNEL_SLOTS);
+  const scratch = createKernelScratch(prep === null ? 0 : data.length + 1);
   for (let i = from; i < to; i++) {
     const index = indexAt(request, i);
     const raw = combinationAt(request.space, index);
@@ -181,7 +182,7 @@ export function evaluateChunk(request: SweepRequest, data: MarketData, from: num
     let metrics: SweepMetrics;
     if (prep !== null && r.kernelRate !== null) {
       const p = c.params;
-      smaCrossAccumulate(prep, ctx.sma(0, p.fast as number), ctx.sma(0, p.slow as number), smaBlockRanges(ctx, p.fast as number), smaBlockRanges(ctx, p.slow as number), p.longOnly === false ? -1 : 0, r.kernelRate, window.from, window.to, acc);
+      smaCrossAccumulate(prep, ctx.sma(0, p.fast as number), ctx.sma(0, p.slow as number), smaBlockRanges(ctx, p.fast as number), smaBlockRanges(ctx, p.slow as number), p.longOnly === false ? -1 : 0, r.kernelRate, window.from, window.to, acc, scratch);
       const m = kernelMetrics(acc, window.to - window.from, periodsPerYear);
       metrics = toSweepMetrics(m, m.trades);
     } else {

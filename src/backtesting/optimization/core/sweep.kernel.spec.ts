@@ -96,13 +96,13 @@ describe('sma-cross fused sweep kernel', () => {
     const ctx = createIndicatorContext(data);
     evaluateChunk({ strategy: 'sma-cross', space }, data, 0, 100, ctx);
     evaluateChunk({ strategy: 'sma-cross', space }, data, 100, 190, ctx);
-    // Distinct lengths: fast 5..50 (10) and slow 20..200 (19) share 20, 30, 40, 50: 25 SMAs, their 25 block ranges and 5 kernel tables (per-bar sums, block extremes, block range table, long and short log-wealth).
+    // Distinct lengths: fast 5..50 (10) and slow 20..200 (19) share 20, 30, 40, 50: 25 SMAs, their 25 block ranges and 4 kernel tables (per-bar sums and block extremes, block range table, long and short log-wealth).
     const validCombos = space.axes[0].values.flatMap((f) => space.axes[1].values.filter((s) => Number(f) < Number(s))).length;
-    expect(ctx.stats.computed).toBe(25 + 25 + 5);
+    expect(ctx.stats.computed).toBe(25 + 25 + 4);
     // Each combination fetches two SMAs and their two block ranges: all hits but the first of
     // each (50 misses); computing a block range fetches its SMA (25 hits); the second chunk
-    // finds the 5 kernel tables cached.
-    expect(ctx.stats.hits).toBe(4 * validCombos - 50 + 25 + 5);
+    // finds the 4 kernel tables cached.
+    expect(ctx.stats.hits).toBe(4 * validCombos - 50 + 25 + 4);
   });
 
   it('falls back to the generic engine when the kernel does not fit, with the same numbers', () => {
