@@ -383,7 +383,7 @@ describe('research runs API', () => {
       // An api process records and enqueues; this spec then plays a worker that stored chunks 0
       // and 2 and died, leaving the parent job and every chunk job in Redis.
       const api = await startTestApp({ REDIS_PREFIX: shared, QUANTDESK_ROLE: 'api' });
-      let worker: TestApp | undefined;
+      const workers: TestApp[] = [];
       try {
         const res = await api.app.inject({ method: 'POST', url: '/api/v1/optimizations', headers: trader, payload: body });
         expect(res.statusCode).toBe(202);
@@ -402,8 +402,9 @@ describe('research runs API', () => {
         const queue = api.app.get(QueuesService).raw('research');
         expect((await queue.getJobs(['waiting'])).map((j) => j.id).sort()).toEqual([id, `${id}-c0`, `${id}-c1`, `${id}-c2`].sort());
 
-        // A worker starts: the parent job finds the chunks made, the stored ones are skipped.
-        worker = await startTestApp({ REDIS_PREFIX: shared, QUANTDESK_ROLE: 'all' });
+        // Two workers start: the parent job finds the chunks made, the stored ones are skipped,
+        // and one of them merges.
+        for (let i = 0; i < 2; i++) workers.push(await startTestApp({ REDIS_PREFIX: shared, QUANTDESK_ROLE: 'worker' }));
         const run = await finished('/api/v1/optimizations', id);
         expect(run.status).toBe('completed');
         const outcomes: Record<string, unknown> = {};
@@ -423,7 +424,7 @@ describe('research runs API', () => {
         expect(chunks).toBe(3);
         expect(result).toEqual(oneShot(run.request as unknown as OptimizationSpec));
       } finally {
-        await worker?.close();
+        for (const w of workers) await w.close();
         await api.close();
         await deleteRedisPrefix(shared);
       }
@@ -456,6 +457,21 @@ describe('research runs API', () => {
       const stored = await t.app.get(ResearchRunsRepository).series(run.id, [STITCHED_EQUITY_SERIES]);
       expect(stored[STITCHED_EQUITY_SERIES]).toEqual(Array.from(wf.stitchedEquity));
       expect((await get(`/api/v1/walk-forwards/${run.id}`, otherTrader)).statusCode).toBe(404);
+    });
+
+    it('stores the failure of a run the core refuses (status failed, its message) without retrying', async () => {
+      // The bars' count is known only to the job: a train window longer than the series fails there.
+      const res = await post('/api/v1/walk-forwards', { strategy: 'sma-cross', symbols: [symbol], timeframe: '1d', grid: { fast: [5, 10] }, train: 20_000, test: 500 });
+      expect(res.statusCode).toBe(202);
+      const run = await finished('/api/v1/walk-forwards', res.json<{ id: string }>().id);
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/fold/);
+      expect(run.result).toBeNull();
+      const [{ attempts }] = await db.query<{ attempts: number }[]>('SELECT attempts FROM research_runs WHERE id = $1', [run.id]);
+      expect(attempts).toBe(1);
+      const theirs = await get(`/api/v1/walk-forwards/${run.id}`, otherTrader);
+      expect(theirs.statusCode).toBe(404);
+      expect(theirs.body).not.toContain(run.error ?? 'fold');
     });
 
     it('400 for a bad plan, and for inline data too short for one fold', async () => {
