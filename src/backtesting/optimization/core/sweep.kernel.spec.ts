@@ -57,6 +57,29 @@ describe('sma-cross fused sweep kernel', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
+  it('equals the engine on a 60,000-bar random walk (runs across many range-table blocks), both modes', () => {
+    let seed = 7;
+    const prices = new Float64Array(60_000);
+    let price = 50;
+    for (let i = 0; i < prices.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      price *= 1 + (seed / 2147483648 - 0.499) * 0.03;
+      prices[i] = price;
+    }
+    const walk = singleSeries(prices);
+    const space = sweepSpace(strategy, [parseGridSpec('fast=1,7,40', strategy.params), parseGridSpec('slow=60,500,3000', strategy.params), parseGridSpec('longOnly=true,false', strategy.params)]);
+    const request: SweepRequest = { strategy: 'sma-cross', space, backtest: { costs: { commissionBps: 3 } } };
+    const rows = evaluateChunk(request, walk, 0, 18);
+    for (const row of rows) {
+      const res = backtestStrategy(strategy, strategyParams(strategy, row.params), walk, { costs: { commissionBps: 3 }, store: { equity: false, drawdown: false, positions: false, trades: false } });
+      for (const k of SWEEP_METRIC_KEYS) {
+        const want = res.metrics[k] as number;
+        if (!close(row.metrics?.[k] ?? null, want)) throw new Error(`${JSON.stringify(row.params)} ${k}: kernel ${row.metrics?.[k]}, engine ${want}`);
+      }
+      expect(row.metrics?.trades).toBe(res.entries);
+    }
+  });
+
   it('equals the engine over a window (costs charged on the window, warm-up before it)', () => {
     const space = sweepSpace(strategy, [parseGridSpec('fast=3,8,21', strategy.params), parseGridSpec('slow=30,55,144', strategy.params), parseGridSpec('longOnly=true,false', strategy.params)]);
     const window = { from: 2000, to: 4500 };
