@@ -11,7 +11,8 @@ import { enumerateCombinations, evaluateChunk, mergeSweep, type SweepRequest } f
 import { ResearchRunsRepository } from '../src/backtesting/research-runs.repository';
 import { ResearchOutboxService } from '../src/backtesting/research-outbox.service';
 import { ResearchSweepsService } from '../src/backtesting/research-sweeps.service';
-import { MONTE_CARLO_BATCH_RUNS } from '../src/backtesting/research-runner.service';
+import { MONTE_CARLO_BATCH_RUNS, ResearchRunnerService } from '../src/backtesting/research-runner.service';
+import { ProgressReporter } from '../src/backtesting/research-progress.reporter';
 import type { OptimizationSpec, WalkForwardSpec } from '../src/backtesting/research-run.types';
 import { STITCHED_EQUITY_SERIES } from '../src/backtesting/research-sweeps.service';
 import { walkForward } from '../src/backtesting/walk-forward/core';
@@ -152,6 +153,18 @@ describe('research runs API', () => {
       expect(completed.series?.timestamps).toEqual(sample.ms);
       // The request as recorded: defaults filled in.
       expect(completed.request).toMatchObject({ strategy: 'sma-cross', params: { fast: 20, slow: 100, longOnly: true }, capital: 100_000, periodsPerYear: 252 });
+    });
+
+    it('does not recompute a completed run when its job is delivered again', async () => {
+      const writes: number[] = [];
+      const progress = new ProgressReporter(async (p) => void writes.push(p));
+      expect(await t.app.get(ResearchRunnerService).runBacktest(completed.id, progress)).toBe('skipped');
+      expect(writes).toEqual([]);
+      // A duplicate enqueue (same job id) is ignored by BullMQ.
+      await t.app.get(ResearchOutboxService).enqueue(completed.id, 'backtest');
+      expect((await t.app.get(QueuesService).raw('research').getJobs(['waiting', 'active'])).map((j) => j.id)).not.toContain(completed.id);
+      const again = (await get(`/api/v1/backtests/${completed.id}`)).json<RunBody>();
+      expect(again).toEqual(completed);
     });
 
     it("lists the caller's runs only (admin: all), and another account's run is a 404", async () => {
