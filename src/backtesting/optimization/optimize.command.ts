@@ -7,7 +7,7 @@ import { toMetricsResult, type MetricsCommandResult } from '../../research/metri
 import { createIndicatorContext, type MarketData, type ParamValue } from '../../strategies/core';
 import { BacktestInputError } from '../core';
 import { deflatedSharpeRatio, probabilityOfBacktestOverfitting, RobustnessInputError, DEFAULT_CSCV_BLOCKS } from '../robustness/core';
-import { chunkReturns, enumerateCombinations, evaluateParams, mergeSweep, randomSearchIndices, resolveSweep, SweepInputError, type SweepRequest, type SweepResult, type SweepRow } from './core';
+import { chunkReturns, enumerateCombinations, evaluateParams, mergeSweep, randomSearchIndices, resolveSweep, SweepInputError, type ResolvedSweep, type SweepRequest, type SweepResult, type SweepRow } from './core';
 import { readPriceCsv } from './price-csv.reader';
 import { collect, integerOption, parseSweepOptions, type SweepCliOptions } from './sweep-cli.options';
 import { runSweep } from './sweep.runner';
@@ -180,7 +180,7 @@ export function registerOptimizeCommands(program: Command, io: CliIo): void {
         backtest: { costs: { commissionBps: parsed.costBps }, periodsPerYear: parsed.periodsPerYear },
         indices: samples === null ? undefined : randomSearchIndices(gridSize, samples, seed),
       };
-      let resolved;
+      let resolved: ResolvedSweep;
       try {
         resolved = resolveSweep(request, data);
       } catch (err) {

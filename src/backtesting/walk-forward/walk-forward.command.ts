@@ -3,11 +3,11 @@ import type { CliIo } from '../../cli/cli-io';
 import { UsageError } from '../../cli/cli-errors';
 import { toMetricsResult, type MetricsCommandResult } from '../../research/metrics.command';
 import { createIndicatorContext, type ParamValue } from '../../strategies/core';
-import { resolveSweep, type SweepMetrics } from '../optimization/core';
+import { resolveSweep, type ResolvedSweep, type SweepMetrics } from '../optimization/core';
 import { asUsage } from '../optimization/optimize.command';
 import { readPriceCsv } from '../optimization/price-csv.reader';
 import { collect, integerOption, parseSweepOptions, type SweepCliOptions } from '../optimization/sweep-cli.options';
-import { summarizeWalkForward, walkForwardFold, walkForwardFolds, WalkForwardInputError, type FoldResult, type ParamStability, type WalkForwardMode, type WalkForwardRequest } from './core';
+import { summarizeWalkForward, walkForwardFold, walkForwardFolds, WalkForwardInputError, type Fold, type FoldResult, type WalkForwardResult, type ParamStability, type WalkForwardMode, type WalkForwardRequest } from './core';
 
 interface WalkForwardCommandOptions extends SweepCliOptions {
   train: string;
@@ -111,7 +111,7 @@ export function registerWalkForwardCommands(program: Command, io: CliIo): void {
         sweep: { strategy: parsed.strategy.name, space: parsed.space, objective: parsed.objective, direction: parsed.direction, backtest: { costs: { commissionBps: parsed.costBps }, periodsPerYear: parsed.periodsPerYear } },
         plan: { train, test, mode },
       };
-      let folds;
+      let folds: Fold[];
       try {
         folds = walkForwardFolds(data.length, request.plan);
       } catch (err) {
@@ -122,7 +122,7 @@ export function registerWalkForwardCommands(program: Command, io: CliIo): void {
       const bar = io.progress(folds.length, 'walk-forward');
       const ctx = createIndicatorContext(data);
       const results: FoldResult[] = [];
-      let summary;
+      let summary: { resolved: ResolvedSweep; result: WalkForwardResult };
       try {
         const resolved = resolveSweep({ ...request.sweep, window: folds[0].train }, data);
         folds.forEach((f, i) => {
