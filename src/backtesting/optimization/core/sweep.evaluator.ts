@@ -164,6 +164,8 @@ function checked(strategy: Strategy, raw: Readonly<Record<string, ParamValue>>):
  */
 export function evaluateChunk(request: SweepRequest, data: MarketData, from: number, to: number, ctx: IndicatorContext = createIndicatorContext(data)): SweepRow[] {
   if (ctx.data !== data) throw new SweepInputError('ctx', 'the indicator context was made for other data');
+  // Shared work is the point of a sweep: a context that keeps nothing would recompute every SMA per combination.
+  if (!ctx.memoizing) throw new SweepInputError('ctx', 'a sweep needs a memoizing indicator context (createIndicatorContext(data))');
   const r = resolveSweep(request, data);
   checkChunk(r, from, to);
   const rows: SweepRow[] = [];

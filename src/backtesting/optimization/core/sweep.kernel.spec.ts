@@ -122,6 +122,7 @@ describe('sma-cross fused sweep kernel', () => {
     // Distinct lengths: fast 5..50 (10) and slow 20..200 (19) share 20, 30, 40, 50: 25 SMAs, their 25 block ranges and 4 kernel tables (per-bar sums and block extremes, block range table, long and short log-wealth).
     const validCombos = space.axes[0].values.flatMap((f) => space.axes[1].values.filter((s) => Number(f) < Number(s))).length;
     expect(ctx.stats.computed).toBe(25 + 25 + 4);
+    expect(() => evaluateChunk({ strategy: 'sma-cross', space }, data, 0, 1, createIndicatorContext(data, { memoize: false }))).toThrow('memoizing');
     // Each combination fetches two SMAs and their two block ranges: all hits but the first of
     // each (50 misses); computing a block range fetches its SMA (25 hits); the second chunk
     // finds the 4 kernel tables cached.
