@@ -6,7 +6,8 @@ import { UsageError } from '../cli/cli-errors';
 import { IndicatorInputError } from '../quant/indicators';
 import { MetricsInputError } from '../quant/metrics';
 import { CsvColumnsError, readCsvColumns, splitCsvLine, type CsvColumns } from '../research/csv-columns.reader';
-import { toMetricsResult, type MetricsCommandResult } from '../research/metrics.command';
+import type { MetricsCommandResult } from '../research/metrics.command';
+import { backtestSummary, toTearsheetInput } from './backtest-result.mapper';
 import { getStrategy, marketData, parseParamValue, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
 import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult } from './core';
 import { TearsheetInputError, writeTearsheet } from './report';
@@ -176,36 +177,39 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
       }
       const elapsedMs = performance.now() - started;
 
+      const { metrics, summary } = backtestSummary(res);
       const result: BacktestCommandResult = {
         strategy: strategy.name,
         params,
-        metrics: toMetricsResult(res.metrics),
-        finalEquity: res.finalEquity,
-        finalEquityMultiple: res.finalEquityMultiple,
-        trades: (res.trades ?? []).length,
-        entries: res.entries,
-        exits: res.exits,
+        metrics,
+        finalEquity: summary.finalEquity,
+        finalEquityMultiple: summary.finalEquityMultiple,
+        trades: summary.trades,
+        entries: summary.entries,
+        exits: summary.exits,
         elapsedMs,
       };
       if (opts.curve) result.equity = Array.from(res.equity as Float64Array);
 
       if (opts.report !== undefined) {
         try {
-          await writeTearsheet(opts.report, {
-            title: `${strategy.name} on ${cols.join(', ')} (${basename(opts.csv)})`,
-            strategy: { name: strategy.name, params },
-            timestamps: timestampsOf(text, csv, opts.csv),
-            equity: res.equity as Float64Array,
-            benchmarkEquity: cols.length === 1 ? series[0] : undefined,
-            benchmarkName: cols.length === 1 ? `${cols[0]} (buy and hold)` : undefined,
-            returns: res.returns,
-            drawdown: res.drawdown ?? undefined,
-            tradePnl: Float64Array.from(res.trades ?? [], (t) => t.pnl),
-            tradePnlUnit: 'currency',
-            metrics: result.metrics,
-            periodsPerYear,
-            costs: { commission: res.costs.commission, spread: res.costs.spread, slippage: res.costs.slippage, impact: res.costs.impact, borrow: res.costs.borrow },
-          });
+          await writeTearsheet(
+            opts.report,
+            toTearsheetInput({
+              title: `${strategy.name} on ${cols.join(', ')} (${basename(opts.csv)})`,
+              strategy: strategy.name,
+              params,
+              timestamps: timestampsOf(text, csv, opts.csv),
+              equity: res.equity as Float64Array,
+              benchmark: cols.length === 1 ? { name: `${cols[0]} (buy and hold)`, prices: series[0] } : undefined,
+              returns: res.returns,
+              drawdown: res.drawdown ?? undefined,
+              trades: res.trades ?? [],
+              metrics,
+              periodsPerYear,
+              costs: res.costs,
+            }),
+          );
         } catch (err) {
           if (err instanceof TearsheetInputError) throw new UsageError(`--report: ${err.message}`);
           const e = err as NodeJS.ErrnoException;
