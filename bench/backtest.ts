@@ -10,6 +10,26 @@
  * Memory: a fresh process runs one backtest over M bars (default 10,000,000) with the curves
  * it does not need turned off (store: equity, drawdown, positions off; trades kept) and prints
  * its peak RSS and the growth of ArrayBuffer memory over the input (goal: under 200 MB).
+ *
+ * Figures (2-core shared AMD EPYC, Node 20, other work running: noisy, so two back-to-back
+ * pairs of runs, before = 3f7fdf5, after = this commit; ms for 1M bars):
+ *
+ *                                         before          after
+ *   whole run, every curve and the trades  36.2 / 84.7     28.5 / 44.3
+ *   curves not stored (trades kept)        25.0 / 22.7     23.9 / 24.7
+ *   returns and metrics only               19.0 / 22.5     17.8 / 18.3    (~55 M bars/s)
+ *   targets (single run)                    4.5 / 5.0       3.5 / 4.0
+ *   engine + metrics, caller's targets     14.1 / 14.6     14.5 / 15.5
+ *   computeMetrics alone                    6.6 / 7.8       7.2 / 7.2
+ *   10M bars: peak RSS                      343 MB          266 MB         (124 MB is the input and Node)
+ *   10M bars: ArrayBuffer growth            153 MB           76 MB
+ *
+ * The before figures hide a pathology that depends on call history: computeMetrics' loops,
+ * compiled on-stack in a first long call, deoptimized on every later exit and ran their tail
+ * unoptimized (one process: computeMetrics alone 34 ms before, 10 ms after; under the profiler
+ * 150 whole runs with curves took 78 ms a run before, 33 after). After: one pass for targets,
+ * the engine pass with computeMetrics' main pass fused in (one instrument), the returns written
+ * over the run's own targets. Still short of 100 M bars/s: the engine pass is ~10-14 ms here.
  */
 import { spawnSync } from 'node:child_process';
 import { backtestStrategy, runBacktest } from '../src/backtesting/core';
@@ -92,10 +112,10 @@ if (process.argv.includes('--memory-child')) {
   out(`  whole run: targets, engine, metrics; every curve and the trades  ${full.toFixed(2).padStart(7)} ms  ${rate(full)}`);
   out(`  whole run, curves not stored (returns, metrics, trades)          ${lean.toFixed(2).padStart(7)} ms  ${rate(lean)}`);
   out(`  whole run, returns and metrics only                              ${bare.toFixed(2).padStart(7)} ms  ${rate(bare)}`);
-  out(`    targets, fast SMA streamed (a single run's default)            ${streamed.toFixed(2).padStart(7)} ms`);
+  out(`    targets, both SMAs streamed in one pass (a single run's default) ${streamed.toFixed(2).padStart(5)} ms`);
   out(`    targets from a memoizing context (two SMA arrays)              ${memoized.toFixed(2).padStart(7)} ms`);
-  out(`    engine pass + metrics, nothing stored                          ${engine.toFixed(2).padStart(7)} ms`);
-  out(`    of which computeMetrics                                        ${metricsMs.toFixed(2).padStart(7)} ms`);
+  out(`    engine pass + metrics, nothing stored (caller's targets)       ${engine.toFixed(2).padStart(7)} ms`);
+  out(`    computeMetrics alone over the same returns                     ${metricsMs.toFixed(2).padStart(7)} ms`);
   out(`  5 x 5 parameter sweep on one memoizing context (25 backtests)    ${sweep.toFixed(2).padStart(7)} ms  ${rate(sweep, 25 * n)}`);
   const m = arg('memory-bars', 10_000_000);
   const child = spawnSync(process.execPath, [__filename, '--memory-child', String(m)], { encoding: 'utf8' });
