@@ -81,7 +81,7 @@ export function exactSignTotals(rs: Float64Array, acc: Float64Array): void {
  * the loop has not run yet (no type feedback) that compiled loop deoptimizes on every exit, in
  * every later call too (computeMetrics did, each call, and ran its tail unoptimized).
  */
-const FIRST_CHUNK = 256;
+export const FIRST_CHUNK = 256;
 
 /**
  * The main pass (see the header) over rs[from, to) into `acc`: the index of the first value that

@@ -21,7 +21,8 @@
  *   without a benchmark) are null.
  */
 import { MetricsInputError } from './metrics-input.error';
-import { fromMainPass, runMainPass, startMainPass } from './metrics-pass';
+import { CHUNK } from '../indicators/indicator-errors';
+import { FIRST_CHUNK, fromMainPass, runMainPass, startMainPass } from './metrics-pass';
 
 export { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
 import { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
@@ -107,6 +108,24 @@ export interface PerformanceMetrics {
   readonly beta: number | null;
 }
 
+/** Periods [from, to) of the exposure and turnover of `pos` into totals (in the market, traded, previous position). */
+function positionsPass(pos: Float64Array, returns: Float64Array, from: number, to: number, totals: Float64Array): void {
+  let inMarket = totals[0];
+  let traded = totals[1];
+  let prev = totals[2];
+  for (let i = from; i < to; i++) {
+    const p = Number.isNaN(pos[i]) ? 0 : pos[i];
+    if (!Number.isFinite(p)) throw new MetricsInputError('NON_FINITE_VALUE', `position at index ${i} is ${p}`, i);
+    if (Number.isNaN(returns[i])) continue; // the period is dropped with its return
+    if (p !== 0) inMarket++;
+    traded += Math.abs(p - prev);
+    prev = p;
+  }
+  totals[0] = inMarket;
+  totals[1] = traded;
+  totals[2] = prev;
+}
+
 function checkAligned(name: string, values: Float64Array | undefined, n: number): void {
   if (values !== undefined && values.length !== n) {
     throw new MetricsInputError('LENGTH_MISMATCH', `${name} has ${values.length} values, the returns ${n}`);
@@ -159,20 +178,15 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let exposure = base.exposure;
   let turnover: number | null = null;
   if (options.positions !== undefined) {
-    const pos = options.positions;
-    let inMarket = 0;
-    let traded = 0;
-    let prev = 0;
-    for (let i = 0; i < total; i++) {
-      const p = Number.isNaN(pos[i]) ? 0 : pos[i];
-      if (!Number.isFinite(p)) throw new MetricsInputError('NON_FINITE_VALUE', `position at index ${i} is ${p}`, i);
-      if (Number.isNaN(returns[i])) continue; // the period is dropped with its return
-      if (p !== 0) inMarket++;
-      traded += Math.abs(p - prev);
-      prev = p;
+    // In chunks with a short first one (see FIRST_CHUNK in metrics-pass.ts).
+    const totals = new Float64Array(3); // periods in the market, turnover, last position
+    for (let from = 0; from < total; ) {
+      const to = Math.min(total, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+      positionsPass(options.positions, returns, from, to, totals);
+      from = to;
     }
-    exposure = inMarket / n;
-    turnover = traded / n;
+    exposure = totals[0] / n;
+    turnover = totals[1] / n;
   }
 
   const ab = options.benchmark === undefined ? null : alphaBeta(returns, options.benchmark, periodsPerYear);
