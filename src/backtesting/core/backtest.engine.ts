@@ -222,7 +222,7 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
  * - the target of bar t is read before returns[t] is written, so the returns may be written
  *   over the targets (a backtest that owns its targets and stores no positions needs no second
  *   n-sized array).
- * The totals go back to `s` and `m` once per chunk, after the loop (see the empty first call).
+ * The totals go back to `s` and `m` once per chunk, after the loop (see FIRST_CHUNK).
  */
 function runBarsFast(run: Run, s: Totals, m: Float64Array, from: number, to: number): void {
   const { returns, equityCurve, drawdownCurve, borrowPerBar, tradePnl, held } = run;
