@@ -222,51 +222,40 @@ export function smaBlockRanges(ctx: IndicatorContext, period: number): Float64Ar
   });
 }
 
-/** Reused buffers of the kernel's two passes: the decision bars where the position changes and the new positions. */
-export interface KernelScratch {
-  switches: Int32Array;
-  positions: Int8Array;
+/** One combination of a batch: its two SMAs, their block ranges, the position below the slow SMA. */
+export interface KernelCombination {
+  readonly fast: Float64Array;
+  readonly slow: Float64Array;
+  readonly fastBlocks: Float64Array;
+  readonly slowBlocks: Float64Array;
+  /** 0 long-only, -1 long-short. */
+  readonly below: number;
 }
 
-export function createKernelScratch(bars: number): KernelScratch {
-  return { switches: new Int32Array(bars), positions: new Int8Array(bars) };
+/** Bars per tile of the batched comparison: a tile of every SMA of a batch stays in cache while each combination compares it. */
+const TILE = 4096;
+
+function positionAt(c: KernelCombination, d: number): number {
+  const s = c.slow[d];
+  return c.fast[d] > s ? 1 : s === s ? c.below : 0;
 }
 
 /**
- * Accumulates one combination over return bars [from, to) (1 <= from, to - from >= 2) into
- * `acc` (KERNEL_SLOTS long, overwritten). `below` is the position when SMA(fast) <= SMA(slow)
- * and SMA(slow) exists: 0 long-only, -1 long-short. `rate` is the proportional cost per unit
- * of turnover. fastBlocks and slowBlocks are smaBlockRanges of the two SMAs; `scratch` holds
- * at least `to` entries.
- *
- * Two passes: the first compares the averages (block by block, bar by bar where they may
- * cross) and records where the position changes; the second walks the runs between those
- * changes. Separating them matters for speed: a run reads a few scattered bars of the shared
- * tables, which the streaming of the SMAs has pushed out of cache; in a loop over recorded
- * switches the processor issues those reads for several runs at once instead of one at a time
- * behind each mispredicted branch of the comparison loop.
+ * Pass 1 over decisions [d, end) of one combination from position w: appends each change
+ * (decision bar, new position) to sw/pos from index m and returns the new count. Block by
+ * block: a block where the averages' ranges cannot cross keeps the position (above throughout
+ * while long, at or below with the slow SMA defined, the NaN test being false, while at `below`).
  */
-export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Float64Array, fastBlocks: Float64Array, slowBlocks: Float64Array, below: number, rate: number, from: number, to: number, acc: Float64Array, scratch: KernelScratch): void {
-  // Positions decided at close d; the one before the window's first return is the carried one.
-  const d0 = from - 2;
-  const prev0 = d0 >= 0 ? (fast[d0] > slow[d0] ? 1 : slow[d0] === slow[d0] ? below : 0) : 0;
-  const w0 = fast[from - 1] > slow[from - 1] ? 1 : slow[from - 1] === slow[from - 1] ? below : 0;
-  const last = to - 1;
-  const sw = scratch.switches;
-  const pos = scratch.positions;
-  let m = 0;
-  let w = w0;
-  // Pass 1: decisions d in [from, last), block by block.
-  for (let d = from; d < last; ) {
+function comparePass(c: KernelCombination, d: number, end: number, w: number, sw: Int32Array, pos: Int8Array, m: number): number {
+  const { fast, slow, fastBlocks, slowBlocks, below } = c;
+  while (d < end) {
     const blk = d >> BLOCK_SHIFT;
-    const end = Math.min(last, (blk + 1) << BLOCK_SHIFT);
-    // The whole block keeps the position: above throughout while long, at or below (with the
-    // slow SMA defined: the NaN block test is false) while at `below`.
+    const blockEnd = Math.min(end, (blk + 1) << BLOCK_SHIFT);
     if (w === 1 ? fastBlocks[2 * blk] > slowBlocks[2 * blk + 1] : w === below && fastBlocks[2 * blk + 1] <= slowBlocks[2 * blk]) {
-      d = end;
+      d = blockEnd;
       continue;
     }
-    for (; d < end; d++) {
+    for (; d < blockEnd; d++) {
       const s = slow[d];
       const x = fast[d] > s ? 1 : s === s ? below : 0;
       if (x !== w) {
@@ -276,10 +265,15 @@ export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Fl
       }
     }
   }
-  sw[m] = last; // the last run ends at the window's last return
+  return m;
+}
 
-  // Pass 2: run k holds position wk over return bars [a, b], its first bar charged the cost
-  // of the change into it (the change at close a-1, charged on bar a).
+/**
+ * Pass 2: run k holds position wk over return bars [a, b], its first bar charged the cost of
+ * the change into it (the change at close a-1, charged on bar a). sw[0..m) are the changes,
+ * sw[m] the window's last return.
+ */
+function walkRuns(p: SmaCrossPrep, sw: Int32Array, pos: Int8Array, m: number, w0: number, prev0: number, rate: number, from: number, acc: Float64Array): void {
   const bars = p.bars;
   const ex = bars;
   const rg = p.blockRanges;
@@ -368,6 +362,62 @@ export function smaCrossAccumulate(p: SmaCrossPrep, fast: Float64Array, slow: Fl
   acc[IN_MARKET] = inMarket;
   acc[TRADED] = traded;
   acc[ENTRIES] = entries;
+}
+
+/**
+ * Accumulates a batch of combinations over return bars [from, to) (1 <= from, to - from >= 2):
+ * combination i into acc[i·KERNEL_SLOTS .. (i+1)·KERNEL_SLOTS). `rate` is the proportional cost
+ * per unit of turnover.
+ *
+ * Two passes. The first compares the averages (block by block, bar by bar where they may
+ * cross) and records where the position changes; it runs tile by tile (TILE bars) over the
+ * whole batch, so each tile of each SMA is read from memory once for the batch rather than
+ * once per combination (the SMAs of a grid are far larger than the caches, and this pass is
+ * bound by memory otherwise). The second walks each combination's runs in O(1) each.
+ */
+export function smaCrossAccumulateBatch(p: SmaCrossPrep, combos: readonly KernelCombination[], rate: number, from: number, to: number, acc: Float64Array): void {
+  const k = combos.length;
+  const last = to - 1;
+  // Positions decided at close d; the one before the window's first return is the carried one.
+  const prev0 = combos.map((c) => (from - 2 >= 0 ? positionAt(c, from - 2) : 0));
+  const w0 = combos.map((c) => positionAt(c, from - 1));
+  const count = new Int32Array(k);
+  const cap = Math.min(last - from + 1, TILE);
+  const sw = combos.map(() => new Int32Array(cap));
+  const pos = combos.map(() => new Int8Array(cap));
+  for (let t0 = from; t0 < last; t0 += TILE) {
+    const t1 = Math.min(last, t0 + TILE);
+    for (let i = 0; i < k; i++) {
+      const m = count[i];
+      if (sw[i].length < m + (t1 - t0) + 1) {
+        // At most one change per bar: room for this tile (and the closing entry) first.
+        const size = Math.min(last - from + 1, Math.max(2 * sw[i].length, m + (t1 - t0) + 1));
+        const s2 = new Int32Array(size);
+        s2.set(sw[i].subarray(0, m));
+        sw[i] = s2;
+        const p2 = new Int8Array(size);
+        p2.set(pos[i].subarray(0, m));
+        pos[i] = p2;
+      }
+      const w = m > 0 ? pos[i][m - 1] : w0[i];
+      count[i] = comparePass(combos[i], t0, t1, w, sw[i], pos[i], m);
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    const m = count[i];
+    if (sw[i].length < m + 1) {
+      const s2 = new Int32Array(m + 1);
+      s2.set(sw[i].subarray(0, m));
+      sw[i] = s2;
+    }
+    sw[i][m] = last; // the last run ends at the window's last return
+    walkRuns(p, sw[i], pos[i], m, w0[i], prev0[i], rate, from, acc.subarray(i * KERNEL_SLOTS, (i + 1) * KERNEL_SLOTS));
+  }
+}
+
+/** One combination (a batch of one); acc has KERNEL_SLOTS entries. */
+export function smaCrossAccumulate(p: SmaCrossPrep, combo: KernelCombination, rate: number, from: number, to: number, acc: Float64Array): void {
+  smaCrossAccumulateBatch(p, [combo], rate, from, to, acc);
 }
 
 /** What a sweep row keeps of one kernel run, computeMetrics' conventions (see the header). */

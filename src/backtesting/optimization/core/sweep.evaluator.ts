@@ -16,7 +16,7 @@ import { runBacktest } from '../../core/backtest.engine';
 import { resolveCostModel, CostModelError, type ResolvedCostModel } from '../../core/transaction-costs';
 import { DEFAULT_OBJECTIVE, defaultDirection, objectiveValue, parseObjective } from './sweep.objective';
 import { combinationAt, enumerateCombinations } from './sweep.space';
-import { createKernelScratch, kernelMetrics, KERNEL_SLOTS, smaBlockRanges, smaCrossAccumulate, smaCrossKernelFits, smaCrossPrep, smaCrossReturnsInto } from './sma-cross.sweep-kernel';
+import { kernelMetrics, KERNEL_SLOTS, smaBlockRanges, smaCrossAccumulateBatch, type KernelCombination, smaCrossKernelFits, smaCrossPrep, smaCrossReturnsInto } from './sma-cross.sweep-kernel';
 import { SWEEP_METRIC_KEYS, SweepInputError, type ObjectiveDirection, type ObjectiveMetric, type SweepBacktestOptions, type SweepMetrics, type SweepRequest, type SweepRow, type SweepWindow } from './sweep.types';
 
 /** A request checked against its data: strategy, objective, direction, window, size. */
@@ -171,8 +171,9 @@ export function evaluateChunk(request: SweepRequest, data: MarketData, from: num
   const rows: SweepRow[] = [];
   const { window, periodsPerYear, objective } = r;
   const prep = r.kernelRate !== null ? smaCrossPrep(ctx) : null;
-  const acc = new Float64Array(KERNEL_SLOTS);
-  const scratch = createKernelScratch(prep === null ? 0 : data.length + 1);
+  // Kernel rows are computed as one batch (shared passes over the SMAs), then filled in.
+  const batch: KernelCombination[] = [];
+  const batchRows: number[] = [];
   for (let i = from; i < to; i++) {
     const index = indexAt(request, i);
     const raw = combinationAt(request.space, index);
@@ -181,20 +182,26 @@ export function evaluateChunk(request: SweepRequest, data: MarketData, from: num
       rows.push({ index, params: raw, objective: null, metrics: null, skipped: c.skipped });
       continue;
     }
-    let metrics: SweepMetrics;
-    if (prep !== null && r.kernelRate !== null) {
+    if (prep !== null) {
       const p = c.params;
-      smaCrossAccumulate(prep, ctx.sma(0, p.fast as number), ctx.sma(0, p.slow as number), smaBlockRanges(ctx, p.fast as number), smaBlockRanges(ctx, p.slow as number), p.longOnly === false ? -1 : 0, r.kernelRate, window.from, window.to, acc, scratch);
-      const m = kernelMetrics(acc, window.to - window.from, periodsPerYear);
-      metrics = toSweepMetrics(m, m.trades);
-    } else {
-      const res = backtestWindow(r.strategy, c.params, data, request.backtest ?? {}, window, ctx);
-      metrics = toSweepMetrics(res.metrics, res.trades);
-      const value = objectiveValue(res.metrics, objective);
-      rows.push({ index, params: c.params, objective: value, metrics, skipped: null });
+      const fast = p.fast as number;
+      const slow = p.slow as number;
+      batch.push({ fast: ctx.sma(0, fast), slow: ctx.sma(0, slow), fastBlocks: smaBlockRanges(ctx, fast), slowBlocks: smaBlockRanges(ctx, slow), below: p.longOnly === false ? -1 : 0 });
+      batchRows.push(rows.length);
+      rows.push({ index, params: c.params, objective: null, metrics: null, skipped: null });
       continue;
     }
-    rows.push({ index, params: c.params, objective: objectiveValue(metrics, objective), metrics, skipped: null });
+    const res = backtestWindow(r.strategy, c.params, data, request.backtest ?? {}, window, ctx);
+    rows.push({ index, params: c.params, objective: objectiveValue(res.metrics, objective), metrics: toSweepMetrics(res.metrics, res.trades), skipped: null });
+  }
+  if (prep !== null && r.kernelRate !== null && batch.length > 0) {
+    const acc = new Float64Array(batch.length * KERNEL_SLOTS);
+    smaCrossAccumulateBatch(prep, batch, r.kernelRate, window.from, window.to, acc);
+    batchRows.forEach((at, j) => {
+      const m = kernelMetrics(acc.subarray(j * KERNEL_SLOTS, (j + 1) * KERNEL_SLOTS), window.to - window.from, periodsPerYear);
+      const metrics = toSweepMetrics(m, m.trades);
+      rows[at] = { ...rows[at], objective: objectiveValue(metrics, objective), metrics };
+    });
   }
   return rows;
 }
