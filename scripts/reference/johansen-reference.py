@@ -19,6 +19,9 @@ and in natural logs, for det_order -1, 0, 1 and k_ar_diff 0, 1, 2. Recorded per 
   rank           first r with lr1[r] < cvt[r, 1] (95%), neqs if none
   rankMaxEig     the same with lr2 and cvm
 
+and, once, the whole critical-value tables (coint_tables.c_sjt and c_sja for n = 1..12 and
+det_order -1, 0, 1) under criticalValues.
+
 Floats are written with repr (shortest round trip). Output: test/fixtures/stats/johansen-statsmodels.json
 
     /usr/bin/python3 scripts/reference/johansen-reference.py
@@ -28,6 +31,7 @@ import os
 
 import numpy as np
 import statsmodels
+from statsmodels.tsa.coint_tables import c_sja, c_sjt
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
@@ -91,6 +95,11 @@ def main():
         'firstDate': rows[0][0],
         'lastDate': rows[-1][0],
         'cases': cases,
+        # The whole of coint_tables: criticalValues[kind][det_order][n - 1] = [90%, 95%, 99%].
+        'criticalValues': {
+            kind: {str(det): [[float(v) for v in fn(n, det)] for n in range(1, 13)] for det in (-1, 0, 1)}
+            for kind, fn in (('trace', c_sjt), ('maxEig', c_sja))
+        },
     }
     with open(OUT, 'w') as f:
         json.dump(doc, f, indent=1)
