@@ -25,6 +25,7 @@
 import { CHUNK } from '../../quant/indicators/indicator-errors';
 import { computeMetrics, type PerformanceMetrics } from '../../quant/metrics';
 import * as mp from '../../quant/metrics/metrics-pass';
+import { HI_WORD, wordsOf } from '../../quant/metrics/order-statistics';
 import { createIndicatorContext, type IndicatorContext } from '../../strategies/core/indicator.context';
 import type { MarketData } from '../../strategies/core/market-data.types';
 import type { StrategyParams } from '../../strategies/core/strategy-params';
@@ -224,7 +225,7 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
  *   n-sized array).
  * The totals go back to `s` and `m` once per chunk, after the loop (see FIRST_CHUNK).
  */
-function runBarsFast(run: Run, s: Totals, m: Float64Array, from: number, to: number): void {
+function runBarsFast(run: Run, s: Totals, m: Float64Array, counts: Int32Array, words: Int32Array, from: number, to: number): void {
   const { returns, equityCurve, drawdownCurve, borrowPerBar, tradePnl, held } = run;
   const tg = run.targets[0];
   const c = run.close[0];
@@ -241,6 +242,8 @@ function runBarsFast(run: Run, s: Totals, m: Float64Array, from: number, to: num
   let wealthPeak = m[mp.PEAK];
   let peakIndex = m[mp.PEAK_INDEX];
   let maxDrawdown = m[mp.MAX_DRAWDOWN];
+  let invPeak = 1 / wealthPeak; // the drawdown pre-test (mp.DD_BOUND)
+  let ddBound = maxDrawdown < 0 ? maxDrawdown * mp.DD_BOUND : Infinity;
   let ddPeakIndex = m[mp.DD_PEAK_INDEX];
   let recovery = m[mp.RECOVERY];
   let sum = m[mp.SUM];
@@ -297,15 +300,19 @@ function runBarsFast(run: Run, s: Totals, m: Float64Array, from: number, to: num
     downsideSq += down * down;
     wins = (wins + Number(r > 0)) | 0;
     losses = (losses + Number(r < 0)) | 0;
+    const hi = words[2 * t + HI_WORD]; // radixBucket of returns[t], inlined
+    counts[((hi ^ ((hi >> 31) & 0x7fffffff)) >> 16) + 32768]++;
     wealth *= 1 + r;
     if (wealth >= wealthPeak) {
       wealthPeak = wealth;
+      invPeak = 1 / wealth;
       peakIndex = t;
       if (recovery < 0) recovery = t;
-    } else {
+    } else if ((wealth - wealthPeak) * invPeak < ddBound) {
       const dd = (wealth - wealthPeak) / wealthPeak;
       if (dd < maxDrawdown) {
         maxDrawdown = dd;
+        ddBound = dd * mp.DD_BOUND;
         ddPeakIndex = peakIndex;
         recovery = -1;
       }
@@ -404,12 +411,14 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
   run.returns[0] = NaN;
   if (run.equityCurve !== null) run.equityCurve[0] = capital;
   const m = mp.startMainPass();
+  const counts = mp.startCounts();
   if (fast) {
+    const words = wordsOf(run.returns);
     // A short first chunk: the code after the loop runs (with type feedback recorded) before
     // V8 compiles the loop on-stack in a long chunk. Compiled without that feedback, the
     // on-stack code was kept and every later call deoptimized on leaving the loop.
-    runBarsFast(run, s, m, 1, Math.min(n, 1 + FIRST_CHUNK));
-    for (let t = 1 + FIRST_CHUNK; t < n; t += CHUNK) runBarsFast(run, s, m, t, Math.min(n, t + CHUNK));
+    runBarsFast(run, s, m, counts, words, 1, Math.min(n, 1 + FIRST_CHUNK));
+    for (let t = 1 + FIRST_CHUNK; t < n; t += CHUNK) runBarsFast(run, s, m, counts, words, t, Math.min(n, t + CHUNK));
   } else {
     for (let t = 1; t < n; t += CHUNK) runBars(run, s, t, Math.min(n, t + CHUNK));
   }
@@ -427,7 +436,7 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
 
   // The fused main pass needs every return finite (computeMetrics refuses or drops the others).
   const sum = m[mp.SUM];
-  const base: PerformanceMetrics = fast && sum - sum === 0 ? mp.fromMainPass(run.returns.subarray(1), m, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
+  const base: PerformanceMetrics = fast && sum - sum === 0 ? mp.fromMainPass(run.returns.subarray(1), m, counts, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
   const periods = n - 1;
   const turnover = s[TURNOVER] / periods;
   const metrics = { ...base, exposure: s[IN_MARKET] / periods, turnover, annualTurnover: turnover * periodsPerYear };

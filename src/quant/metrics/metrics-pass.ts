@@ -8,8 +8,15 @@
  * sum += r; min, max; r > 0: wins++, gain += r; r < 0: losses++, loss += r, downsideSq += r²;
  * wealth *= 1 + r (from 1), with the running peak, the max drawdown (wealth - peak) / peak,
  * the wealth index of its peak (0 is the start, i + 1 after r_i) and the first index back at
- * that peak after it (recovery, -1 while not back). fromMainPass does the rest: the centred
- * moments (two-pass), VaR/CVaR (order-statistics.ts) and the ratios.
+ * that peak after it (recovery, -1 while not back); and the radix bucket counts of the values
+ * (order-statistics.ts), which need no range known in advance. fromMainPass does the rest in
+ * one more pass: the centred moments (two-pass) and, in the same loop, the narrow collection
+ * of the few radix buckets that hold the VaR/CVaR order statistics; then the ratios.
+ *
+ * Why the moments stay two-pass: they ride in the collecting pass, which reads every value
+ * anyway (its bucket test and bucket sums are a loop-carried chain of their own), so a one-pass
+ * shifted formula would save no pass, only make skew and kurtosis differ from numpy/scipy's
+ * centred sums by more than rounding on nearly symmetric series (m3 is itself a cancellation).
  *
  * The sign split is branch-free: the sign of a return is a coin flip, and a branch on it was
  * mispredicted half the time (it cost more than the rest of the pass; Math.min/max and `? 1 : 0`
@@ -20,7 +27,7 @@
  * The one exception, 2r overflowing (|r| >= 2^1023), is redone with that branch (exactSignTotals).
  */
 import { CHUNK } from '../indicators/indicator-errors';
-import { lowerTail, lowerTails, TAIL_BUCKETS, tailBucket, tailScale, TailHistogram, type LowerTail } from './order-statistics';
+import { HI_WORD, lowerTail, planRadix, RADIX_BUCKETS, radixTails, TailHistogram, type LowerTail, type RadixPlan } from './order-statistics';
 import type { PerformanceMetrics } from './performance-metrics';
 
 export const DEFAULT_PERIODS_PER_YEAR = 252;
@@ -41,6 +48,20 @@ export const LOSS = 11;
 export const MIN = 12;
 export const MAX = 13;
 export const MAIN_PASS_SLOTS = 14;
+
+/**
+ * The drawdown pre-test: a division per period below the peak, dd = (wealth - peak) / peak,
+ * only to compare it with the max drawdown, cost more than the rest of the pass's arithmetic.
+ * (wealth - peak) * (1 / peak), 1 / peak computed when the peak is set, is within 3.01 ulp-units
+ * (3.01·2^-53 relative) of that dd: both share the exact-or-rounded difference, and differ by
+ * the rounding of the reciprocal, of the product and of the quotient. So dd < maxDrawdown < 0
+ * implies approx < maxDrawdown·(1 - 2^-45) (as rounded), and the exact division runs only when
+ * the pre-test passes: the same maxDrawdown bit for bit. Before the first drawdown (maxDrawdown
+ * 0) the bound is Infinity. The peak is >= 1 or Infinity (it starts at 1 and never falls), so
+ * the reciprocal is finite and neither product underflows; with an infinite peak or a NaN
+ * wealth both tests are false.
+ */
+export const DD_BOUND = 1 - 2 ** -45;
 
 /** |r| from which 2r overflows: the branch-free sign split is redone exactly (exactSignTotals). */
 const SPLIT_LIMIT = 2 ** 1023;
@@ -83,15 +104,23 @@ export function exactSignTotals(rs: Float64Array, acc: Float64Array): void {
  */
 export const FIRST_CHUNK = 256;
 
+/** Radix bucket counts of a main pass (counts[radixBucket(hi word of r)]++ for each return). */
+export function startCounts(): Int32Array {
+  return new Int32Array(RADIX_BUCKETS);
+}
+
 /**
- * The main pass (see the header) over rs[from, to) into `acc`: the index of the first value that
- * is not finite (the pass stops there, the totals up to it), or `to`.
+ * The main pass (see the header) over rs[from, to) into `acc` and `counts` (words: rs's
+ * Int32Array view, wordsOf): the index of the first value that is not finite (the pass stops
+ * there, the totals up to it), or `to`.
  */
-export function mainPass(rs: Float64Array, from: number, to: number, acc: Float64Array): number {
+export function mainPass(rs: Float64Array, words: Int32Array, from: number, to: number, acc: Float64Array, counts: Int32Array): number {
   let wealth = acc[WEALTH];
   let peak = acc[PEAK];
   let peakIndex = acc[PEAK_INDEX]; // wealth index: 0 is the start (wealth 1), i + 1 is after return i
   let maxDrawdown = acc[MAX_DRAWDOWN];
+  let invPeak = 1 / peak; // the drawdown pre-test (DD_BOUND)
+  let ddBound = maxDrawdown < 0 ? maxDrawdown * DD_BOUND : Infinity;
   let ddPeakIndex = acc[DD_PEAK_INDEX];
   // Recovery of the max drawdown: the first period after its trough back at its peak. Until
   // then the running peak is that peak, so it is the first `wealth >= peak` after the trough
@@ -122,16 +151,20 @@ export function mainPass(rs: Float64Array, from: number, to: number, acc: Float6
     downsideSq += down * down;
     wins = (wins + Number(v > 0)) | 0;
     losses = (losses + Number(v < 0)) | 0;
+    const hi = words[2 * i + HI_WORD]; // radixBucket, inlined
+    counts[((hi ^ ((hi >> 31) & 0x7fffffff)) >> 16) + 32768]++;
     wealth *= 1 + v;
     if (wealth >= peak) {
       // At or above the running peak: pyfolio's underwater is exactly 0 here.
       peak = wealth;
+      invPeak = 1 / wealth;
       peakIndex = i + 1;
       if (recovery < 0) recovery = i + 1;
-    } else {
+    } else if ((wealth - peak) * invPeak < ddBound) {
       const dd = (wealth - peak) / peak;
       if (dd < maxDrawdown) {
         maxDrawdown = dd;
+        ddBound = dd * DD_BOUND;
         ddPeakIndex = peakIndex;
         recovery = -1;
       }
@@ -154,23 +187,35 @@ export function mainPass(rs: Float64Array, from: number, to: number, acc: Float6
   return stop;
 }
 
-/** The main pass over all of `rs` in chunks into `acc`: the index of the first value that is not finite, or rs.length. */
-export function runMainPass(rs: Float64Array, acc: Float64Array): number {
+/** The main pass over all of `rs` in chunks into `acc` and `counts`: the index of the first value that is not finite, or rs.length. */
+export function runMainPass(rs: Float64Array, acc: Float64Array, counts: Int32Array): number {
   const n = rs.length;
+  const words = new Int32Array(rs.buffer, rs.byteOffset, n * 2);
   for (let from = 0; from < n; ) {
     const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-    const stop = mainPass(rs, from, to, acc);
+    const stop = mainPass(rs, words, from, to, acc, counts);
     if (stop < to) return stop;
     from = to;
   }
   return n;
 }
 
-/** Sums of (r - mean)^2, ^3, ^4 over rs[from, to) into out[0..2], and the VaR bucket counts. */
-function momentsPass(rs: Float64Array, from: number, to: number, mean: number, min: number, scale: number, counts: Int32Array | null, out: Float64Array): void {
+const NO_SLOTS = new Int32Array(0);
+const NO_VALUES = new Float64Array(0);
+
+/**
+ * Sums of (r - mean)^2, ^3, ^4 over rs[from, to) into out[0..2], and, with a plan, its narrow
+ * collection (radixCollect inlined: values in buckets above plan.top are skipped by one test).
+ */
+function momentsPass(rs: Float64Array, words: Int32Array, from: number, to: number, mean: number, plan: RadixPlan | null, out: Float64Array): void {
   let m2 = out[0];
   let m3 = out[1];
   let m4 = out[2];
+  const top = plan === null ? -1 : plan.top;
+  const slot = plan === null ? NO_SLOTS : plan.slot;
+  const fill = plan === null ? NO_SLOTS : plan.fill;
+  const store = plan === null ? NO_VALUES : plan.store;
+  const sums = plan === null ? NO_VALUES : plan.sums;
   for (let i = from; i < to; i++) {
     const v = rs[i];
     const d = v - mean;
@@ -178,7 +223,13 @@ function momentsPass(rs: Float64Array, from: number, to: number, mean: number, m
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
-    if (counts !== null) counts[tailBucket(v, min, scale)]++;
+    const hi = words[2 * i + HI_WORD];
+    const b = ((hi ^ ((hi >> 31) & 0x7fffffff)) >> 16) + 32768;
+    if (b <= top) {
+      sums[b] += v;
+      const s = slot[b];
+      if (s >= 0) store[fill[s]++] = v;
+    }
   }
   out[0] = m2;
   out[1] = m3;
@@ -209,11 +260,11 @@ function fromTail(t: LowerTail, pos: number): { v: number; cv: number } {
 }
 
 /**
- * The metrics of the finite returns `rs` (n = rs.length >= 2) from their main-pass totals;
- * exposure from the non-zero returns, turnover, alpha and beta null (computeMetrics and the
- * engine fill those in).
+ * The metrics of the finite returns `rs` (n = rs.length >= 2) from their main-pass totals and
+ * radix counts; exposure from the non-zero returns, turnover, alpha and beta null
+ * (computeMetrics and the engine fill those in).
  */
-export function fromMainPass(rs: Float64Array, acc: Float64Array, periodsPerYear: number): PerformanceMetrics {
+export function fromMainPass(rs: Float64Array, acc: Float64Array, counts: Int32Array, periodsPerYear: number): PerformanceMetrics {
   exactSignTotals(rs, acc);
   const n = rs.length;
   const wealth = acc[WEALTH];
@@ -238,16 +289,19 @@ export function fromMainPass(rs: Float64Array, acc: Float64Array, periodsPerYear
     maxDrawdownDuration = (maxDrawdownRecovered ? recovery : n) - ddPeakIndex;
   }
 
-  // Central moments (two-pass: numpy's std and scipy's moments centre first).
+  // Central moments (two-pass: numpy's std and scipy's moments centre first), and in the same
+  // pass the collection of the radix buckets that hold the VaR/CVaR ranks.
   const constant = min === max;
-  // The same pass counts the buckets of the VaR search (lowerTails), saving it a pass.
-  const scale = constant ? Infinity : tailScale(min, max);
-  const counts = scale < Infinity ? new Int32Array(TAIL_BUCKETS) : undefined;
+  const pos95 = (n - 1) * 0.05;
+  const pos99 = (n - 1) * 0.01;
+  const ranks = [Math.floor(pos99), Math.floor(pos95)];
+  const plan = constant ? null : planRadix(counts, n, ranks);
   const moments = new Float64Array(3);
   if (!constant) {
+    const words = new Int32Array(rs.buffer, rs.byteOffset, n * 2);
     for (let from = 0; from < n; ) {
       const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-      momentsPass(rs, from, to, mean, min, scale, counts === undefined ? null : counts, moments);
+      momentsPass(rs, words, from, to, mean, plan, moments);
       from = to;
     }
   }
@@ -276,13 +330,11 @@ export function fromMainPass(rs: Float64Array, acc: Float64Array, periodsPerYear
   const skew = degenerate ? NaN : m3 / n / Math.pow(pm2, 1.5);
   const kurtosis = degenerate ? NaN : m4 / n / (pm2 * pm2) - 3;
 
-  // Both cutoffs from one counting and one collecting pass (lowerTails); where a bucket is too
-  // big for that, the refining search (lowerTail), its whole-range histogram shared by both.
+  // Both cutoffs from the radix counts and the collection (radixTails); where the buckets are
+  // too big for that, the refining search (lowerTail), its whole-range histogram shared by both.
   let tail95: { v: number; cv: number };
   let tail99: { v: number; cv: number };
-  const pos95 = (n - 1) * 0.05;
-  const pos99 = (n - 1) * 0.01;
-  const fast = counts === undefined ? null : lowerTails(rs, min, max, [Math.floor(pos99), Math.floor(pos95)], counts);
+  const fast = plan === null ? null : radixTails(plan, ranks);
   if (fast !== null) {
     tail99 = fromTail(fast[0], pos99);
     tail95 = fromTail(fast[1], pos95);

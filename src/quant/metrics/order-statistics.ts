@@ -136,18 +136,13 @@ const FAST_BUCKETS = 4096;
 /**
  * The LowerTail of each rank in `ranks` (ascending, each < x.length - 1 or the last index), or
  * null when a bucket holding one of them has more than SMALL values (use lowerTail then).
- * `counted`, when given, is the counting pass already done by the caller in a pass of its own
- * (tailBuckets and tailBucket describe it), which saves one pass over the series.
  */
-export function lowerTails(x: Float64Array, min: number, max: number, ranks: readonly number[], counted?: Int32Array): LowerTail[] | null {
+export function lowerTails(x: Float64Array, min: number, max: number, ranks: readonly number[]): LowerTail[] | null {
   const n = x.length;
-  const scale = tailScale(min, max);
+  const scale = FAST_BUCKETS / (max - min);
   if (!(scale < Infinity) || ranks.length === 0) return null;
-  let counts = counted;
-  if (counts === undefined) {
-    counts = new Int32Array(FAST_BUCKETS);
-    countBuckets(x, min, scale, counts);
-  }
+  const counts = new Int32Array(FAST_BUCKETS);
+  countBuckets(x, min, scale, counts);
   // Bucket of each needed order statistic (rank and rank + 1), and the count below it.
   const before = new Int32Array(FAST_BUCKETS + 1);
   for (let j = 0; j < FAST_BUCKETS; j++) before[j + 1] = before[j] + counts[j];
@@ -189,19 +184,6 @@ export function lowerTails(x: Float64Array, min: number, max: number, ranks: rea
   });
 }
 
-/** Buckets of lowerTails' counting pass. */
-export const TAIL_BUCKETS = FAST_BUCKETS;
-
-/** The scale of lowerTails' buckets over [min, max] (Infinity when the range cannot be split). */
-export function tailScale(min: number, max: number): number {
-  return FAST_BUCKETS / (max - min);
-}
-
-/** Bucket of `v` in lowerTails' counting pass: a caller's own pass does counts[tailBucket(v, min, scale)]++. */
-export function tailBucket(v: number, min: number, scale: number): number {
-  return bucket(v, min, scale);
-}
-
 function bucket(v: number, min: number, scale: number): number {
   const j = ((v - min) * scale) | 0;
   return j < FAST_BUCKETS ? j : FAST_BUCKETS - 1;
@@ -222,3 +204,153 @@ function collectBuckets(x: Float64Array, min: number, scale: number, top: number
     if (s >= 0) values[s][filled[s]++] = v;
   }
 }
+
+/*
+ * Radix buckets: the lower tail found without knowing the range first, so that the counting
+ * can ride in a pass that is still computing the values (the metrics' main pass, the engine's
+ * pass over the bars). The bucket of a double is the top 16 bits of its IEEE-754 pattern made
+ * order-preserving (sign bit flipped for positives, every bit flipped for negatives): 1 sign
+ * bit, the 11 exponent bits and the top 4 mantissa bits, 16 buckets per binade. The map is
+ * monotone (v < w implies bucket(v) <= bucket(w)), so, as with the value buckets above, every
+ * value of a lower bucket is smaller than or equal to every value of a higher one and the
+ * bucket of the k-th smallest is found by cumulative counts. -0 has a bucket below +0's, the
+ * order TypedArray sort gives them; subnormals, huge and tiny magnitudes need nothing special.
+ * Then one narrow pass (radixCollect, inside the caller's pass) copies the few buckets that
+ * hold the needed order statistics and sums each bucket below them, and lowerTail finds the
+ * ranks exactly inside the copies.
+ */
+
+/** Buckets of the radix counting pass. */
+export const RADIX_BUCKETS = 65536;
+
+/** Index of a double's high 32-bit word within its pair in an Int32Array view (1 on little-endian machines). */
+export const HI_WORD = new Int32Array(new Float64Array([-1]).buffer)[1] < 0 ? 1 : 0;
+
+/** The Int32Array over the same memory as `x` (two words per value; see HI_WORD). */
+export function wordsOf(x: Float64Array): Int32Array {
+  return new Int32Array(x.buffer, x.byteOffset, x.length * 2);
+}
+
+/** Radix bucket of a double from its high word `hi` (a signed 32-bit integer): 0..RADIX_BUCKETS-1, monotone in the value. */
+export function radixBucket(hi: number): number {
+  return ((hi ^ ((hi >> 31) & 0x7fffffff)) >> 16) + 32768;
+}
+
+/**
+ * The second, narrow pass of a radix selection: which buckets to copy and sum. Built from the
+ * counts of the first pass by planRadix; filled by radixCollect (values of one pass may be fed
+ * in chunks); read by radixTails.
+ */
+export interface RadixPlan {
+  /** Highest bucket that is summed or copied (values above it are skipped). */
+  readonly top: number;
+  /** Per bucket 0..top, the slot of a copied bucket in `store`, or -1. */
+  readonly slot: Int32Array;
+  /** Per slot, the next free index of `store` (starts at the slot's first). */
+  readonly fill: Int32Array;
+  /** Per slot, its first index in `store` (slots in bucket order, so adjacent copied buckets are contiguous). */
+  readonly first: Int32Array;
+  readonly store: Float64Array;
+  /** Per bucket 0..top, the sum of its values. */
+  readonly sums: Float64Array;
+  /** Per rank: its bucket, the bucket of rank + 1 (itself for the last index), and the count below its bucket. */
+  readonly at: Int32Array;
+  readonly atNext: Int32Array;
+  readonly below: Int32Array;
+}
+
+/**
+ * The plan for the order statistics `ranks` (ascending, each < n) of n values with radix
+ * `counts`, or null when the buckets to copy hold more than max(4·SMALL, n / 16) values together
+ * (many equal values, e.g. the zeros of a mostly flat strategy: use lowerTail on the series).
+ */
+export function planRadix(counts: Int32Array, n: number, ranks: readonly number[]): RadixPlan | null {
+  const m = ranks.length;
+  const at = new Int32Array(m);
+  const atNext = new Int32Array(m);
+  const below = new Int32Array(m);
+  // One scan: the bucket of each needed rank (rank and rank + 1), in ascending order.
+  const wanted: number[] = [];
+  for (const k of ranks) wanted.push(k, Math.min(k + 1, n - 1));
+  const order = wanted.map((_, i) => i).sort((a, b) => wanted[a] - wanted[b]);
+  const bucketOf = new Int32Array(wanted.length);
+  const countBelow = new Int32Array(wanted.length);
+  let j = 0;
+  let acc = 0;
+  for (const i of order) {
+    while (acc + counts[j] <= wanted[i]) acc += counts[j++];
+    bucketOf[i] = j;
+    countBelow[i] = acc;
+  }
+  for (let r = 0; r < m; r++) {
+    at[r] = bucketOf[2 * r];
+    below[r] = countBelow[2 * r];
+    atNext[r] = bucketOf[2 * r + 1];
+  }
+  const copied = [...new Set(bucketOf)].sort((a, b) => a - b);
+  const top = copied[copied.length - 1];
+  let total = 0;
+  for (const b of copied) total += counts[b];
+  if (total > Math.max(4 * SMALL, n >> 4)) return null;
+  const slot = new Int32Array(top + 1).fill(-1);
+  const first = new Int32Array(copied.length);
+  let offset = 0;
+  copied.forEach((b, s) => {
+    slot[b] = s;
+    first[s] = offset;
+    offset += counts[b];
+  });
+  return { top, slot, fill: first.slice(), first, store: new Float64Array(total), sums: new Float64Array(top + 1), at, atNext, below };
+}
+
+/** The plan's pass over x[from, to) (words: wordsOf(x)): sums by bucket up to plan.top, the planned buckets copied. */
+export function radixCollect(x: Float64Array, words: Int32Array, from: number, to: number, plan: RadixPlan): void {
+  const { top, slot, fill, store, sums } = plan;
+  for (let i = from; i < to; i++) {
+    const hi = words[2 * i + HI_WORD];
+    const b = ((hi ^ ((hi >> 31) & 0x7fffffff)) >> 16) + 32768;
+    if (b > top) continue;
+    const v = x[i];
+    sums[b] += v;
+    const s = slot[b];
+    if (s >= 0) store[fill[s]++] = v;
+  }
+}
+
+/**
+ * The LowerTail of each planned rank after radixCollect has seen all n values: each rank is
+ * found exactly by lowerTail among the copied values of its own bucket (one sign of zero per
+ * bucket, so -0 and +0 come out as a sort orders them), the next rank there or as the smallest
+ * value of the next bucket; the sum is the bucket sums below plus the sum inside
+ * (rounding-level different from a sorted prefix sum, as lowerTail's).
+ */
+export function radixTails(plan: RadixPlan, ranks: readonly number[]): LowerTail[] {
+  const { slot, first, fill, store, sums } = plan;
+  let work: TailHistogram | null = null;
+  const bucket = (j: number): Float64Array => store.subarray(first[slot[j]], fill[slot[j]]);
+  return ranks.map((k, r) => {
+    const j = plan.at[r];
+    const values = bucket(j);
+    let lo = values[0];
+    let hi = values[0];
+    for (let i = 1; i < values.length; i++) {
+      if (values[i] < lo) lo = values[i];
+      if (values[i] > hi) hi = values[i];
+    }
+    if (work === null && values.length > SMALL) work = new TailHistogram();
+    const at = k - plan.below[r];
+    const t = lowerTail(values, at, lo, hi, null, work ?? EMPTY_WORK);
+    let next = t.next;
+    if (at + 1 >= values.length && plan.atNext[r] !== j) {
+      const after = bucket(plan.atNext[r]);
+      next = after[0];
+      for (let i = 1; i < after.length; i++) if (after[i] < next) next = after[i];
+    }
+    let sum = 0;
+    for (let b = 0; b < j; b++) sum += sums[b];
+    return { kth: t.kth, next, sum: sum + t.sum };
+  });
+}
+
+/** lowerTail's work histogram where it is never filled (at most SMALL values). */
+const EMPTY_WORK = new TailHistogram();

@@ -22,7 +22,7 @@
  */
 import { MetricsInputError } from './metrics-input.error';
 import { CHUNK } from '../indicators/indicator-errors';
-import { FIRST_CHUNK, fromMainPass, runMainPass, startMainPass } from './metrics-pass';
+import { FIRST_CHUNK, fromMainPass, runMainPass, startCounts, startMainPass } from './metrics-pass';
 
 export { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
 import { DEFAULT_PERIODS_PER_YEAR } from './metrics-pass';
@@ -156,11 +156,12 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
   let rs = returns.subarray(start);
 
   // One pass (runMainPass, metrics-pass.ts): wealth curve and drawdown, mean, wins and losses,
-  // downside sum, min and max.
+  // downside sum, min and max, the radix counts of the VaR/CVaR search.
   let acc = startMainPass();
+  let counts = startCounts();
   for (let compacted = false; ; compacted = true) {
     if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${Math.max(n, 0)}`);
-    const stopped = runMainPass(rs, acc) < n;
+    const stopped = runMainPass(rs, acc, counts) < n;
     if (!stopped || compacted) break;
     const r = new Float64Array(total);
     n = 0;
@@ -172,8 +173,9 @@ export function computeMetrics(returns: Float64Array, options: MetricsOptions = 
     }
     rs = r.subarray(0, n);
     acc = startMainPass();
+    counts = startCounts();
   }
-  const base = fromMainPass(rs, acc, periodsPerYear);
+  const base = fromMainPass(rs, acc, counts, periodsPerYear);
 
   let exposure = base.exposure;
   let turnover: number | null = null;
