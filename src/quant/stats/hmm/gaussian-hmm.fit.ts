@@ -124,13 +124,13 @@ export function fitGaussianHmm(x: Float64Array, options: GaussianHmmOptions): Ga
   }
 
   const n = x.length;
+  if (x.every((v) => v === x[0])) throw new HmmInputError('observations', 'CONSTANT_SERIES', `all ${n} observations are equal (${x[0]}): no regimes to tell apart`);
   let mean = 0;
   for (let t = 0; t < n; t++) mean += x[t];
   mean /= n;
   let variance = 0;
   for (let t = 0; t < n; t++) variance += (x[t] - mean) * (x[t] - mean);
   variance /= n;
-  if (!(variance > 0)) throw new HmmInputError('observations', 'CONSTANT_SERIES', `all ${n} observations are equal (${x[0]}): no regimes to tell apart`);
   const floor = relativeFloor * variance;
 
   const ws = new HmmWorkspace(n, k);

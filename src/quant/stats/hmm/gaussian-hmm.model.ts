@@ -123,12 +123,14 @@ export function checkParams(p: GaussianHmmParams, field = 'params'): void {
   }
 }
 
-/** Throws HmmInputError unless every observation is finite and there are at least minimum of them. */
-export function checkObservations(x: Float64Array, states: number): void {
+/**
+ * Throws HmmInputError unless states >= 2, every observation is finite and there are at least
+ * `minimum` of them. Fitting needs 10 per state (the default): fewer leave a state's mean and
+ * variance resting on a handful of points, where the likelihood is unbounded as a variance
+ * shrinks onto one observation. Evaluating given parameters (decoding) needs one.
+ */
+export function checkObservations(x: Float64Array, states: number, minimum = 10 * states): void {
   if (!Number.isInteger(states) || states < 2) throw new HmmInputError('states', 'TOO_FEW_STATES', `states must be an integer >= 2, got ${states}`);
-  // 10 observations per state: fewer leave a state's mean and variance resting on a handful of
-  // points, where the likelihood is unbounded as a variance shrinks onto one observation.
-  const minimum = 10 * states;
-  if (x.length < minimum) throw new HmmInputError('observations', 'TOO_FEW_OBSERVATIONS', `${x.length} observations are too few for ${states} states (at least ${minimum}: 10 per state)`);
+  if (x.length < minimum) throw new HmmInputError('observations', 'TOO_FEW_OBSERVATIONS', `${x.length} observations are too few for ${states} states (at least ${minimum}${minimum === 10 * states ? ': 10 per state' : ''})`);
   for (let t = 0; t < x.length; t++) if (!Number.isFinite(x[t])) throw new HmmInputError('observations', 'NON_FINITE_VALUE', `observation ${t} is ${x[t]}`, t);
 }

@@ -19,7 +19,7 @@ export interface ViterbiPath {
  */
 export function viterbiPath(x: Float64Array, params: GaussianHmmParams, initial?: Float64Array): ViterbiPath {
   checkParams(params);
-  checkObservations(x, params.states);
+  checkObservations(x, params.states, 1);
   const n = x.length;
   const k = params.states;
   const pi = initial ?? stationaryDistribution(params.transition, k);
