@@ -1,0 +1,7 @@
+export { ols, COLLINEAR_PIVOT, type OlsOptions, type OlsResult } from './ols.regression';
+export { tls, type TlsResult } from './tls.regression';
+export { adfTest, defaultMaxLag, ADF_AUTOLAGS, ADF_REGRESSIONS, T_STAT_STOP, type AdfAutolag, type AdfOptions, type AdfResult } from './adf.statistic';
+export { mackinnonP, mackinnonCrit, type AdfRegression, type CriticalValues, type MacKinnonN } from './mackinnon.tables';
+export { engleGranger, type EngleGrangerOptions, type EngleGrangerResult } from './engle-granger.statistic';
+export { halfLife, type HalfLifeResult } from './half-life.statistic';
+export { StatsInputError, type StatsInputProblem } from './stats-input.error';
