@@ -19,13 +19,16 @@
  * exposure, turnover and trades; it runs in chunks of CHUNK bars through one loop function (as
  * src/quant/indicators do) so V8 optimizes it whole. No allocation per bar (one Trade object per
  * round trip). Then computeMetrics over the returns; for one instrument without a leverage cap
- * (runBarsFast) the pass also does computeMetrics' main pass (metrics-pass.ts, bit-identical)
- * and only the rest of the metrics reads the returns again.
+ * (runBarsFast) computeMetrics' main pass (metrics-pass.ts, the very function, so bit-identical)
+ * runs over each chunk's returns right behind the engine's loop, while they are in cache, and
+ * only the rest of the metrics reads the returns again. (That main pass used to be fused into
+ * the engine's loop; two tight loops per chunk measured faster than one loop with ~25 live
+ * doubles, more than x64's 16 vector registers.)
  */
 import { CHUNK } from '../../quant/indicators/indicator-errors';
 import { computeMetrics, type PerformanceMetrics } from '../../quant/metrics';
 import * as mp from '../../quant/metrics/metrics-pass';
-import { HI_WORD, wordsOf } from '../../quant/metrics/order-statistics';
+import { wordsOf } from '../../quant/metrics/order-statistics';
 import { createIndicatorContext, type IndicatorContext } from '../../strategies/core/indicator.context';
 import type { MarketData } from '../../strategies/core/market-data.types';
 import type { StrategyParams } from '../../strategies/core/strategy-params';
@@ -216,16 +219,13 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
  * runBars for one instrument without a leverage cap (the common single-series backtest): the
  * same arithmetic in the same order as runBars, with the per-instrument state in locals (memory
  * accumulators that every bar would read and write back, the trade's P&L and borrow, made
- * runBars slower for one instrument). Two more things:
- * - computeMetrics' main pass is fused in (metrics-pass.ts: the same totals, the same
- *   operations in the same order over returns[1..]), so the metrics are bit-identical and the
- *   returns are not read again for them;
- * - the target of bar t is read before returns[t] is written, so the returns may be written
- *   over the targets (a backtest that owns its targets and stores no positions needs no second
- *   n-sized array).
- * The totals go back to `s` and `m` once per chunk, after the loop (see FIRST_CHUNK).
+ * runBars slower for one instrument). The target of bar t is read before returns[t] is written,
+ * so the returns may be written over the targets (a backtest that owns its targets and stores no
+ * positions needs no second n-sized array). The caller runs computeMetrics' main pass over each
+ * chunk's returns right after it (still in cache), see backtest(). The totals go back to `s`
+ * once per chunk, after the loop (see FIRST_CHUNK).
  */
-function runBarsFast(run: Run, s: Totals, m: Float64Array, counts: Int32Array, words: Int32Array, from: number, to: number): void {
+function runBarsFast(run: Run, s: Totals, from: number, to: number): void {
   const { returns, equityCurve, drawdownCurve, borrowPerBar, tradePnl, held } = run;
   const tg = run.targets[0];
   const c = run.close[0];
@@ -238,22 +238,6 @@ function runBarsFast(run: Run, s: Totals, m: Float64Array, counts: Int32Array, w
   let raw = s[RAW];
   let prev = held[0];
   let pnl = tradePnl[0];
-  let wealth = m[mp.WEALTH];
-  let wealthPeak = m[mp.PEAK];
-  let peakIndex = m[mp.PEAK_INDEX];
-  let maxDrawdown = m[mp.MAX_DRAWDOWN];
-  let invPeak = 1 / wealthPeak; // the drawdown pre-test (mp.DD_BOUND)
-  let ddBound = maxDrawdown < 0 ? maxDrawdown * mp.DD_BOUND : Infinity;
-  let ddPeakIndex = m[mp.DD_PEAK_INDEX];
-  let recovery = m[mp.RECOVERY];
-  let sum = m[mp.SUM];
-  let downsideSq = m[mp.DOWNSIDE_SQ];
-  let wins = m[mp.WINS] | 0;
-  let losses = m[mp.LOSSES] | 0;
-  let gain = m[mp.GAIN];
-  let loss = m[mp.LOSS];
-  let min = m[mp.MIN];
-  let max = m[mp.MAX];
   for (let t = from; t < to; t++) {
     const d = t - 1;
     let w = raw;
@@ -286,36 +270,10 @@ function runBarsFast(run: Run, s: Totals, m: Float64Array, counts: Int32Array, w
     }
     returns[t] = r;
     e *= 1 + r;
-    if (e > peak) peak = e;
     if (equityCurve !== null) equityCurve[t] = e;
-    if (drawdownCurve !== null) drawdownCurve[t] = e / peak - 1;
-    // computeMetrics' main pass; r is return t - 1 of returns[1..], wealth index t after it.
-    sum += r;
-    if (r < min) min = r;
-    if (r > max) max = r;
-    const abs = Math.abs(r); // branch-free sign split, see metrics-pass.ts
-    const down = (r - abs) * 0.5;
-    gain += (r + abs) * 0.5;
-    loss += down;
-    downsideSq += down * down;
-    wins = (wins + Number(r > 0)) | 0;
-    losses = (losses + Number(r < 0)) | 0;
-    const hi = words[2 * t + HI_WORD]; // radixBucket of returns[t], inlined
-    counts[((hi ^ ((hi >> 31) & 0x7fffffff)) >> 16) + 32768]++;
-    wealth *= 1 + r;
-    if (wealth >= wealthPeak) {
-      wealthPeak = wealth;
-      invPeak = 1 / wealth;
-      peakIndex = t;
-      if (recovery < 0) recovery = t;
-    } else if ((wealth - wealthPeak) * invPeak < ddBound) {
-      const dd = (wealth - wealthPeak) / wealthPeak;
-      if (dd < maxDrawdown) {
-        maxDrawdown = dd;
-        ddBound = dd * mp.DD_BOUND;
-        ddPeakIndex = peakIndex;
-        recovery = -1;
-      }
+    if (drawdownCurve !== null) {
+      if (e > peak) peak = e;
+      drawdownCurve[t] = e / peak - 1;
     }
   }
   s[EQUITY] = e;
@@ -324,20 +282,6 @@ function runBarsFast(run: Run, s: Totals, m: Float64Array, counts: Int32Array, w
   s[BORROW] = borrow;
   s[RAW] = raw;
   tradePnl[0] = pnl;
-  m[mp.WEALTH] = wealth;
-  m[mp.PEAK] = wealthPeak;
-  m[mp.PEAK_INDEX] = peakIndex;
-  m[mp.MAX_DRAWDOWN] = maxDrawdown;
-  m[mp.DD_PEAK_INDEX] = ddPeakIndex;
-  m[mp.RECOVERY] = recovery;
-  m[mp.SUM] = sum;
-  m[mp.DOWNSIDE_SQ] = downsideSq;
-  m[mp.WINS] = wins;
-  m[mp.LOSSES] = losses;
-  m[mp.GAIN] = gain;
-  m[mp.LOSS] = loss;
-  m[mp.MIN] = min;
-  m[mp.MAX] = max;
 }
 
 /**
@@ -412,13 +356,22 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
   if (run.equityCurve !== null) run.equityCurve[0] = capital;
   const m = mp.startMainPass();
   const counts = mp.startCounts();
+  const rs = run.returns.subarray(1);
+  // Whether computeMetrics' main pass ran over every return (one instrument: chunk by chunk
+  // behind the engine pass, while the chunk's returns are in cache; it stops at a return that
+  // is not finite, and computeMetrics, which refuses or drops those, takes over).
+  let fused = fast;
   if (fast) {
-    const words = wordsOf(run.returns);
+    const words = wordsOf(rs);
     // A short first chunk: the code after the loop runs (with type feedback recorded) before
     // V8 compiles the loop on-stack in a long chunk. Compiled without that feedback, the
     // on-stack code was kept and every later call deoptimized on leaving the loop.
-    runBarsFast(run, s, m, counts, words, 1, Math.min(n, 1 + FIRST_CHUNK));
-    for (let t = 1 + FIRST_CHUNK; t < n; t += CHUNK) runBarsFast(run, s, m, counts, words, t, Math.min(n, t + CHUNK));
+    for (let t = 1; t < n; ) {
+      const to = Math.min(n, t + (t === 1 ? FIRST_CHUNK : CHUNK));
+      runBarsFast(run, s, t, to);
+      if (fused) fused = mp.mainPass(rs, words, t - 1, to - 1, m, counts) === to - 1;
+      t = to;
+    }
   } else {
     for (let t = 1; t < n; t += CHUNK) runBars(run, s, t, Math.min(n, t + CHUNK));
   }
@@ -434,9 +387,7 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     for (let k = 0; k < nk; k++) if (run.held[k] !== 0) closeTrade(run, k, null, null, n - 1);
   }
 
-  // The fused main pass needs every return finite (computeMetrics refuses or drops the others).
-  const sum = m[mp.SUM];
-  const base: PerformanceMetrics = fast && sum - sum === 0 ? mp.fromMainPass(run.returns.subarray(1), m, counts, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
+  const base: PerformanceMetrics = fused ? mp.fromMainPass(rs, m, counts, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
   const periods = n - 1;
   const turnover = s[TURNOVER] / periods;
   const metrics = { ...base, exposure: s[IN_MARKET] / periods, turnover, annualTurnover: turnover * periodsPerYear };
