@@ -275,6 +275,53 @@ function runBarsFast(run: Run, s: Totals, from: number, to: number): void {
       if (e > peak) peak = e;
       drawdownCurve[t] = e / peak - 1;
     }
+    // A stretch of bars that hold this position (sma-cross trades on ~1 bar in 40): while the
+    // next target is the position held, a tight loop without the trade, the target's checks
+    // and the flat/held branch; the same arithmetic as above, term for term.
+    if (raw !== prev && !(prev === 0 && raw !== raw)) continue;
+    let u = t + 1;
+    if (prev !== 0) {
+      const b = prev < 0 ? -prev * borrowPerBar : 0;
+      while (u < to) {
+        const x = tg[u];
+        const v = u - 1;
+        if (positions !== null) positions[v] = prev;
+        const pr = c[u] / c[v] - 1;
+        if (pr - pr !== 0) throw new BacktestInputError(`${run.symbols[0]}: a position is held over bar ${u}, which has no valid close (${c[u]})`, u);
+        if (prev < 0) borrow += e * b;
+        let ru = 0; // 0 + x, not x: the sum above turns a -0 into +0
+        ru += prev * pr - b;
+        if (keepTrades) pnl += e * (prev * pr - b);
+        inMarket++;
+        returns[u] = ru;
+        e *= 1 + ru;
+        if (equityCurve !== null) equityCurve[u] = e;
+        if (drawdownCurve !== null) {
+          if (e > peak) peak = e;
+          drawdownCurve[u] = e / peak - 1;
+        }
+        raw = x;
+        u++;
+        if (x !== prev) break;
+      }
+    } else {
+      // Flat: the return is 0 and no close is read; a NaN target is flat too.
+      while (u < to) {
+        const x = tg[u];
+        if (positions !== null) positions[u - 1] = raw === raw ? raw : 0;
+        returns[u] = 0;
+        e *= 1 + 0;
+        if (equityCurve !== null) equityCurve[u] = e;
+        if (drawdownCurve !== null) {
+          if (e > peak) peak = e;
+          drawdownCurve[u] = e / peak - 1;
+        }
+        raw = x;
+        u++;
+        if (x !== 0 && x === x) break;
+      }
+    }
+    t = u - 1;
   }
   s[EQUITY] = e;
   s[PEAK] = peak;
