@@ -12,7 +12,8 @@
  * 3. states are relabeled by variance, lowest first; the smoothed probabilities (forward-
  *    backward) and the Viterbi path are computed at the final parameters.
  *
- * Variance floor: every variance stays >= varianceFloor · sample variance of x (default 1e-6).
+ * Variance floor: every variance stays >= varianceFloor · sample variance of x (default 1e-6,
+ * population variance).
  * Without a floor the likelihood is unbounded (a state's mean on one observation, its variance
  * to 0); 1e-6 of the overall variance is far below any regime a real series has, so a fit that
  * is not degenerate never touches it.
@@ -85,17 +86,16 @@ function normal(rng: Xoshiro128): number {
 }
 
 /**
- * A random start: means around the sample mean (± half a standard deviation), variances a
- * log-normal spread around the sample variance (factor e^(±1.5σ)), persistent regimes (each
- * diagonal in [0.6, 0.99), the rest of the row split at random), as regimes of returns are.
+ * A random start on the standardized series (mean 0, variance 1): means N(0, 0.5²), variances a
+ * log-normal spread around 1 (factor e^(1.5 N(0,1))), persistent regimes (each diagonal in
+ * [0.6, 0.99), the rest of the row split at random), as regimes of returns are.
  */
-function randomStart(rng: Xoshiro128, k: number, mean: number, variance: number, floor: number): MutableHmmParams {
-  const sd = Math.sqrt(variance);
+function randomStart(rng: Xoshiro128, k: number, floor: number): MutableHmmParams {
   const means = new Float64Array(k);
   const variances = new Float64Array(k);
   const transition = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) means[i] = mean + 0.5 * sd * normal(rng);
-  for (let i = 0; i < k; i++) variances[i] = Math.max(floor, variance * Math.exp(1.5 * normal(rng)));
+  for (let i = 0; i < k; i++) means[i] = 0.5 * normal(rng);
+  for (let i = 0; i < k; i++) variances[i] = Math.max(floor, Math.exp(1.5 * normal(rng)));
   for (let i = 0; i < k; i++) {
     const stay = 0.6 + 0.39 * rng.nextDouble();
     let total = 0;
@@ -103,6 +103,11 @@ function randomStart(rng: Xoshiro128, k: number, mean: number, variance: number,
     for (let j = 0; j < k; j++) transition[i * k + j] = j === i ? stay : ((1 - stay) * transition[i * k + j]) / total;
   }
   return { states: k, means, variances, transition };
+}
+
+/** `p` on the scale of z = (x - mean) / sd. */
+function standardize(p: GaussianHmmParams, mean: number, sd: number): MutableHmmParams {
+  return { states: p.states, means: p.means.map((m) => (m - mean) / sd), variances: p.variances.map((v) => v / (sd * sd)), transition: Float64Array.from(p.transition) };
 }
 
 /** Fits the model to `x` (finite values, at least 10 per state); see the file header. */
@@ -131,18 +136,24 @@ export function fitGaussianHmm(x: Float64Array, options: GaussianHmmOptions): Ga
   let variance = 0;
   for (let t = 0; t < n; t++) variance += (x[t] - mean) * (x[t] - mean);
   variance /= n;
-  const floor = relativeFloor * variance;
+  const sd = Math.sqrt(variance);
+  // The fit runs on the standardized series z = (x - mean) / sd: the Gaussian HMM's likelihood is
+  // equivariant under this affine map (means and variances map back exactly, log L shifts by
+  // n log sd), and the optimizer then sees parameters of order 1 whether x is in fractions or
+  // percent. The variance floor is relativeFloor on z's scale.
+  const z = Float64Array.from(x, (v) => (v - mean) / sd);
+  const floor = relativeFloor;
 
   const ws = new HmmWorkspace(n, k);
   const em = { maxIterations, tolerance, varianceFloor: floor };
   const candidates: { params: MutableHmmParams; llf: number; iterations: number; converged: boolean; start: number }[] = [];
   if (options.start !== undefined) {
-    const r = baumWelch(x, copyParams(options.start), em, ws);
+    const r = baumWelch(z, standardize(options.start, mean, sd), em, ws);
     candidates.push({ params: r.params, llf: r.logLikelihood, iterations: r.iterations, converged: r.converged, start: 0 });
   } else {
     const rng = Xoshiro128.fromSeed(seed);
     for (let s = 0; s < starts; s++) {
-      const r = baumWelch(x, randomStart(rng, k, mean, variance, floor), em, ws);
+      const r = baumWelch(z, randomStart(rng, k, floor), em, ws);
       candidates.push({ params: r.params, llf: r.logLikelihood, iterations: r.iterations, converged: r.converged, start: s });
     }
   }
@@ -157,7 +168,7 @@ export function fitGaussianHmm(x: Float64Array, options: GaussianHmmOptions): Ga
     for (const c of candidates.slice(0, POLISHED_STARTS)) {
       if (!Number.isFinite(c.llf)) continue;
       const params = copyParams(c.params);
-      const r = polishStationaryLikelihood(x, params, { varianceFloor: floor, maxIterations: POLISH_ITERATIONS, gradientTolerance: GRADIENT_TOLERANCE }, ws);
+      const r = polishStationaryLikelihood(z, params, { varianceFloor: floor, maxIterations: POLISH_ITERATIONS, gradientTolerance: GRADIENT_TOLERANCE }, ws);
       // The polish only accepts improving steps, so r.logLikelihood >= c.llf up to round-off.
       if (r.logLikelihood > bestLlf) {
         bestLlf = r.logLikelihood;
@@ -169,7 +180,8 @@ export function fitGaussianHmm(x: Float64Array, options: GaussianHmmOptions): Ga
   }
   if (!Number.isFinite(best.llf)) throw new HmmInputError('observations', 'BAD_PARAMETERS', 'the likelihood could not be evaluated from any start');
 
-  const sorted = permuteParams(best.params, varianceOrder(best.params.variances));
+  const fitted = permuteParams(best.params, varianceOrder(best.params.variances));
+  const sorted: GaussianHmmParams = { states: k, means: fitted.means.map((m) => mean + sd * m), variances: fitted.variances.map((v) => variance * v), transition: fitted.transition };
   const initial = stationaryDistribution(sorted.transition, k);
   const logLikelihood = forwardPass(x, sorted, initial, ws);
   const smoothed = new Float64Array(n * k);
@@ -185,6 +197,6 @@ export function fitGaussianHmm(x: Float64Array, options: GaussianHmmOptions): Ga
     polishIterations,
     converged: best.converged || polishConverged,
     start: best.start,
-    varianceFloor: floor,
+    varianceFloor: relativeFloor * variance,
   };
 }
