@@ -5,7 +5,6 @@ import { registerImportCommands } from '../market-data/import.command';
 import { registerIndicatorsCommands } from '../research/indicators.command';
 import { registerMetricsCommands } from '../research/metrics.command';
 import { registerRegimesCommands } from '../research/regimes.command';
-import { registerRegimesCommands } from '../research/regimes.command';
 import { registerAdfCommands } from '../research/adf.command';
 import { registerCointCommands } from '../research/coint.command';
 import { registerJohansenCommands } from '../research/johansen.command';
@@ -15,4 +14,4 @@ import { registerWalkForwardCommands } from '../backtesting/walk-forward/walk-fo
 import { registerMonteCarloCommands } from '../backtesting/robustness/monte-carlo.command';
 
 /** Every feature's CLI commands, in `quantdesk --help` order. */
-export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands, registerMetricsCommands, registerRegimesCommands, registerRegimesCommands, registerAdfCommands, registerCointCommands, registerJohansenCommands, registerBacktestCommands, registerOptimizeCommands, registerWalkForwardCommands, registerMonteCarloCommands];
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands, registerMetricsCommands, registerRegimesCommands, registerAdfCommands, registerCointCommands, registerJohansenCommands, registerBacktestCommands, registerOptimizeCommands, registerWalkForwardCommands, registerMonteCarloCommands];
