@@ -67,8 +67,8 @@ function human(r: RegimesCommandResult): string {
   const f = (v: number): string => v.toPrecision(6);
   const share = (k: number): number => r.viterbi.filter((s) => s === k).length / r.viterbi.length;
   const lines = [`${r.states} regimes over ${r.observations} observations (data rows ${r.firstDataRow}-${r.firstDataRow + r.observations - 1}), log-likelihood ${f(r.logLikelihood)}`];
-  lines.push('state  mean         variance     stay         Viterbi share');
-  for (let k = 0; k < r.states; k++) lines.push(`${String(k).padEnd(5)}  ${f(r.means[k]).padEnd(11)}  ${f(r.variances[k]).padEnd(11)}  ${f(r.transition[k][k]).padEnd(11)}  ${(100 * share(k)).toFixed(1)}%`);
+  lines.push('state  mean            variance        stay         Viterbi share');
+  for (let k = 0; k < r.states; k++) lines.push(`${String(k).padEnd(5)}  ${f(r.means[k]).padEnd(14)}  ${f(r.variances[k]).padEnd(14)}  ${f(r.transition[k][k]).padEnd(11)}  ${(100 * share(k)).toFixed(1)}%`);
   lines.push(`last observation: state ${r.viterbi[r.viterbi.length - 1]} (smoothed ${r.smoothed[r.smoothed.length - 1].map(f).join(', ')})`);
   return lines.join('\n');
 }
