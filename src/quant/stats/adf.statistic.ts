@@ -20,7 +20,9 @@
  * - p-value: MacKinnon (1994); critical values: MacKinnon (2010) at nobs (mackinnon.tables.ts).
  *
  * Speed: the lag search never re-accumulates over the series. X'X of the maxLag design, its
- * columns ordered [deterministic terms, x_{t-1}, Δx_{t-1}, ..., Δx_{t-maxLag}], is built once;
+ * columns ordered [deterministic terms, x_{t-1}, Δx_{t-1}, ..., Δx_{t-maxLag}], is built once
+ * (the lagged-difference block by a one-row update along each diagonal, O(maxLag) dot products
+ * over the series in all);
  * each candidate is its leading block, and the Cholesky factor of a leading block is the leading
  * block of the full factor. With z = L⁻¹·D·X'y, a model of m columns has SSR = y'y - Σ_{i<m} z_i²
  * and its last coefficient's t-value is z_m / sqrt(SSR/(nobs - m)), so every candidate costs O(1)
@@ -180,14 +182,13 @@ function olsOrNamed(y: Float64Array, columns: Float64Array[], hasConstant: boole
 /** The lag search over the common sample (see the file header); returns the chosen lag and criterion. */
 function searchLag(x: Float64Array, xd: Float64Array, ntrend: number, maxLag: number, autolag: Exclude<AdfAutolag, 'none'>, field: string): { lag: number; ic: number } {
   const nobs = xd.length - maxLag;
-  // Column views over the common rows (xd index maxLag + r is row r), constant left out: with
-  // a constant every candidate has it, so it is partialled out by centering the other columns
-  // and y (Frisch-Waugh-Lovell; the digits a level far from zero would cost are kept).
+  // Columns over the common rows (xd index maxLag + r is row r), in the order
+  // [trend?, x_{t-1}, Δx_{t-1}, ..., Δx_{t-maxLag}], the constant left out: with a constant every
+  // candidate has it, so it is partialled out by centering (Frisch-Waugh-Lovell), which keeps the
+  // digits a level far from zero would cost. The level and trend are centered copies; the
+  // lagged differences, whose means are tiny beside their spread, are centered in the Gram
+  // matrix (Σ(a-ā)(b-b̄) = Σab - n·ā·b̄).
   const centered = ntrend >= 1;
-  const raw: Float64Array[] = [];
-  if (ntrend >= 2) raw.push(trendColumn(nobs));
-  raw.push(x.subarray(maxLag, maxLag + nobs));
-  for (let j = 1; j <= maxLag; j++) raw.push(xd.subarray(maxLag - j, maxLag - j + nobs));
   const center = (v: Float64Array): Float64Array => {
     let mean = 0;
     for (let i = 0; i < nobs; i++) mean += v[i];
@@ -196,18 +197,48 @@ function searchLag(x: Float64Array, xd: Float64Array, ntrend: number, maxLag: nu
     for (let i = 0; i < nobs; i++) out[i] = v[i] - mean;
     return out;
   };
-  const columns = centered ? raw.map(center) : raw;
-  const y = centered ? center(xd.subarray(maxLag)) : xd.subarray(maxLag);
-  const k = columns.length;
+  const heads: Float64Array[] = [];
+  if (ntrend >= 2) heads.push(trendColumn(nobs));
+  heads.push(x.subarray(maxLag, maxLag + nobs));
+  if (centered) for (let a = 0; a < heads.length; a++) heads[a] = center(heads[a]);
+  const q = heads.length;
+  const k = q + maxLag;
+
+  // w_j = Δx_{t-j} over the common rows (w_0 = y). Consecutive lags are the same window moved
+  // by one row, so R(i+1, j+1) = R(i, j) + (the row entering) - (the row leaving): only R(0, j)
+  // is a dot product over the series (Toeplitz-like update of the lagged block).
+  const w = (j: number): Float64Array => xd.subarray(maxLag - j, maxLag - j + nobs);
+  const lags = maxLag + 1;
+  const r = new Float64Array(lags * lags);
+  const sums = new Float64Array(lags);
+  const w0 = w(0);
+  for (let j = 0; j < lags; j++) r[j] = dot(w0, w(j));
+  for (let i = 0; i < maxLag; i++) {
+    for (let j = i; j < maxLag; j++) {
+      r[(i + 1) * lags + j + 1] = r[i * lags + j] + xd[maxLag - 1 - i] * xd[maxLag - 1 - j] - xd[maxLag + nobs - 1 - i] * xd[maxLag + nobs - 1 - j];
+    }
+  }
+  if (centered) {
+    let s0 = 0;
+    for (let t = 0; t < nobs; t++) s0 += w0[t];
+    sums[0] = s0;
+    for (let j = 0; j < maxLag; j++) sums[j + 1] = sums[j] + xd[maxLag - 1 - j] - xd[maxLag + nobs - 1 - j];
+    for (let i = 0; i < lags; i++) for (let j = i; j < lags; j++) r[i * lags + j] -= (sums[i] * sums[j]) / nobs;
+  }
 
   const g = new Float64Array(k * k);
   const z = new Float64Array(k);
-  for (let a = 0; a < k; a++) {
-    const ca = columns[a];
-    for (let b = a; b < k; b++) g[a * k + b] = dot(ca, columns[b]);
-    z[a] = dot(ca, y);
+  for (let a = 0; a < q; a++) {
+    // A centered head has Σ = 0, so its products with the raw lags are the centered products.
+    for (let b = a; b < q; b++) g[a * k + b] = dot(heads[a], heads[b]);
+    for (let j = 1; j <= maxLag; j++) g[a * k + q + j - 1] = dot(heads[a], w(j));
+    z[a] = dot(heads[a], w0);
   }
-  const yy = dot(y, y);
+  for (let i = 1; i <= maxLag; i++) {
+    for (let j = i; j <= maxLag; j++) g[(q + i - 1) * k + q + j - 1] = r[i * lags + j];
+    z[q + i - 1] = r[i];
+  }
+  const yy = r[0];
   const l = new Float64Array(k * k);
   const scale = new Float64Array(k);
   try {
