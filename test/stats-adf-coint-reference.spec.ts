@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adfTest, engleGranger, mackinnonCrit, mackinnonP, type AdfAutolag, type AdfRegression, type CriticalValues, type MacKinnonN } from '../src/quant/stats';
+import { adfTest, engleGranger, mackinnonCrit, mackinnonP, ols, type AdfAutolag, type AdfRegression, type CriticalValues, type MacKinnonN } from '../src/quant/stats';
 
 /**
  * src/quant/stats against statsmodels 0.13.5 (scripts/reference/statsmodels-adf-coint.py) on
@@ -50,6 +50,19 @@ interface CointCase {
   readonly adfNobs: number;
   readonly icBest: number | null;
   readonly halfLife: number | null;
+  readonly ols: OlsFixture;
+}
+
+interface OlsFixture {
+  readonly coefficients: number[];
+  readonly standardErrors: number[];
+  readonly tValues: number[];
+  readonly ssr: number;
+  readonly sigma2: number;
+  readonly rSquared: number;
+  readonly logLikelihood: number;
+  readonly aic: number;
+  readonly bic: number;
 }
 
 function fixture<T>(name: string): T {
@@ -134,6 +147,23 @@ describe('Engle-Granger against statsmodels coint', () => {
       if (c.icBest === null) expect({ label, icBest: r.icBest }).toEqual({ label, icBest: null });
       else close(`${label}: icBest`, r.icBest as number, c.icBest);
     }
+  });
+});
+
+describe('OLS against statsmodels OLS', () => {
+  it('the Engle-Granger step-1 regressions y ~ x + 1 on Dow pairs: params, bse, tvalues, ssr, scale, R², llf, aic, bic', () => {
+    const fx = fixture<{ file: string; cases: CointCase[] }>('coint-dow.json');
+    const seen = new Set<string>();
+    for (const c of fx.cases) {
+      const key = `${c.y}/${c.x} ${c.transform}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const x = series(fx.file, c.x, c.transform);
+      const r = ols(series(fx.file, c.y, c.transform), [x, new Float64Array(x.length).fill(1)]);
+      for (const name of ['coefficients', 'standardErrors', 'tValues'] as const) r[name].forEach((v, j) => close(`${key}: ${name}[${j}]`, v, c.ols[name][j]));
+      for (const name of ['ssr', 'sigma2', 'rSquared', 'logLikelihood', 'aic', 'bic'] as const) close(`${key}: ${name}`, r[name], c.ols[name]);
+    }
+    expect(seen.size).toBe(10);
   });
 });
 

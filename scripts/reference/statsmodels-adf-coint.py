@@ -129,6 +129,18 @@ def coint_fixture(name, file, pairs):
                 'adfNobs': int(adf[3]),
                 'icBest': number(adf[5]) if autolag is not None else None,
                 'lambda': number(lam),
+                # The step-1 regression in full, to check ols() against statsmodels OLS.
+                'ols': {
+                    'coefficients': [number(v) for v in step1.params],
+                    'standardErrors': [number(v) for v in step1.bse],
+                    'tValues': [number(v) for v in step1.tvalues],
+                    'ssr': number(step1.ssr),
+                    'sigma2': number(step1.scale),
+                    'rSquared': number(step1.rsquared),
+                    'logLikelihood': number(step1.llf),
+                    'aic': number(step1.aic),
+                    'bic': number(step1.bic),
+                },
                 'halfLife': None if hl is None else number(hl),
             })
     write(name, {'generator': GENERATOR, 'function': 'statsmodels.tsa.stattools.coint', 'file': file, 'cases': cases})
@@ -157,10 +169,15 @@ def write(name, doc):
 
 
 if __name__ == '__main__':
-    mackinnon_fixture()
-    adf_fixture('adf-nyse.json', 'nyse_composite_daily.csv', [('close', 'level'), ('close', 'log'), ('close', 'returns')])
-    adf_fixture('adf-dow.json', 'dowjones30_daily.csv', [('KO', 'log'), ('IBM', 'level'), ('MSFT', 'log'), ('GE', 'returns')], regressions=('c', 'ct'))
-    adf_fixture('adf-usdchf.json', 'usdchf_30min.csv', [('close', 'level'), ('close', 'returns')], regressions=('c', 'ct'), explicit_maxlag=20, none_maxlag=10)
+    # `statsmodels-adf-coint.py coint-dow.json` regenerates that file alone (the ADF ones take minutes).
+    only = sys.argv[1:]
+    if only and only != ['coint-dow.json']:
+        sys.exit('usage: statsmodels-adf-coint.py [coint-dow.json]')
+    if not only:
+        mackinnon_fixture()
+        adf_fixture('adf-nyse.json', 'nyse_composite_daily.csv', [('close', 'level'), ('close', 'log'), ('close', 'returns')])
+        adf_fixture('adf-dow.json', 'dowjones30_daily.csv', [('KO', 'log'), ('IBM', 'level'), ('MSFT', 'log'), ('GE', 'returns')], regressions=('c', 'ct'))
+        adf_fixture('adf-usdchf.json', 'usdchf_30min.csv', [('close', 'level'), ('close', 'returns')], regressions=('c', 'ct'), explicit_maxlag=20, none_maxlag=10)
     coint_fixture('coint-dow.json', 'dowjones30_daily.csv', [
         ('KO', 'PG', 'level'), ('KO', 'PG', 'log'),
         ('JPM', 'C', 'level'), ('JPM', 'C', 'log'),
