@@ -3,7 +3,8 @@
  * slow 50, long/short, 10 bps on turnover, full metrics, trades kept) over N bars (default
  * 1,000,000; a seeded random walk), one thread. Prints the median time of the whole run
  * (targets with both SMAs, the fused engine pass, computeMetrics) and of its parts, bars per
- * second and the ratio to the goal (issue 3: 100 million bars/s, ~10 ms for 1M bars).
+ * second (from the least CPU time) and the ratio to the goal (issue 3: 100 million bars/s,
+ * ~10 ms for 1M bars).
  * backtestStrategy's default context does not memoize, so sma-cross streams its fast SMA (one
  * full-length array for the targets); the memoizing context of a sweep is timed beside it.
  *
@@ -11,25 +12,36 @@
  * it does not need turned off (store: equity, drawdown, positions off; trades kept) and prints
  * its peak RSS and the growth of ArrayBuffer memory over the input (goal: under 200 MB).
  *
- * Figures (2-core shared AMD EPYC, Node 20, other work running: noisy, so two back-to-back
- * pairs of runs, before = 3f7fdf5, after = this commit; ms for 1M bars):
+ * Figures, latest (2-core shared AMD EPYC, Node 20; load average 2.8-3.8 from other engineers'
+ * jobs, so the wall clock is 1.5-3x a quiet machine's and not comparable run to run). Before =
+ * e6b62d8, after = this commit, timed side by side in one process (interleaved rounds, old and
+ * new builds loaded together), least CPU time of a run (user + system), median over six such
+ * A/B runs; ms for 1M bars:
  *
- *                                         before          after
- *   whole run, every curve and the trades  36.2 / 84.7     28.5 / 44.3
- *   curves not stored (trades kept)        25.0 / 22.7     23.9 / 24.7
- *   returns and metrics only               19.0 / 22.5     17.8 / 18.3    (~55 M bars/s)
- *   targets (single run)                    4.5 / 5.0       3.5 / 4.0
- *   engine + metrics, caller's targets     14.1 / 14.6     14.5 / 15.5
- *   computeMetrics alone                    6.6 / 7.8       7.2 / 7.2
- *   10M bars: peak RSS                      343 MB          266 MB         (124 MB is the input and Node)
- *   10M bars: ArrayBuffer growth            153 MB           76 MB
+ *                                         before   after
+ *   whole run, every curve and the trades   26.5    23.5
+ *   curves not stored (trades kept)         19.9    15.7
+ *   returns and metrics only                17.3    14.2    (~70 M bars/s of CPU time)
+ *   targets (single run, unchanged)          3.4     3.5
+ *   engine + metrics, caller's targets      14.4    11.2
+ *   computeMetrics alone                     7.0     6.8
+ *   10M bars: peak RSS                      266 MB  ~260 MB
  *
- * The before figures hide a pathology that depends on call history: computeMetrics' loops,
- * compiled on-stack in a first long call, deoptimized on every later exit and ran their tail
- * unoptimized (one process: computeMetrics alone 34 ms before, 10 ms after; under the profiler
- * 150 whole runs with curves took 78 ms a run before, 33 after). After: one pass for targets,
- * the engine pass with computeMetrics' main pass fused in (one instrument), the returns written
- * over the run's own targets. Still short of 100 M bars/s: the engine pass is ~10-14 ms here.
+ * What changed: VaR/CVaR buckets on the IEEE-754 bits (radix, no range needed) counted in the
+ * main pass, so the two-pass moments and the narrow collection of the VaR buckets share one
+ * loop (one full pass fewer; computeMetrics alone barely moved: its passes are bound by
+ * arithmetic, not memory); the drawdown division behind a reciprocal pre-test; the engine's
+ * one-instrument loop without the metrics fused in (the very main pass runs behind it per
+ * chunk, in cache: fewer live values than vector registers), and bars that hold the position
+ * in a tight loop of their own. Tried and dropped: sma-cross's two SMA divisions behind a
+ * reciprocal pre-test (no gain measured). Still short of 100 M bars/s (10 ms); by a CPU
+ * profile of the 14.2 ms: main pass ~27% (~4 ms), sma-cross targets ~23%, engine loop ~20%,
+ * moments/VaR pass ~13%, the rest GC, trades' cost calls and the order-statistics selection.
+ *
+ * Earlier figures (3f7fdf5 -> e6b62d8, wall-clock medians, noisy): returns and metrics only
+ * 19-22 -> ~18 ms; 10M bars peak RSS 343 -> 266 MB. The pathology fixed then: computeMetrics'
+ * loops, compiled on-stack in a first long call, deoptimized on every later exit and ran their
+ * tail unoptimized (see FIRST_CHUNK in src/quant/metrics/metrics-pass.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { backtestStrategy, runBacktest } from '../src/backtesting/core';
@@ -53,21 +65,29 @@ function walk(n: number): Float64Array {
   return close;
 }
 
-/** Median milliseconds of `fn` after warm-up runs (see bench/indicators.ts for why). */
-function time(fn: () => unknown): number {
+/**
+ * Median wall-clock milliseconds of `fn` after warm-up runs (see bench/indicators.ts for why),
+ * and the least CPU time of a run (process.cpuUsage: user + system), which on a shared machine
+ * is far less disturbed by other processes than the wall clock is.
+ */
+function time(fn: () => unknown): { ms: number; cpuMin: number } {
   let sink = fn();
   const warm = performance.now();
   for (let w = 1; w < 10 && (w < 2 || performance.now() - warm < 500); w++) sink = fn();
   const runs: number[] = [];
+  let cpuMin = Infinity;
   const started = performance.now();
   while (runs.length < 5 || (runs.length < 25 && performance.now() - started < 1500)) {
     const t = performance.now();
+    const c = process.cpuUsage();
     sink = fn();
+    const u = process.cpuUsage(c);
     runs.push(performance.now() - t);
+    cpuMin = Math.min(cpuMin, (u.user + u.system) / 1000);
   }
   if (sink === undefined) throw new Error('no result');
   runs.sort((a, b) => a - b);
-  return runs[runs.length >> 1];
+  return { ms: runs[runs.length >> 1], cpuMin };
 }
 
 const MB = 1024 * 1024;
@@ -107,16 +127,17 @@ if (process.argv.includes('--memory-child')) {
     return last;
   });
   const rate = (ms: number, bars = n): string => `${(bars / ms / 1000).toFixed(0).padStart(4)} M bars/s  ${(bars / ms / 1000 / 100).toFixed(2)}x of the 100 M bars/s goal`;
+  const ms = (t: { ms: number; cpuMin: number }): string => `${t.ms.toFixed(2).padStart(7)} ms (CPU min ${t.cpuMin.toFixed(2).padStart(6)})`;
   const out = (s: string): boolean => process.stdout.write(`${s}\n`);
-  out(`sma-cross backtest over ${n.toLocaleString('en-US')} bars (fast 10, slow 50, long/short, 10 bps; Node ${process.version}; median of runs; one thread)`);
-  out(`  whole run: targets, engine, metrics; every curve and the trades  ${full.toFixed(2).padStart(7)} ms  ${rate(full)}`);
-  out(`  whole run, curves not stored (returns, metrics, trades)          ${lean.toFixed(2).padStart(7)} ms  ${rate(lean)}`);
-  out(`  whole run, returns and metrics only                              ${bare.toFixed(2).padStart(7)} ms  ${rate(bare)}`);
-  out(`    targets, both SMAs streamed in one pass (a single run's default) ${streamed.toFixed(2).padStart(5)} ms`);
-  out(`    targets from a memoizing context (two SMA arrays)              ${memoized.toFixed(2).padStart(7)} ms`);
-  out(`    engine pass + metrics, nothing stored (caller's targets)       ${engine.toFixed(2).padStart(7)} ms`);
-  out(`    computeMetrics alone over the same returns                     ${metricsMs.toFixed(2).padStart(7)} ms`);
-  out(`  5 x 5 parameter sweep on one memoizing context (25 backtests)    ${sweep.toFixed(2).padStart(7)} ms  ${rate(sweep, 25 * n)}`);
+  out(`sma-cross backtest over ${n.toLocaleString('en-US')} bars (fast 10, slow 50, long/short, 10 bps; Node ${process.version}; median wall time of runs, least CPU time; one thread)`);
+  out(`  whole run: targets, engine, metrics; every curve and the trades  ${ms(full)}  ${rate(full.cpuMin)} (CPU min)`);
+  out(`  whole run, curves not stored (returns, metrics, trades)          ${ms(lean)}  ${rate(lean.cpuMin)} (CPU min)`);
+  out(`  whole run, returns and metrics only                              ${ms(bare)}  ${rate(bare.cpuMin)} (CPU min)`);
+  out(`    targets, both SMAs streamed in one pass (a single run's default) ${ms(streamed)}`);
+  out(`    targets from a memoizing context (two SMA arrays)              ${ms(memoized)}`);
+  out(`    engine pass + metrics, nothing stored (caller's targets)       ${ms(engine)}`);
+  out(`    computeMetrics alone over the same returns                     ${ms(metricsMs)}`);
+  out(`  5 x 5 parameter sweep on one memoizing context (25 backtests)    ${ms(sweep)}  ${rate(sweep.cpuMin, 25 * n)} (CPU min)`);
   const m = arg('memory-bars', 10_000_000);
   const child = spawnSync(process.execPath, [__filename, '--memory-child', String(m)], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
