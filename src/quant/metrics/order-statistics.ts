@@ -13,7 +13,9 @@
  * of the k+1 smallest is accumulated by buckets (a different summation order than a sorted
  * prefix sum: equal to rounding, ~1e-16 relative).
  *
- * lowerTails() is the fast path for a few ranks at once (VaR 95 and 99): one counting pass, then
+ * computeMetrics' VaR 95 and 99 use the radix buckets at the end of this file (counted inside
+ * the main pass, no range needed), lowerTail where a bucket is too big for them.
+ * lowerTails() is a fast path for a few ranks at once over a known range: one counting pass, then
  * one pass that sums everything below the chosen buckets and copies those buckets (values far
  * above them are skipped by one comparison), each then sorted. When a chosen bucket is too big
  * to sort cheaply (many equal returns, e.g. the zeros of a flat strategy), it gives up and the
