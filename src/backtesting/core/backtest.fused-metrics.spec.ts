@@ -1,6 +1,7 @@
 /**
- * The engine computes computeMetrics' main pass inside its own pass over the bars (one
- * instrument, no leverage cap: metrics-pass.ts) and may write the returns over targets it owns
+ * The engine runs computeMetrics' main pass (metrics-pass.ts) chunk by chunk right behind its
+ * own loop over the bars, while each chunk is still in cache (one instrument, no leverage cap),
+ * and may write the returns over targets it owns
  * (backtestStrategy). These specs prove both change nothing: the metrics equal
  * computeMetrics(returns, { positions }) on real data to 1e-12 relative (in fact bit for bit),
  * for one instrument and for the Dow Jones 30, with costs, long/short, with and without curves.
