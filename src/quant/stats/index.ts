@@ -5,3 +5,5 @@ export { mackinnonP, mackinnonCrit, type AdfRegression, type CriticalValues, typ
 export { engleGranger, type EngleGrangerOptions, type EngleGrangerResult } from './engle-granger.statistic';
 export { halfLife, type HalfLifeResult } from './half-life.statistic';
 export { StatsInputError, type StatsInputProblem } from './stats-input.error';
+export { rollingOls, rollingTls, kalmanHedgeRatio, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, type RollingHedgeRatio, type KalmanHedgeOptions, type KalmanHedgeResult } from './hedge-ratio';
+export { hurstExponent, type HurstResult } from './hurst.statistic';
