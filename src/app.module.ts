@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { MarketDataModule } from './market-data/market-data.module';
 import { AuthModule } from './auth/auth.module';
 import { BacktestingModule } from './backtesting/backtesting.module';
+import { StrategiesModule } from './strategies/strategies.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -37,6 +38,7 @@ export class AppModule {
         AuthModule,
         MarketDataModule,
         BacktestingModule,
+        StrategiesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
