@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../cli/cli-io';
 import { UsageError } from '../cli/cli-errors';
 import { ADF_AUTOLAGS, ADF_REGRESSIONS, adfTest, StatsInputError, type AdfAutolag, type AdfRegression, type CriticalValues } from '../quant/stats';
+import { toAdfResult } from './adf-result.mapper';
 import { CsvColumnsError, readCsvColumns } from './csv-columns.reader';
 
 interface AdfCommandOptions {
@@ -116,8 +117,7 @@ export function registerAdfCommands(program: Command, io: CliIo): void {
       const [x] = await readSeries(opts.csv, [opts.col], opts.log === true);
       let result: AdfCommandResult;
       try {
-        const r = adfTest(x, { regression, autolag, maxLag });
-        result = { statistic: r.statistic, pValue: r.pValue, usedLag: r.usedLag, nobs: r.nobs, criticalValues: r.criticalValues, icBest: r.icBest };
+        result = toAdfResult(adfTest(x, { regression, autolag, maxLag }));
       } catch (err) {
         usageFromStats(err, opts.csv, () => opts.col);
       }

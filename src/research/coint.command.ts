@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli/cli-io';
 import { engleGranger, type CriticalValues } from '../quant/stats';
-import { finiteOrNull, humanLines, parseAutolag, parseMaxLag, readSeries, usageFromStats } from './adf.command';
+import { humanLines, parseAutolag, parseMaxLag, readSeries, usageFromStats } from './adf.command';
+import { toCointResult } from './coint-result.mapper';
 
 interface CointCommandOptions {
   csv: string;
@@ -50,16 +51,7 @@ export function registerCointCommands(program: Command, io: CliIo): void {
       const [y, x] = await readSeries(opts.csv, [opts.y, opts.x], opts.log === true);
       let result: CointCommandResult;
       try {
-        const r = engleGranger(y, x, { autolag, maxLag });
-        result = {
-          statistic: finiteOrNull(r.statistic),
-          pValue: r.pValue,
-          criticalValues: r.criticalValues,
-          hedgeRatio: r.hedgeRatio,
-          intercept: r.intercept,
-          halfLife: finiteOrNull(r.halfLife),
-          usedLag: r.usedLag,
-        };
+        result = toCointResult(engleGranger(y, x, { autolag, maxLag }));
       } catch (err) {
         usageFromStats(err, opts.csv, (field) => (field === 'x' ? opts.x : field === 'y' || field === 'spread' ? opts.y : undefined));
       }
