@@ -13,6 +13,7 @@ const PURE_CORE = [
   'src/backtesting/optimization/core/**/*.ts',
   'src/backtesting/walk-forward/core/**/*.ts',
   'src/strategies/core/**/*.ts',
+  'src/strategies/market-making/core/**/*.ts',
   'src/risk/core/**/*.ts',
   'src/trading/sizing/core/**/*.ts',
   'src/ml/core/**/*.ts',
