@@ -166,7 +166,8 @@ export function regimeMomentumPositionsInto(x: RegimeMomentumInputs, p: RegimeMo
     if (blockedSide !== 0 && (raw * blockedSide <= 0 || t - stoppedAt >= p.cooldown)) blockedSide = 0;
     const s = x.adx[t] > p.adxThreshold ? raw : 0;
     let target = s > 0 ? s * (pb * p.bullSize + ps * p.sidewaysSize) : s < 0 ? s * (ps * shortSideways + pr * shortBear) : 0;
-    if (blockedSide !== 0 && target * blockedSide > 0) target = 0;
+    // A side the regime does not allow has size 0 and gives -0 for a negative score: store +0.
+    if (target === 0 || (blockedSide !== 0 && target * blockedSide > 0)) target = 0;
     const sign = target > 0 ? 1 : target < 0 ? -1 : 0;
     if (sign !== side) {
       side = sign;
