@@ -16,6 +16,7 @@ import { MarketDataModule } from './market-data/market-data.module';
 import { AuthModule } from './auth/auth.module';
 import { BacktestingModule } from './backtesting/backtesting.module';
 import { StrategiesModule } from './strategies/strategies.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -39,6 +40,7 @@ export class AppModule {
         MarketDataModule,
         BacktestingModule,
         StrategiesModule,
+        AnalyticsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

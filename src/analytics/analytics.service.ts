@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { UnprocessableError, type FieldIssue } from '../common/errors/domain-error';
+import { ResearchDataService } from '../backtesting/research-data.service';
+import { MetricsInputError, returnsFromPrices } from '../quant/metrics';
+import { adfTest, engleGranger, StatsInputError } from '../quant/stats';
+import { fitGaussianHmm, HmmInputError } from '../quant/stats/hmm';
+import { JOHANSEN_MAX_VARIABLES, JohansenInputError, johansenTest } from '../quant/stats/johansen.statistic';
+import { toAdfResult } from '../research/adf-result.mapper';
+import type { AdfCommandResult } from '../research/adf.command';
+import { toCointResult } from '../research/coint-result.mapper';
+import type { CointCommandResult } from '../research/coint.command';
+import { toJohansenResult, type JohansenCommandResult } from '../research/johansen.command';
+import { toRegimesResult, type RegimesCommandResult } from '../research/regimes.command';
+import { checkAdfWork, checkJohansenWork, checkLength, checkRegimeWork, columnsSource, fail, pairSource, singleSeriesSource, type SeriesSource } from './analytics-request.parser';
+import { MAX_REGIME_OBSERVATIONS, type AdfRequestDto, type CointRequestDto, type JohansenRequestDto, type RegimesRequestDto } from './analytics.dto';
+
+/** The series of a request, ready for the statistics: names, request paths, values (NaN: a gap), and whether they came from `bars`. */
+interface Series {
+  readonly names: readonly string[];
+  readonly fields: readonly string[];
+  readonly values: Float64Array[];
+  readonly stored: boolean;
+}
+
+/**
+ * The statistics of `quantdesk adf | coint | johansen | regimes` over HTTP: the request's
+ * series (inline, or closes from `bars` through ResearchDataService, several symbols aligned as
+ * research runs align them), the pure function, and the CLI's own result mapping, so an API
+ * answer is the CLI's `--json` document. Computed in the request, within the parser's budgets.
+ *
+ * Errors: a request problem is a 400 naming its field; a stored series the statistic cannot
+ * use (too short, constant, a close <= 0 under log) is a 422 naming the symbol, as a symbol
+ * without bars is.
+ */
+@Injectable()
+export class AnalyticsService {
+  constructor(private readonly data: ResearchDataService) {}
+
+  async adf(dto: AdfRequestDto): Promise<AdfCommandResult> {
+    const s = await this.series(singleSeriesSource(dto), dto.log === true);
+    const x = s.values[0];
+    checkLength(x.length, s.stored, s.fields[0]);
+    const regression = dto.regression ?? 'c';
+    checkAdfWork(x.length, dto.maxlag, regression);
+    try {
+      return toAdfResult(adfTest(x, { regression, autolag: dto.autolag ?? 'aic', maxLag: dto.maxlag }));
+    } catch (err) {
+      if (err instanceof StatsInputError) this.refuse(s, err.field === 'maxLag' ? 'maxlag' : err.field === 'x' ? 0 : err.field, strip(err.message, err.field));
+      throw err;
+    }
+  }
+
+  async coint(dto: CointRequestDto): Promise<CointCommandResult> {
+    const s = await this.series(pairSource(dto), dto.log === true);
+    const [y, x] = s.values;
+    checkLength(y.length, s.stored, s.fields[0]);
+    checkAdfWork(y.length, dto.maxlag, 'n');
+    try {
+      return toCointResult(engleGranger(y, x, { autolag: dto.autolag ?? 'aic', maxLag: dto.maxlag }));
+    } catch (err) {
+      if (err instanceof StatsInputError) {
+        const at = err.field === 'maxLag' ? 'maxlag' : err.field === 'x' ? 1 : err.field === 'y' || err.field === 'spread' ? 0 : err.field;
+        this.refuse(s, at, strip(err.message, err.field));
+      }
+      throw err;
+    }
+  }
+
+  async johansen(dto: JohansenRequestDto): Promise<JohansenCommandResult> {
+    const s = await this.series(columnsSource(dto, JOHANSEN_MAX_VARIABLES), false);
+    // As the CLI: rows with a gap in any series are dropped, then logs taken (values > 0).
+    const complete = dropIncompleteRows(s);
+    const logged = dto.log === true ? this.logs(complete) : complete;
+    const n = logged.values[0].length;
+    checkLength(n, logged.stored, logged.fields[0]);
+    const lags = dto.lags ?? 1;
+    checkJohansenWork(n, logged.values.length, lags);
+    try {
+      return toJohansenResult(logged.names, johansenTest(logged.values, { detOrder: dto.det ?? 0, kArDiff: lags }));
+    } catch (err) {
+      if (err instanceof JohansenInputError) {
+        const column = /^columns\[(\d+)\]$/.exec(err.field);
+        const at = column ? Number(column[1]) : err.field === 'kArDiff' ? 'lags' : err.field === 'detOrder' ? 'det' : logged.stored ? 'symbols' : 'columns';
+        this.refuse(logged, at, `${strip(err.message, err.field)} (${n} complete rows, det ${dto.det ?? 0}, lags ${lags})`);
+      }
+      throw err;
+    }
+  }
+
+  async regimes(dto: RegimesRequestDto): Promise<RegimesCommandResult> {
+    const source = singleSeriesSource(dto);
+    const input = dto.input ?? 'prices';
+    if (source.source === 'bars' && input === 'returns') fail([{ field: 'input', reason: 'stored bars are closes (prices): use prices or log-returns' }]);
+    const s = await this.series(source, false);
+    const values = s.values[0];
+    const { x, firstDataRow } = this.observations(s, input);
+    checkLength(x.length, s.stored, s.fields[0], MAX_REGIME_OBSERVATIONS, 'observations');
+    const starts = dto.starts ?? 10;
+    checkRegimeWork(x.length, dto.states, starts);
+    try {
+      return toRegimesResult(fitGaussianHmm(x, { states: dto.states, seed: dto.seed ?? 0, starts }), firstDataRow);
+    } catch (err) {
+      if (err instanceof HmmInputError) {
+        if (err.problem === 'TOO_FEW_OBSERVATIONS') this.refuse(s, 0, `${x.length} observations from ${values.length} values are too few for ${dto.states} states (at least ${10 * dto.states})`);
+        this.refuse(s, err.field === 'observations' ? 0 : err.field, err.message);
+      }
+      throw err;
+    }
+  }
+
+  /** Inline series as given; stored ones loaded (422 for a symbol without bars) and cut to the bars every symbol has. */
+  private async series(source: SeriesSource, log: boolean): Promise<Series> {
+    let s: Series;
+    if (source.source === 'inline') s = { names: source.names, fields: source.fields, values: [...source.values], stored: false };
+    else {
+      await this.data.assertAvailable(source.spec);
+      const { data } = await this.data.load(source.spec);
+      s = dropIncompleteRows({ names: source.spec.symbols, fields: source.fields, values: data.bars.map((b) => b.close), stored: true });
+    }
+    return log ? this.logs(s) : s;
+  }
+
+  /** Natural logs, refusing a value <= 0 by its index (inline) or symbol (stored), as the CLI's --log. */
+  private logs(s: Series): Series {
+    const values = s.values.map((v, k) => {
+      const out = new Float64Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        if (!(v[i] > 0)) this.refuse(s, s.stored ? k : `${s.fields[k]}.${i}`, `${v[i]} (log needs values > 0)`);
+        out[i] = Math.log(v[i]);
+      }
+      return out;
+    });
+    return { ...s, values };
+  }
+
+  /**
+   * The regime model's observations, as `quantdesk regimes`: simple returns from prices
+   * (returnsFromPrices) or ln(p_t / p_{t-1}), the first value dropped; or the values as returns.
+   * firstDataRow is the 1-based index of the first observation's value (or bar).
+   */
+  private observations(s: Series, input: 'prices' | 'returns' | 'log-returns'): { x: Float64Array; firstDataRow: number } {
+    const v = s.values[0];
+    if (input === 'returns') return { x: v, firstDataRow: 1 };
+    let simple: Float64Array;
+    try {
+      simple = returnsFromPrices(v);
+    } catch (err) {
+      if (err instanceof MetricsInputError && err.index !== undefined) this.refuse(s, s.stored ? 0 : `${s.fields[0]}.${err.index}`, `${v[err.index]} (prices must be finite and > 0)`);
+      throw err;
+    }
+    const x = new Float64Array(Math.max(0, v.length - 1));
+    for (let i = 1; i < v.length; i++) x[i - 1] = input === 'prices' ? simple[i] : Math.log(v[i] / v[i - 1]);
+    return { x, firstDataRow: 2 };
+  }
+
+  /**
+   * Refuses the request: `at` is a series index (its field inline, its symbol stored) or a
+   * request field (an option, always a 400).
+   */
+  private refuse(s: Series, at: number | string, reason: string): never {
+    const index = typeof at === 'number' ? at : s.fields.indexOf(at) >= 0 ? s.fields.indexOf(at) : -1;
+    if (s.stored && (index >= 0 || at === 'symbols')) {
+      const symbols = index >= 0 ? [s.names[index]] : [...s.names];
+      throw new UnprocessableError('UNUSABLE_BARS', `The bars of ${symbols.join(', ')} cannot be used: ${reason}`, { symbols, reason });
+    }
+    const issue: FieldIssue = { field: index >= 0 ? s.fields[index] : String(at), reason };
+    fail([issue]);
+  }
+}
+
+/** A core error message without its leading `field: `. */
+function strip(message: string, field: string): string {
+  return message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+}
+
+/**
+ * Only the rows where every series has a value. Inline, null marks a gap (the CLI's empty
+ * cell); stored, the aligned closes are NaN before a symbol's first bar (ResearchDataService
+ * carries the last close forward after it), so this keeps the bars from the latest first bar on.
+ */
+function dropIncompleteRows(s: Series): Series {
+  const n = s.values[0]?.length ?? 0;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (s.values.every((v) => !Number.isNaN(v[i]))) keep.push(i);
+  if (keep.length === n) return s;
+  return { ...s, values: s.values.map((v) => Float64Array.from(keep, (i) => v[i])) };
+}
