@@ -7,6 +7,7 @@ import { marketData, singleSeries, type MarketData } from './market-data.types';
 import { BEAR, BULL, SIDEWAYS, regimeProbabilitiesInto } from './regime-labels';
 import { regimeMomentum, regimeMomentumPositionsInto, type RegimeMomentumParams } from './regime-momentum.strategy';
 import { StrategyParamError } from './strategy-params';
+import { getStrategy, listStrategies } from './strategy.registry';
 import { computeTargets, strategyParams, targetsAtBar } from './strategy.runner';
 
 const ROOT = join(__dirname, '../../..');
@@ -61,6 +62,11 @@ describe('regime-momentum parameters', () => {
     const p = strategyParams(regimeMomentum, {});
     expect([p.states, p.refitEvery, p.fitWindow, p.minFit, p.hmmStarts, p.hmmIterations, p.adxThreshold, p.longOnly]).toEqual([2, 63, 1000, 252, 2, 100, 20, true]);
     expect([p.bullSize, p.sidewaysSize, p.bearSize, p.atrMultipleBull, p.atrMultipleSideways, p.atrMultipleBear]).toEqual([1, 0.5, 0.5, 3, 2, 1.5]);
+  });
+
+  it('is registered by name', () => {
+    expect(getStrategy('regime-momentum')).toBe(regimeMomentum);
+    expect(listStrategies()).toContain(regimeMomentum);
   });
 
   it('refuses bad combinations and values with StrategyParamError naming the parameter', () => {

@@ -3,12 +3,13 @@
  * strategy is one file in this folder and one entry below.
  */
 import { pairsTrading } from './pairs-trading.strategy';
+import { regimeMomentum } from './regime-momentum.strategy';
 import { sentimentIntraday } from './sentiment-intraday.strategy';
 import { smaCross } from './sma-cross.strategy';
 import type { StrategyParams } from './strategy-params';
 import type { Strategy } from './strategy.types';
 
-const STRATEGIES: readonly Strategy[] = [smaCross as unknown as Strategy, sentimentIntraday as unknown as Strategy, pairsTrading as unknown as Strategy];
+const STRATEGIES: readonly Strategy[] = [smaCross as unknown as Strategy, sentimentIntraday as unknown as Strategy, pairsTrading as unknown as Strategy, regimeMomentum as unknown as Strategy];
 
 export class UnknownStrategyError extends Error {
   constructor(readonly strategy: string) {
