@@ -10,10 +10,15 @@
  * - Spread: the half spread is a whole number of ticks doing a reflected ±1 walk between
  *   `halfSpreadTicks` and `maxHalfSpreadTicks` (a move with probability `spreadChangeProb` per
  *   step); bid = mid - h, ask = mid + h, displayed sizes `levelSize`.
- * - Trades: Poisson arrivals at `tradeRate` per time unit (exponential gaps), each at the quote
- *   then in force: buyer-initiated at the ask or seller-initiated at the bid, geometric size of
- *   mean `meanTradeSize` (whole units >= 1), walking one tick further per `levelSize` units
- *   beyond the first level.
+ * - Trades: Poisson arrivals at `tradeRate` per time unit (exponential gaps), buyer- or
+ *   seller-initiated, geometric size of mean `meanTradeSize` (whole units >= 1). How far from
+ *   the mid a trade reaches is exponential with rate `tradeDepthK` (per price unit), never
+ *   inside the touch: price = mid ± max(h, ⌈D / tick⌉) ticks, D ~ Exp(tradeDepthK). That is the
+ *   microstructure behind A-S's intensity (their section 2.4): outside informed episodes, trades
+ *   reaching δ or beyond on one side arrive at (tradeRate/2)·e^(-tradeDepthK·δ) (up to one tick
+ *   of rounding), so with tradeRate = 2A and tradeDepthK = k the trade-through fill model sees
+ *   the intensity A·e^(-kδ) per side (a spec checks it). tradeDepthK = 0 puts every trade at
+ *   the touch.
  * - Informed flow (adverse selection): episodes start at `informedRate` per time unit and last
  *   `informedDuration`; in one the mid drifts at ±`informedDrift` per time unit and a share
  *   `informedBuyShare` of the trades goes in the drift's direction.
@@ -45,6 +50,8 @@ export interface SyntheticMarketOptions {
   readonly tradeRate?: number;
   /** Mean trade size (default 2). */
   readonly meanTradeSize?: number;
+  /** Rate of the exponential reach of a trade from the mid, per price unit (default 1.5, A-S's k); 0 = at the touch. */
+  readonly tradeDepthK?: number;
   /** Informed episodes per time unit (default 0: none). */
   readonly informedRate?: number;
   /** Episode length (time units, default 0.5). */
@@ -201,6 +208,7 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
   const rate = nonNegative('tradeRate', options.tradeRate ?? 0);
   const meanSize = options.meanTradeSize ?? 2;
   if (!(meanSize >= 1 && Number.isFinite(meanSize))) throw new SyntheticMarketError('meanTradeSize', `meanTradeSize must be a finite number >= 1, got ${meanSize}`);
+  const depthK = nonNegative('tradeDepthK', options.tradeDepthK ?? 1.5);
   const informedRate = nonNegative('informedRate', options.informedRate ?? 0);
   const informedDuration = positive('informedDuration', options.informedDuration ?? 0.5);
   const informedDrift = nonNegative('informedDrift', options.informedDrift ?? 4);
@@ -233,8 +241,12 @@ export function generateSyntheticMarket(options: SyntheticMarketOptions): Synthe
       if (direction !== 0) side = rng.nextDouble() < informedShare ? direction : -direction;
       else side = rng.nextDouble() < 0.5 ? 1 : -1;
       const size = pSize === 1 ? 1 : rng.nextGeometric(pSize);
-      const through = Math.floor((size - 1) / level);
-      const price = side > 0 ? (midTicks + h + through) * tick : Math.max(1, midTicks - h - through) * tick;
+      let reach = h;
+      if (depthK > 0) {
+        const d = Math.ceil(-Math.log(1 - rng.nextDouble()) / depthK / tick);
+        if (d > reach) reach = d;
+      }
+      const price = side > 0 ? (midTicks + reach) * tick : Math.max(1, midTicks - reach) * tick;
       // A trade can happen at t itself only after the quote event there (times stay ordered).
       buf.trade(Math.max(nextTrade, t), price, size, side, inEpisode);
       nextTrade += -Math.log(1 - rng.nextDouble()) / rate;
