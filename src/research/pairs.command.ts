@@ -5,7 +5,7 @@ import { UsageError } from '../cli/cli-errors';
 import { JohansenInputError } from '../quant/stats/johansen.statistic';
 import { PAIRS_CORRECTIONS, PAIRS_SCAN_METHODS, scanPairs, StatsInputError, type PairsCorrection, type PairsScanMethod, type PairsScanResult } from '../quant/stats';
 import { CsvColumnsError, readCsvColumns, splitCsvLine, type CsvColumns } from './csv-columns.reader';
-import { finiteOrNull } from './adf.command';
+import { toPairsScanResult } from './pairs-result.mapper';
 
 interface PairsScanCommandOptions {
   csv: string;
@@ -154,29 +154,7 @@ export function registerPairsCommands(program: Command, io: CliIo): void {
         }
         throw err;
       }
-      const result: PairsScanCommandResult = {
-        method,
-        correction,
-        log,
-        columns: names,
-        nobs: rows.length,
-        pairs: scan.pairs,
-        tests: scan.tests,
-        passing: scan.rows.filter((r) => r.passes).length,
-        rows: scan.rows.slice(0, Math.min(scan.rows.length, top)).map((r) => ({
-          y: r.y,
-          x: r.x,
-          statistic: finiteOrNull(r.statistic),
-          pValue: r.pValue,
-          adjustedPValue: r.adjustedPValue,
-          hedgeRatio: finiteOrNull(r.hedgeRatio),
-          intercept: finiteOrNull(r.intercept),
-          halfLife: finiteOrNull(r.halfLife),
-          correlation: finiteOrNull(r.correlation),
-          passes: r.passes,
-          reasons: r.reasons,
-        })),
-      };
+      const result = toPairsScanResult(scan, { columns: names, log, nobs: rows.length, top });
       io.result(result, opts.json === true, human);
     });
 }
