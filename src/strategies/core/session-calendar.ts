@@ -83,6 +83,8 @@ export class SessionCalendar {
   private readonly format: Intl.DateTimeFormat;
   private cachedDay = NaN;
   private cachedOffset = NaN;
+  private boundaryDay = NaN;
+  private boundaryOffset = NaN;
 
   constructor(spec: SessionSpec) {
     this.openMinute = spec.openMinute ?? 570;
@@ -106,8 +108,13 @@ export class SessionCalendar {
   utcOffsetMs(ms: number): number {
     const day = Math.floor(ms / DAY_MS);
     if (day === this.cachedDay) return this.cachedOffset;
-    const atStart = this.lookupOffset(day * DAY_MS);
-    if (atStart === this.lookupOffset((day + 1) * DAY_MS)) {
+    // Bars go forward in time: the offset at this day's start is usually the one looked up at
+    // the end of the previous day, so a pass makes one Intl lookup per UTC day, not two.
+    const atStart = day === this.boundaryDay ? this.boundaryOffset : this.lookupOffset(day * DAY_MS);
+    const atEnd = this.lookupOffset((day + 1) * DAY_MS);
+    this.boundaryDay = day + 1;
+    this.boundaryOffset = atEnd;
+    if (atStart === atEnd) {
       this.cachedDay = day;
       this.cachedOffset = atStart;
       return atStart;
@@ -135,12 +142,14 @@ export class SessionCalendar {
    */
   isLastBarOfSession(closes: Float64Array, t: number): boolean {
     const ms = closes[t];
+    // The previous bar's day first, then bar t's: the offset cache then only moves forward.
+    const prevDay = this.barIntervalMs === 0 && t > 0 ? this.localDay(closes[t - 1]) : NaN;
     if (!this.inSession(ms)) return false;
     const local = ms + this.utcOffsetMs(ms);
     const day = Math.ceil(local / DAY_MS) - 1;
     const inDay = local - day * DAY_MS;
     let interval = this.barIntervalMs;
-    if (interval === 0 && t > 0 && this.localDay(closes[t - 1]) === day) interval = ms - closes[t - 1];
+    if (interval === 0 && prevDay === day) interval = ms - closes[t - 1];
     return interval > 0 ? inDay + interval > this.closeMinute * MINUTE_MS : inDay >= this.closeMinute * MINUTE_MS;
   }
 
