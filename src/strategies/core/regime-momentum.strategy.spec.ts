@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backtestStrategy } from '../../backtesting/core';
+import { evaluateChunk } from '../../backtesting/optimization/core';
 import { Xoshiro128, normalQuantile } from '../../quant/random';
 import { createIndicatorContext } from './indicator.context';
 import { marketData, singleSeries, type MarketData } from './market-data.types';
@@ -301,6 +302,22 @@ describe('regime-momentum: one strategy, every mode', () => {
 });
 
 describe('regime-momentum backtests on real data', () => {
+  it('runs through the optimizer\'s generic engine; a combination its check refuses is skipped', () => {
+    const data = head(nyse, 2000);
+    const ctx = createIndicatorContext(data);
+    const space = { axes: [{ name: 'adxThreshold', values: [15, 25] }, { name: 'macdFast', values: [12, 30] }], fixed: { fitWindow: 500 } };
+    const rows = evaluateChunk({ strategy: 'regime-momentum', space }, data, 0, 4, ctx);
+    expect(rows.map((r) => [r.params.adxThreshold, r.params.macdFast, r.skipped === null])).toEqual([
+      [15, 12, true],
+      [15, 30, false],
+      [25, 12, true],
+      [25, 30, false],
+    ]);
+    expect(rows[1].skipped).toMatch(/macdFast \(30\) must be less than macdSlow \(26\)/);
+    for (const r of [rows[0], rows[2]]) expect(Number.isFinite(r.objective)).toBe(true);
+    expect(rows[0].objective).not.toBe(rows[2].objective);
+  });
+
   it('runs over the NYSE composite (defaults) with finite metrics', () => {
     const result = backtestStrategy(regimeMomentum, strategyParams(regimeMomentum, {}), nyse);
     const m = result.metrics;
