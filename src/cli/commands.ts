@@ -8,6 +8,7 @@ import { registerRegimesCommands } from '../research/regimes.command';
 import { registerAdfCommands } from '../research/adf.command';
 import { registerCointCommands } from '../research/coint.command';
 import { registerJohansenCommands } from '../research/johansen.command';
+import { registerMarketMakingCommands } from '../research/market-making.command';
 import { registerPairsCommands } from '../research/pairs.command';
 import { registerBacktestCommands } from '../backtesting/backtest.command';
 import { registerOptimizeCommands } from '../backtesting/optimization/optimize.command';
@@ -15,4 +16,4 @@ import { registerWalkForwardCommands } from '../backtesting/walk-forward/walk-fo
 import { registerMonteCarloCommands } from '../backtesting/robustness/monte-carlo.command';
 
 /** Every feature's CLI commands, in `quantdesk --help` order. */
-export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands, registerMetricsCommands, registerRegimesCommands, registerAdfCommands, registerCointCommands, registerJohansenCommands, registerPairsCommands, registerBacktestCommands, registerOptimizeCommands, registerWalkForwardCommands, registerMonteCarloCommands];
+export const CLI_COMMANDS: readonly RegisterCommands[] = [registerMigrationCommands, registerKeysCommands, registerImportCommands, registerIndicatorsCommands, registerMetricsCommands, registerRegimesCommands, registerAdfCommands, registerCointCommands, registerJohansenCommands, registerPairsCommands, registerMarketMakingCommands, registerBacktestCommands, registerOptimizeCommands, registerWalkForwardCommands, registerMonteCarloCommands];
