@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ADF_WORK_BUDGET, JOHANSEN_WORK_BUDGET, REGIME_WORK_BUDGET } from '../src/analytics/analytics-request.parser';
+import { ADF_WORK_BUDGET, JOHANSEN_WORK_BUDGET, PAIRS_WORK_BUDGET, REGIME_WORK_BUDGET } from '../src/analytics/analytics-request.parser';
 import { MAX_SERIES_VALUES } from '../src/analytics/analytics.dto';
 import { returnsFromPrices } from '../src/quant/metrics';
-import { adfTest, engleGranger } from '../src/quant/stats';
+import { adfTest, engleGranger, scanPairs } from '../src/quant/stats';
 import { fitGaussianHmm } from '../src/quant/stats/hmm';
 import { johansenTest } from '../src/quant/stats/johansen.statistic';
 import { toAdfResult } from '../src/research/adf-result.mapper';
 import { toCointResult } from '../src/research/coint-result.mapper';
 import { toJohansenResult } from '../src/research/johansen.command';
+import { toPairsScanResult } from '../src/research/pairs-result.mapper';
 import { toRegimesResult } from '../src/research/regimes.command';
 import { createTestKey } from './support/market-data-keys';
 import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
@@ -91,7 +92,7 @@ describe('analytics API', () => {
   });
 
   it('answers 401 without a key on every analytics route', async () => {
-    for (const path of ['adf', 'coint', 'johansen', 'regimes']) {
+    for (const path of ['adf', 'coint', 'johansen', 'regimes', 'pairs-scan']) {
       const res = await t.app.inject({ method: 'POST', url: `/api/v1/analytics/${path}`, payload: { values: [1, 2, 3] } });
       expect({ path, status: res.statusCode, error: res.json<ErrorBody>().error }).toEqual({ path, status: 401, error: 'UNAUTHORIZED' });
     }
@@ -164,6 +165,42 @@ describe('analytics API', () => {
     it('stored bars: the NYSE closes from bars equal the same closes inline', async () => {
       const opts = { states: 2, starts: 1, input: 'log-returns' };
       expect(await ok('regimes', { symbol: NYA, timeframe: '1d', ...opts })).toEqual(await ok('regimes', { values: nyse, ...opts }));
+    });
+  });
+
+  describe('pairs-scan', () => {
+    const names = ['KO', 'PG', 'JNJ', 'MRK'];
+    it('inline: equals scanPairs through the CLI mapping, for eg and johansen with options', async () => {
+      const columns = Object.fromEntries(names.map((n) => [n, dow[n as (typeof STOCKS)[number]]]));
+      const values = names.map((n) => f64(dow[n as (typeof STOCKS)[number]]));
+      const lv = names.map((n) => logs(dow[n as (typeof STOCKS)[number]]));
+      const n = dow.KO.length;
+      expect(await ok('pairs-scan', { columns })).toEqual(asJson(toPairsScanResult(scanPairs(names, values), { columns: names, log: false, nobs: n, top: Infinity })));
+      const opts = { method: 'johansen', correction: 'bonferroni', alpha: 0.1, minHalfLife: 2, maxHalfLife: 500, minCorrelation: 0.1 } as const;
+      expect(await ok('pairs-scan', { columns, log: true, top: 3, ...opts })).toEqual(asJson(toPairsScanResult(scanPairs(names, lv, opts), { columns: names, log: true, nobs: n, top: 3 })));
+    });
+
+    it('stored bars: imported Dow stocks equal the same closes inline (names are the symbols)', async () => {
+      const symbols = STOCKS.map(sym);
+      const columns = Object.fromEntries(STOCKS.map((s) => [sym(s), dow[s]]));
+      expect(await ok('pairs-scan', { symbols, timeframe: '1d', log: true })).toEqual(await ok('pairs-scan', { columns, log: true }));
+    });
+
+    it('refuses bad options by name, and a universe over the work budget naming the series field', async () => {
+      const columns = { KO: dow.KO, PG: dow.PG };
+      expect(fields(await refused('pairs-scan', { columns, method: 'kalman' }))).toEqual(['method']);
+      expect(fields(await refused('pairs-scan', { columns, alpha: 0 }))).toEqual(['alpha']);
+      expect(fields(await refused('pairs-scan', { columns, correction: 'holm' }))).toEqual(['correction']);
+      expect(fields(await refused('pairs-scan', { columns, minHalfLife: 10, maxHalfLife: 5 }))).toEqual(['maxHalfLife']);
+      expect(fields(await refused('pairs-scan', { columns, top: 0 }))).toEqual(['top']);
+      const all = dow.KO.length;
+      const universe = Object.fromEntries(DOW_CSV.split(/\r?\n/)[0].split(',').slice(1).map((n) => [n, column(DOW_CSV, n)]));
+      expect(Object.keys(universe)).toHaveLength(30);
+      expect(870 * all).toBeGreaterThan(PAIRS_WORK_BUDGET);
+      const big = await refused('pairs-scan', { columns: universe });
+      expect(fields(big)).toEqual(['columns']);
+      expect(big.details.issues?.[0].reason).toContain(String(PAIRS_WORK_BUDGET));
+      expect(fields(await refused('pairs-scan', { columns: { ...universe, EXTRA: dow.KO } }))).toEqual(['columns']);
     });
   });
 

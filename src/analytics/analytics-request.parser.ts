@@ -10,13 +10,13 @@
  * event loop for long: besides the length caps, each endpoint bounds the work its options
  * imply, from timings of the pure functions on this 2-core machine under load (ADF 'none' at
  * lag 68 over 100,000 values ~650 ms; Johansen of 12 series, 100,000 rows, 5 lags ~720 ms; a
- * 5-state HMM of 20,000 returns, one start, ~4.4 s). Each budget keeps its endpoint near or
- * under ~250 ms there. Anything bigger is a research run (queued, durable), not a request.
+ * 5-state HMM of 20,000 returns, one start, ~4.4 s; an Engle-Granger scan of the 30 Dow stocks,
+ * 870 tests over 2,529 rows, ~2 s). Each budget keeps its endpoint near or under ~250-300 ms there. Anything bigger is a research run (queued, durable), not a request.
  */
 import { ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import type { BarsDataSpec } from '../backtesting/research-run.types';
 import { parseTimestamp, type TimestampFailure } from '../market-data/bar-timestamp.parser';
-import { defaultMaxLag, type AdfRegression } from '../quant/stats';
+import { defaultMaxLag, type AdfRegression, type PairsScanMethod } from '../quant/stats';
 import { MAX_SERIES_VALUES, type BarsRangeDto } from './analytics.dto';
 
 /** n·(maxlag + 3)²: the final ADF regression's cost (ols over n rows, maxlag + 3 regressors at most). */
@@ -25,6 +25,8 @@ export const ADF_WORK_BUDGET = 200_000_000;
 export const JOHANSEN_WORK_BUDGET = 150_000_000;
 /** observations·states³·starts: Baum-Welch and its polish, per start (measured close to K³, not K²). */
 export const REGIME_WORK_BUDGET = 100_000;
+/** tests·rows of a pairs scan (eg: 2 Engle-Granger tests per pair, johansen: 1): ~1 µs each here, a 30-stock Dow scan (870 tests x 2,529 rows) ~2 s. */
+export const PAIRS_WORK_BUDGET = 300_000;
 /** Longest column name accepted inline. */
 export const MAX_COLUMN_NAME = 64;
 const MAX_ISSUES = 20;
@@ -193,6 +195,20 @@ export function checkRegimeWork(observations: number, states: number, starts: nu
       {
         field: 'starts',
         reason: `${starts} starts of ${states} states over ${observations} observations is ${work} units of work; at most observations·states³·starts = ${REGIME_WORK_BUDGET} in a request (fewer starts, states or observations)`,
+      },
+    ]);
+  }
+}
+
+/** A pairs scan of k series over n rows: tests·n within PAIRS_WORK_BUDGET; `field` names the series (columns or symbols). */
+export function checkPairsWork(n: number, k: number, method: PairsScanMethod, field: string): void {
+  const tests = ((method === 'eg' ? 2 : 1) * k * (k - 1)) / 2;
+  const work = tests * n;
+  if (work > PAIRS_WORK_BUDGET) {
+    fail([
+      {
+        field,
+        reason: `${k} series (${tests} ${method} tests) over ${n} rows is ${work} units of work; at most tests·rows = ${PAIRS_WORK_BUDGET} in a request (fewer series, or a shorter from / to range)`,
       },
     ]);
   }

@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -13,6 +12,7 @@ import { RequireRole } from '../auth/auth.decorators';
 import type { AdfCommandResult } from '../research/adf.command';
 import type { CointCommandResult } from '../research/coint.command';
 import type { JohansenCommandResult } from '../research/johansen.command';
+import type { PairsScanCommandResult } from '../research/pairs.command';
 import type { RegimesCommandResult } from '../research/regimes.command';
 import {
   AdfRequestDto,
@@ -21,11 +21,15 @@ import {
   CointResultDto,
   JohansenRequestDto,
   JohansenResultDto,
+  MAX_PAIRS_SERIES,
   MAX_REGIME_OBSERVATIONS,
   MAX_SERIES_VALUES,
+  PairsScanRequestDto,
+  PairsScanResultDto,
   RegimesRequestDto,
   RegimesResultDto,
 } from './analytics.dto';
+import { PAIRS_WORK_BUDGET } from './analytics-request.parser';
 import { AnalyticsService } from './analytics.service';
 
 const DATA_DOC =
@@ -44,7 +48,6 @@ const DATA_DOC =
 @ApiTags('analytics')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ description: 'No valid API key' })
-@ApiForbiddenResponse({ description: 'Never for a valid key: any role may run these (viewer and up)' })
 @ApiBadRequestResponse({ description: 'Invalid request; details.issues lists field and reason' })
 @ApiUnprocessableEntityResponse({ description: 'A symbol has no bars in the range, or bars the statistic cannot use (details.symbols)' })
 @RequireRole('viewer')
@@ -94,5 +97,18 @@ export class AnalyticsController {
   @ApiOkResponse({ type: RegimesResultDto })
   regimes(@Body() dto: RegimesRequestDto): Promise<RegimesCommandResult> {
     return this.analytics.regimes(dto);
+  }
+
+  @Post('pairs-scan')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Cointegration scan of every pair of a universe (Engle-Granger or Johansen), corrected, filtered and ranked, as `quantdesk pairs scan`',
+    description:
+      `\`columns\` or \`symbols\` (2 to ${MAX_PAIRS_SERIES} series); rows with a gap dropped; tests·rows ≤ ${PAIRS_WORK_BUDGET} ` +
+      `(eg makes 2 tests per pair: about 10 series of 2,500 daily bars). ${DATA_DOC}`,
+  })
+  @ApiOkResponse({ type: PairsScanResultDto })
+  pairsScan(@Body() dto: PairsScanRequestDto): Promise<PairsScanCommandResult> {
+    return this.analytics.pairsScan(dto);
   }
 }

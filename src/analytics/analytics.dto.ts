@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../market-data/bars.validator';
-import { ADF_AUTOLAGS, ADF_REGRESSIONS, type AdfAutolag, type AdfRegression } from '../quant/stats';
+import { ADF_AUTOLAGS, ADF_REGRESSIONS, PAIRS_CORRECTIONS, PAIRS_SCAN_METHODS, type AdfAutolag, type AdfRegression, type PairsCorrection, type PairsScanMethod } from '../quant/stats';
 import { JOHANSEN_MAX_VARIABLES, type JohansenDetOrder } from '../quant/stats/johansen.statistic';
 
 /**
@@ -23,6 +23,7 @@ export const MAX_PAIRS_SERIES = 30;
 const TIMESTAMP_DOC = 'YYYY-MM-DD (midnight UTC), an ISO 8601 date-time with Z or an offset, or Unix epoch seconds (milliseconds from 1e11 up)';
 const SYMBOL_MESSAGE = { message: 'symbol must be 1 to 32 letters, digits or . _ - /' };
 const EACH_SYMBOL_MESSAGE = { each: true, message: 'each symbol must be 1 to 32 letters, digits or . _ - /' };
+const FINITE = { allowNaN: false, allowInfinity: false } as const;
 
 /** timeframe, from and to: the stored-bars half of every request. */
 export abstract class BarsRangeDto {
@@ -176,6 +177,65 @@ export class JohansenRequestDto extends ColumnsRequestDto {
   lags?: number;
 }
 
+/** `POST /api/v1/analytics/pairs-scan`: options of `quantdesk pairs scan`. */
+export class PairsScanRequestDto extends ColumnsRequestDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['KO', 'PG', 'JNJ', 'MRK'],
+    description: `Stored bars of 2 to ${MAX_PAIRS_SERIES} symbols (with timeframe), aligned on the bars they all have; not with columns`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(2)
+  @ArrayMaxSize(MAX_PAIRS_SERIES)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(SYMBOL_PATTERN, EACH_SYMBOL_MESSAGE)
+  symbols?: string[];
+
+  @ApiPropertyOptional({ enum: PAIRS_SCAN_METHODS, default: 'eg', description: 'eg: Engle-Granger, both directions; johansen: trace test per pair' })
+  @IsOptional()
+  @IsIn(PAIRS_SCAN_METHODS)
+  method?: PairsScanMethod;
+
+  @ApiPropertyOptional({ default: 0.05, description: 'A pair passes when its adjusted p-value <= alpha, in (0, 1]' })
+  @IsOptional()
+  @IsNumber(FINITE)
+  @Min(Number.MIN_VALUE)
+  @Max(1)
+  alpha?: number;
+
+  @ApiPropertyOptional({ enum: PAIRS_CORRECTIONS, default: 'bh', description: 'Multiple-testing correction' })
+  @IsOptional()
+  @IsIn(PAIRS_CORRECTIONS)
+  correction?: PairsCorrection;
+
+  @ApiPropertyOptional({ default: 1, minimum: 0, description: 'Shortest half-life of the spread (bars) that passes' })
+  @IsOptional()
+  @IsNumber(FINITE)
+  @Min(0)
+  minHalfLife?: number;
+
+  @ApiPropertyOptional({ default: 252, minimum: 0, description: 'Longest half-life of the spread (bars) that passes, >= minHalfLife' })
+  @IsOptional()
+  @IsNumber(FINITE)
+  @Min(0)
+  maxHalfLife?: number;
+
+  @ApiPropertyOptional({ default: 0.3, minimum: -1, maximum: 1, description: 'Least correlation of the returns (first differences) that passes' })
+  @IsOptional()
+  @IsNumber(FINITE)
+  @Min(-1)
+  @Max(1)
+  minCorrelation?: number;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'Only the best N rows (default all)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  top?: number;
+}
+
 export const REGIME_INPUTS = ['prices', 'returns', 'log-returns'] as const;
 export type RegimeInput = (typeof REGIME_INPUTS)[number];
 
@@ -261,4 +321,32 @@ export class RegimesResultDto {
   @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'number' } } }) transition!: number[][];
   @ApiProperty({ type: 'array', items: { type: 'array', items: { type: 'number' } } }) smoothed!: number[][];
   @ApiProperty({ type: [Number] }) viterbi!: number[];
+}
+
+/** One pair of a scan, as `quantdesk pairs scan --json` (null where a value is not finite). */
+export class PairsScanRowDto {
+  @ApiProperty({ description: 'The leg regressed (the direction kept for eg)' }) y!: string;
+  @ApiProperty() x!: string;
+  @ApiProperty({ type: Number, nullable: true }) statistic!: number | null;
+  @ApiProperty() pValue!: number;
+  @ApiProperty({ description: 'After the multiple-testing correction' }) adjustedPValue!: number;
+  @ApiProperty({ type: Number, nullable: true }) hedgeRatio!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) intercept!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Bars; null when the spread does not revert' }) halfLife!: number | null;
+  @ApiProperty({ type: Number, nullable: true }) correlation!: number | null;
+  @ApiProperty() passes!: boolean;
+  @ApiProperty({ type: [String], description: 'Why the pair does not pass (empty when it does)' }) reasons!: string[];
+}
+
+/** As `quantdesk pairs scan --json`. */
+export class PairsScanResultDto {
+  @ApiProperty({ enum: PAIRS_SCAN_METHODS }) method!: PairsScanMethod;
+  @ApiProperty({ enum: PAIRS_CORRECTIONS }) correction!: PairsCorrection;
+  @ApiProperty() log!: boolean;
+  @ApiProperty({ type: [String] }) columns!: string[];
+  @ApiProperty({ description: 'Rows used (rows with a gap dropped)' }) nobs!: number;
+  @ApiProperty() pairs!: number;
+  @ApiProperty({ description: 'Tests made (2 per pair for eg), the count the correction uses' }) tests!: number;
+  @ApiProperty() passing!: number;
+  @ApiProperty({ type: [PairsScanRowDto], description: 'Best first; at most top rows' }) rows!: PairsScanRowDto[];
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnprocessableError, type FieldIssue } from '../common/errors/domain-error';
 import { ResearchDataService } from '../backtesting/research-data.service';
 import { MetricsInputError, returnsFromPrices } from '../quant/metrics';
-import { adfTest, engleGranger, StatsInputError } from '../quant/stats';
+import { adfTest, engleGranger, scanPairs, StatsInputError } from '../quant/stats';
 import { fitGaussianHmm, HmmInputError } from '../quant/stats/hmm';
 import { JOHANSEN_MAX_VARIABLES, JohansenInputError, johansenTest } from '../quant/stats/johansen.statistic';
 import { toAdfResult } from '../research/adf-result.mapper';
@@ -10,9 +10,11 @@ import type { AdfCommandResult } from '../research/adf.command';
 import { toCointResult } from '../research/coint-result.mapper';
 import type { CointCommandResult } from '../research/coint.command';
 import { toJohansenResult, type JohansenCommandResult } from '../research/johansen.command';
+import { toPairsScanResult } from '../research/pairs-result.mapper';
+import type { PairsScanCommandResult } from '../research/pairs.command';
 import { toRegimesResult, type RegimesCommandResult } from '../research/regimes.command';
-import { checkAdfWork, checkJohansenWork, checkLength, checkRegimeWork, columnsSource, fail, pairSource, singleSeriesSource, type SeriesSource } from './analytics-request.parser';
-import { MAX_REGIME_OBSERVATIONS, type AdfRequestDto, type CointRequestDto, type JohansenRequestDto, type RegimesRequestDto } from './analytics.dto';
+import { checkAdfWork, checkJohansenWork, checkLength, checkPairsWork, checkRegimeWork, columnsSource, fail, pairSource, singleSeriesSource, type SeriesSource } from './analytics-request.parser';
+import { MAX_PAIRS_SERIES, MAX_REGIME_OBSERVATIONS, type AdfRequestDto, type CointRequestDto, type JohansenRequestDto, type PairsScanRequestDto, type RegimesRequestDto } from './analytics.dto';
 
 /** The series of a request, ready for the statistics: names, request paths, values (NaN: a gap), and whether they came from `bars`. */
 interface Series {
@@ -23,7 +25,7 @@ interface Series {
 }
 
 /**
- * The statistics of `quantdesk adf | coint | johansen | regimes` over HTTP: the request's
+ * The statistics of `quantdesk adf | coint | johansen | regimes | pairs scan` over HTTP: the request's
  * series (inline, or closes from `bars` through ResearchDataService, several symbols aligned as
  * research runs align them), the pure function, and the CLI's own result mapping, so an API
  * answer is the CLI's `--json` document. Computed in the request, within the parser's budgets.
@@ -103,6 +105,28 @@ export class AnalyticsService {
       if (err instanceof HmmInputError) {
         if (err.problem === 'TOO_FEW_OBSERVATIONS') this.refuse(s, 0, `${x.length} observations from ${values.length} values are too few for ${dto.states} states (at least ${10 * dto.states})`);
         this.refuse(s, err.field === 'observations' ? 0 : err.field, err.message);
+      }
+      throw err;
+    }
+  }
+
+  async pairsScan(dto: PairsScanRequestDto): Promise<PairsScanCommandResult> {
+    const s = await this.series(columnsSource(dto, MAX_PAIRS_SERIES), false);
+    // As the CLI: rows with a gap in any series are dropped, then logs taken (values > 0).
+    const complete = dropIncompleteRows(s);
+    const logged = dto.log === true ? this.logs(complete) : complete;
+    const n = logged.values[0].length;
+    checkLength(n, logged.stored, logged.fields[0]);
+    const method = dto.method ?? 'eg';
+    checkPairsWork(n, logged.values.length, method, logged.stored ? 'symbols' : 'columns');
+    const options = { method, correction: dto.correction, alpha: dto.alpha, minHalfLife: dto.minHalfLife, maxHalfLife: dto.maxHalfLife, minCorrelation: dto.minCorrelation };
+    try {
+      return toPairsScanResult(scanPairs(logged.names, logged.values, options), { columns: logged.names, log: dto.log === true, nobs: n, top: dto.top ?? Infinity });
+    } catch (err) {
+      if (err instanceof StatsInputError || err instanceof JohansenInputError) {
+        const column = /^columns\[(\d+)\]/.exec(err.field);
+        const at = column ? Number(column[1]) : err.field === 'columns' ? (logged.stored ? 'symbols' : 'columns') : err.field;
+        this.refuse(logged, at, `${strip(err.message, err.field)} (${n} complete rows)`);
       }
       throw err;
     }
