@@ -7,4 +7,4 @@ export { halfLife, type HalfLifeResult } from './half-life.statistic';
 export { StatsInputError, type StatsInputProblem } from './stats-input.error';
 export { rollingOls, rollingTls, kalmanHedgeRatio, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, type RollingHedgeRatio, type KalmanHedgeOptions, type KalmanHedgeResult } from './hedge-ratio';
 export { hurstExponent, type HurstResult } from './hurst.statistic';
-export { scanPairs, adjustPValues, johansenApproxPValue, PAIRS_SCAN_METHODS, PAIRS_CORRECTIONS, type PairsScanMethod, type PairsCorrection, type PairsCorrelationOf, type PairsScanOptions, type PairsScanRow, type PairsScanResult } from './pairs-scan';
+export { scanPairs, testPairRange, combinePairTests, pairCount, adjustPValues, johansenApproxPValue, PAIRS_SCAN_METHODS, PAIRS_CORRECTIONS, type PairsScanMethod, type PairsCorrection, type PairsCorrelationOf, type PairsScanOptions, type PairsScanRow, type PairsScanResult, type PairTest } from './pairs-scan';

@@ -2,7 +2,7 @@ import { Xoshiro128 } from '../../random';
 import { engleGranger } from '../engle-granger.statistic';
 import { johansenTest } from '../johansen.statistic';
 import { StatsInputError } from '../stats-input.error';
-import { adjustPValues, johansenApproxPValue, scanPairs } from './pairs.scan';
+import { adjustPValues, combinePairTests, johansenApproxPValue, pairCount, scanPairs, testPairRange } from './pairs.scan';
 
 /** Four seeded series of 1,500 bars: A and B cointegrated (B = 2 + 0.5·A + AR(1) noise), C and D independent walks. */
 function universe(): { names: string[]; cols: Float64Array[] } {
@@ -83,6 +83,17 @@ describe('scanPairs', () => {
     expect(best.hedgeRatio).toBeCloseTo(2, 0); // A ≈ 2·B - 4
     expect(best.adjustedPValue).toBe(Math.min(1, 6 * best.pValue));
     expect(best.passes).toBe(true);
+  });
+
+  it('split into ranges of pairs (as worker threads do) and combined, gives the one-piece scan', () => {
+    expect(pairCount(4)).toBe(6);
+    for (const method of ['eg', 'johansen'] as const) {
+      const opts = { method, minCorrelation: 0 };
+      const parts = [testPairRange(names, cols, opts, 0, 2), testPairRange(names, cols, opts, 2, 5), testPairRange(names, cols, opts, 5, 6)];
+      expect(parts.map((p) => p.length)).toEqual([2, 3, 1]);
+      expect(combinePairTests(names, cols, opts, parts.flat())).toEqual(scanPairs(names, cols, opts));
+      expect(() => combinePairTests(names, cols, opts, parts[1])).toThrow(/tests: 3 pair tests for 6 pairs/);
+    }
   });
 
   it('names every failed filter', () => {

@@ -132,16 +132,32 @@ function pearson(a: Float64Array, b: Float64Array): number {
   return sab / Math.sqrt(saa * sbb);
 }
 
-interface Candidate {
+/**
+ * One pair's test(s), before the correction: plain data, so a worker thread can compute a range
+ * of pairs and post them back (bench/pairs-scan.ts). `pValues` holds every test the pair made
+ * (Engle-Granger: y = column i first, then y = column j), `kept` which one the row reports.
+ */
+export interface PairTest {
   readonly i: number;
   readonly j: number;
   readonly yIsI: boolean;
   readonly statistic: number;
-  readonly pValue: number;
-  readonly testIndex: number;
+  readonly pValues: readonly number[];
+  readonly kept: number;
   readonly hedgeRatio: number;
   readonly intercept: number;
   readonly halfLife: number;
+}
+
+interface ResolvedScanOptions {
+  readonly method: PairsScanMethod;
+  readonly correction: PairsCorrection;
+  readonly alpha: number;
+  readonly minHalfLife: number;
+  readonly maxHalfLife: number;
+  readonly minCorrelation: number;
+  readonly correlationOf: PairsCorrelationOf;
+  readonly autolag: AdfAutolag | undefined;
 }
 
 function numberOption(value: number | undefined, fallback: number, field: string, ok: (v: number) => boolean, rule: string): number {
@@ -150,11 +166,8 @@ function numberOption(value: number | undefined, fallback: number, field: string
   return v;
 }
 
-/**
- * Tests every pair of `columns` (named by `names`, same length, finite, none constant). Throws
- * StatsInputError naming `columns[k]` or the option at fault.
- */
-export function scanPairs(names: readonly string[], columns: readonly Float64Array[], options: PairsScanOptions = {}): PairsScanResult {
+/** Options with defaults, and the columns, checked; throws StatsInputError naming the field. */
+function resolveScan(names: readonly string[], columns: readonly Float64Array[], options: PairsScanOptions): ResolvedScanOptions {
   const method = options.method ?? 'eg';
   const correction = options.correction ?? 'bh';
   if (!PAIRS_SCAN_METHODS.includes(method)) throw new StatsInputError('BAD_OPTION', 'method', `must be one of ${PAIRS_SCAN_METHODS.join(', ')}, got ${String(method)}`);
@@ -175,32 +188,38 @@ export function scanPairs(names: readonly string[], columns: readonly Float64Arr
     if (c.every((v) => v === c[0])) throw new StatsInputError('CONSTANT_SERIES', field, `${names[k]} is constant`);
   });
   if (n < 20) throw new StatsInputError('TOO_FEW_OBSERVATIONS', 'columns', `${n} rows; the scan needs at least 20`);
+  return { method, correction, alpha, minHalfLife, maxHalfLife, minCorrelation, correlationOf, autolag: options.autolag };
+}
 
-  // Per column, once: the series correlations are taken of.
-  const corrSeries = columns.map((c) => {
-    if (correlationOf === 'levels') return c;
-    const d = new Float64Array(n - 1);
-    for (let t = 1; t < n; t++) d[t - 1] = c[t] - c[t - 1];
-    return d;
-  });
+/** Pairs (i < j) in scan order: (0,1), (0,2), ..., (1,2), ...; pairCount(k) of them. */
+export function pairCount(columns: number): number {
+  return (columns * (columns - 1)) / 2;
+}
 
+/**
+ * The tests of pairs [from, to) in scan order (checked columns and options as scanPairs).
+ * Splitting [0, pairCount) into ranges and concatenating their results in order gives exactly
+ * what scanPairs computes in one piece.
+ */
+export function testPairRange(names: readonly string[], columns: readonly Float64Array[], options: PairsScanOptions, from: number, to: number): PairTest[] {
+  const o = resolveScan(names, columns, options);
   const k = columns.length;
-  const candidates: Candidate[] = [];
-  const pAll: number[] = [];
+  const n = columns[0].length;
+  const out: PairTest[] = [];
+  let index = 0;
   for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) {
-      if (method === 'eg') {
-        const a = engleGranger(columns[i], columns[j], { autolag: options.autolag });
-        const b = engleGranger(columns[j], columns[i], { autolag: options.autolag });
-        pAll.push(a.pValue, b.pValue);
+    for (let j = i + 1; j < k; j++, index++) {
+      if (index < from || index >= to) continue;
+      if (o.method === 'eg') {
+        const a = engleGranger(columns[i], columns[j], { autolag: o.autolag });
+        const b = engleGranger(columns[j], columns[i], { autolag: o.autolag });
         const keepA = !(b.statistic < a.statistic);
         const r: EngleGrangerResult = keepA ? a : b;
-        candidates.push({ i, j, yIsI: keepA, statistic: r.statistic, pValue: r.pValue, testIndex: pAll.length - (keepA ? 2 : 1), hedgeRatio: r.hedgeRatio, intercept: r.intercept, halfLife: r.halfLife });
+        out.push({ i, j, yIsI: keepA, statistic: r.statistic, pValues: [a.pValue, b.pValue], kept: keepA ? 0 : 1, hedgeRatio: r.hedgeRatio, intercept: r.intercept, halfLife: r.halfLife });
       } else {
         const jo = johansenTest([columns[i], columns[j]], { detOrder: 0, kArDiff: 1 });
         const statistic = jo.traceStat[0];
         const pValue = johansenApproxPValue(statistic, jo.traceCrit[0]);
-        pAll.push(pValue);
         const v = jo.eigenvectors[0];
         const hedgeRatio = v[0] === 0 ? NaN : -v[1];
         let intercept = NaN;
@@ -220,26 +239,51 @@ export function scanPairs(names: readonly string[], columns: readonly Float64Arr
             hl = 0; // a constant spread: nothing to revert
           }
         }
-        candidates.push({ i, j, yIsI: true, statistic, pValue, testIndex: pAll.length - 1, hedgeRatio, intercept, halfLife: hl });
+        out.push({ i, j, yIsI: true, statistic, pValues: [pValue], kept: 0, hedgeRatio, intercept, halfLife: hl });
       }
     }
   }
-  const adjusted = adjustPValues(Float64Array.from(pAll), correction);
-  const rows = candidates.map((c) => {
-    const adj = adjusted[c.testIndex];
+  return out;
+}
+
+/**
+ * The scan's result from every pair's tests (testPairRange over [0, pairCount), in order): the
+ * correction over all the tests, the filters, the ranking.
+ */
+export function combinePairTests(names: readonly string[], columns: readonly Float64Array[], options: PairsScanOptions, tests: readonly PairTest[]): PairsScanResult {
+  const o = resolveScan(names, columns, options);
+  const n = columns[0].length;
+  if (tests.length !== pairCount(columns.length)) throw new StatsInputError('LENGTH_MISMATCH', 'tests', `${tests.length} pair tests for ${pairCount(columns.length)} pairs`);
+  // Per column, once: the series correlations are taken of.
+  const corrSeries = columns.map((c) => {
+    if (o.correlationOf === 'levels') return c;
+    const d = new Float64Array(n - 1);
+    for (let t = 1; t < n; t++) d[t - 1] = c[t] - c[t - 1];
+    return d;
+  });
+  const pAll: number[] = [];
+  const keptAt: number[] = [];
+  for (const c of tests) {
+    keptAt.push(pAll.length + c.kept);
+    pAll.push(...c.pValues);
+  }
+  const adjusted = adjustPValues(Float64Array.from(pAll), o.correction);
+  const rows = tests.map((c, order) => {
+    const adj = adjusted[keptAt[order]];
+    const pValue = pAll[keptAt[order]];
     const yi = c.yIsI ? c.i : c.j;
     const xi = c.yIsI ? c.j : c.i;
     const correlation = pearson(corrSeries[yi], corrSeries[xi]);
     const reasons: string[] = [];
-    if (!(adj <= alpha)) reasons.push(`adjusted p-value ${adj.toPrecision(4)} > alpha ${alpha}`);
-    if (!(c.halfLife >= minHalfLife && c.halfLife <= maxHalfLife)) reasons.push(`half-life ${Number.isFinite(c.halfLife) ? c.halfLife.toPrecision(4) : String(c.halfLife)} outside [${minHalfLife}, ${maxHalfLife}]`);
-    if (!(correlation >= minCorrelation)) reasons.push(`correlation of ${correlationOf} ${correlation.toPrecision(4)} < ${minCorrelation}`);
+    if (!(adj <= o.alpha)) reasons.push(`adjusted p-value ${adj.toPrecision(4)} > alpha ${o.alpha}`);
+    if (!(c.halfLife >= o.minHalfLife && c.halfLife <= o.maxHalfLife)) reasons.push(`half-life ${Number.isFinite(c.halfLife) ? c.halfLife.toPrecision(4) : String(c.halfLife)} outside [${o.minHalfLife}, ${o.maxHalfLife}]`);
+    if (!(correlation >= o.minCorrelation)) reasons.push(`correlation of ${o.correlationOf} ${correlation.toPrecision(4)} < ${o.minCorrelation}`);
     if (!Number.isFinite(c.hedgeRatio)) reasons.push('no hedge ratio (the relation does not hold y)');
     const row: PairsScanRow = {
       y: names[yi],
       x: names[xi],
       statistic: c.statistic,
-      pValue: c.pValue,
+      pValue,
       adjustedPValue: adj,
       hedgeRatio: c.hedgeRatio,
       intercept: c.intercept,
@@ -248,10 +292,18 @@ export function scanPairs(names: readonly string[], columns: readonly Float64Arr
       passes: reasons.length === 0,
       reasons,
     };
-    return { row, order: c.testIndex };
+    return { row, order };
   });
   rows.sort((a, b) => Number(b.row.passes) - Number(a.row.passes) || a.row.pValue - b.row.pValue || halfLifeKey(a.row.halfLife) - halfLifeKey(b.row.halfLife) || a.order - b.order);
-  return { method, correction, tests: pAll.length, pairs: candidates.length, rows: rows.map((r) => r.row) };
+  return { method: o.method, correction: o.correction, tests: pAll.length, pairs: tests.length, rows: rows.map((r) => r.row) };
+}
+
+/**
+ * Tests every pair of `columns` (named by `names`, same length, finite, none constant). Throws
+ * StatsInputError naming `columns[k]` or the option at fault.
+ */
+export function scanPairs(names: readonly string[], columns: readonly Float64Array[], options: PairsScanOptions = {}): PairsScanResult {
+  return combinePairTests(names, columns, options, testPairRange(names, columns, options, 0, pairCount(columns.length)));
 }
 
 /** NaN half-lives rank last. */
