@@ -6,6 +6,11 @@
  * (SessionCalendar, Europe/Zurich), the vectorized targets (flags included) and the full
  * backtest; and the cost of one bar-by-bar call at the last bar (targetsAtBar, O(t)). Medians of
  * several runs after warm-up. Figures, not goals: nothing here is asserted.
+ *
+ * Figures (2-core shared machine, Node 20, other engineers' jobs running; one run):
+ *   alignSentiment 4.6 ms (67,425 items), session flags 11 ms, targets 25 ms (~400 ns/bar, the
+ *   flags included), the loop alone with flags, levels and returns memoized 9.8 ms (~160 ns/bar),
+ *   backtestStrategy 27 ms, one targetsAtBar at the last bar 25 ms (it recomputes from bar 0).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +67,8 @@ const data = marketData(['USDCHF'], [{ close, sentiment }], { timestamps: ts });
 const alignMs = time(() => alignSentiment(ts, items));
 const flagsMs = time(() => new SessionCalendar({ timeZone: 'Europe/Zurich', openMinute: 540, closeMinute: 1050, barIntervalMs: 1_800_000 }).sessionFlags(ts));
 const targetsMs = time(() => computeTargets(sentimentIntraday, params, createIndicatorContext(data, { memoize: false })));
+const memoCtx = createIndicatorContext(data);
+const loopMs = time(() => computeTargets(sentimentIntraday, params, memoCtx));
 const backtestMs = time(() => backtestStrategy(sentimentIntraday, params, data, { periodsPerYear: 252 * 48 }));
 const lastBarMs = time(() => targetsAtBar(sentimentIntraday, params, data, data.length - 1));
 const result = backtestStrategy(sentimentIntraday, params, data, { periodsPerYear: 252 * 48 });
@@ -72,9 +79,10 @@ process.stdout.write(
     `  alignSentiment            ${alignMs.toFixed(2)} ms`,
     `  session flags             ${flagsMs.toFixed(2)} ms`,
     `  targets (flags included)  ${targetsMs.toFixed(2)} ms  (${((targetsMs * 1e6) / data.length).toFixed(0)} ns/bar)`,
+    `  targets, flags memoized   ${loopMs.toFixed(2)} ms  (the signal and position loop alone, as in a sweep)`,
     `  backtestStrategy          ${backtestMs.toFixed(2)} ms`,
     `  targetsAtBar(last bar)    ${lastBarMs.toFixed(2)} ms`,
-    `  trades ${result.trades?.length ?? 0}, total return ${(result.metrics.totalReturn * 100).toFixed(2)}% (injected-free prices: the synthetic spikes carry no price jumps here)`,
+    `  trades ${result.trades?.length ?? 0}, total return ${(result.metrics.totalReturn * 100).toFixed(2)}% (no price jumps injected here: the spikes are traded against USD/CHF's own moves)`,
     '',
   ].join('\n'),
 );

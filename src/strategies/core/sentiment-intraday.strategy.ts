@@ -93,7 +93,7 @@ function levelOf(score: Float64Array): Float64Array {
 }
 
 /** Targets of one instrument into `out` (see the header for the rule). */
-function fadeInto(close: Float64Array, score: Float64Array, mentions: Float64Array, level: Float64Array, flags: Float64Array, p: SentimentIntradayParams, weight: number, out: Float64Array): void {
+function fadeInto(close: Float64Array, ret: Float64Array, score: Float64Array, mentions: Float64Array, level: Float64Array, flags: Float64Array, p: SentimentIntradayParams, weight: number, out: Float64Array): void {
   const n = out.length;
   const L = p.lookback;
   const R = p.reactionBars;
@@ -161,33 +161,41 @@ function fadeInto(close: Float64Array, score: Float64Array, mentions: Float64Arr
       if (flag === LAST_OF_SESSION) pos = 0;
     }
     out[t] = pos;
-    // Bar t joins the baseline, bar t-L leaves it.
-    addBar(t, 1);
-    if (t - L >= 0) addBar(t - L, -1);
+    // Bar t joins the baseline, bar t-L leaves it (the same arithmetic both ways; written out,
+    // not as a closure over these sums, which V8 would keep in a heap context).
+    for (let pass = 0; pass < 2; pass++) {
+      const j = pass === 0 ? t : t - L;
+      if (j < 0) break;
+      const sign = pass === 0 ? 1 : -1;
+      const s = score[j];
+      if (s === s) {
+        nS += sign;
+        sS += sign * s;
+        sSS += sign * s * s;
+      }
+      const m = mentions[j] === mentions[j] ? mentions[j] : 0; // a NaN count (hand-built data) counts as none
+      sM += sign * m;
+      sMM += sign * m * m;
+      const r = ret[j];
+      const x = j === 0 ? NaN : level[j] - level[j - 1];
+      if (r === r && x === x) {
+        nP += sign;
+        sx += sign * x;
+        sy += sign * r;
+        sxx += sign * x * x;
+        sxy += sign * x * r;
+        syy += sign * r * r;
+      }
+    }
   }
+}
 
-  function addBar(j: number, sign: number): void {
-    const s = score[j];
-    if (s === s) {
-      nS += sign;
-      sS += sign * s;
-      sSS += sign * s * s;
-    }
-    const m = mentions[j] === mentions[j] ? mentions[j] : 0; // a NaN count (hand-built data) counts as none
-    sM += sign * m;
-    sMM += sign * m * m;
-    if (j === 0) return;
-    const r = Math.log(close[j] / close[j - 1]);
-    const x = level[j] - level[j - 1];
-    if (r === r && x === x) {
-      nP += sign;
-      sx += sign * x;
-      sy += sign * r;
-      sxx += sign * x * x;
-      sxy += sign * x * r;
-      syy += sign * r * r;
-    }
-  }
+/** One-bar log returns, NaN at bar 0 and next to a NaN close. */
+function logReturnsOf(close: Float64Array): Float64Array {
+  const out = new Float64Array(close.length);
+  out[0] = NaN;
+  for (let t = 1; t < close.length; t++) out[t] = Math.log(close[t] / close[t - 1]);
+  return out;
 }
 
 export const sentimentIntraday: Strategy<SentimentIntradayParams> = {
@@ -206,7 +214,8 @@ export const sentimentIntraday: Strategy<SentimentIntradayParams> = {
       const sent = ctx.data.bars[i].sentiment;
       if (sent === undefined) throw new MarketDataError(`sentiment-intraday needs ${ctx.data.symbols[i]}.sentiment (alignSentiment)`);
       const level = ctx.memo(`sentiment-level:${i}`, () => levelOf(sent.score));
-      fadeInto(ctx.close(i), sent.score, sent.mentions, level, flags, p, p.size / k, out[i]);
+      const ret = ctx.memo(`log-return:${i}`, () => logReturnsOf(ctx.close(i)));
+      fadeInto(ctx.close(i), ret, sent.score, sent.mentions, level, flags, p, p.size / k, out[i]);
     }
   },
 };
