@@ -102,7 +102,7 @@ describe('the server process', () => {
     const port = await freePort();
     const r = await runServerToExit({ label: 'noredis', env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
     server = r.server;
-    expect(r.signal).toBeNull(); // not killed by the 10 s guard
+    expect(r.signal).toBeNull(); // not killed by the 20 s guard (a start on a loaded 2-core machine can take several seconds)
     expect(r.code).not.toBe(0);
     const line = expectOneLine(r.stderr);
     expect(line).toContain(`redis://127.0.0.1:${port}`);

@@ -188,7 +188,7 @@ export async function runServerToExit(
   options: Omit<SpawnOptions, 'waitReady'> & { timeoutMs?: number },
 ): Promise<ExitStatus & { stdout: string; stderr: string; server: ServerProcess }> {
   const server = await spawnServer({ ...options, waitReady: false });
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), options.timeoutMs ?? 10_000);
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   const status = await server.exited;
   clearTimeout(timer);
   return { ...status, stdout: server.stdout(), stderr: server.stderr(), server };
