@@ -53,6 +53,9 @@ describe('createAvellanedaStoikovQuoter', () => {
     expect(b).toEqual(a);
     expect(a.reservation).toBeCloseTo(99.6, 12);
     expect(a.spread).toBeCloseTo(SPREAD, 12);
+    // The quoter's precomputed liquidity term gives optimalSpread's very double.
+    expect(a.spread).toBe(optimalSpread(0.1, 2, 0.5, 1.5));
+    expect(a.reservation).toBe(reservationPrice(100, 2, 0.1, 2, 0.5));
   });
 
   it('stops quoting the bid at q >= qMax and the ask at q <= -qMax, and cuts sizes at the limit', () => {

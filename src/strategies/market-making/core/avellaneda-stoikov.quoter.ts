@@ -97,6 +97,8 @@ function clear(out: QuotePair): void {
 export function createAvellanedaStoikovQuoter(params: MarketMakingParams): Quoter {
   const { gamma, k, qMax, orderSize, inventorySkew, tickSize, volThreshold, volWiden, adverseWiden, ofiThreshold, ofiWiden } = params;
   const fixedSigma = params.sigma;
+  // The liquidity term (2/γ)·ln(1 + γ/k) of optimalSpread, once: the same double it computes.
+  const liquidity = (2 / gamma) * Math.log1p(gamma / k);
   return {
     quote(state, q, out) {
       const s = state.mid;
@@ -111,7 +113,7 @@ export function createAvellanedaStoikovQuoter(params: MarketMakingParams): Quote
       // NaN baseline (warm-up) compares false: no widening before the estimate exists.
       if (state.sigma > volThreshold * state.sigmaBaseline) factor *= volWiden;
       if (state.adverse) factor *= adverseWiden;
-      const spread = optimalSpread(gamma, sigma, tau, k) * factor;
+      const spread = (gamma * sigma * sigma * tau + liquidity) * factor;
       let bidDist = spread / 2;
       let askDist = spread / 2;
       const ofi = state.orderFlowImbalance;
