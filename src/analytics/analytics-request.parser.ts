@@ -8,10 +8,15 @@
  * milliseconds at these sizes, and a queue round trip would cost more than the computation; the
  * Ghostfolio lesson is not to wait on a queue inside a request). So no request may hold the
  * event loop for long: besides the length caps, each endpoint bounds the work its options
- * imply, from timings of the pure functions on this 2-core machine under load (ADF 'none' at
- * lag 68 over 100,000 values ~650 ms; Johansen of 12 series, 100,000 rows, 5 lags ~720 ms; a
- * 5-state HMM of 20,000 returns, one start, ~4.4 s; an Engle-Granger scan of the 30 Dow stocks,
- * 870 tests over 2,529 rows, ~2 s). Each budget keeps its endpoint near or under ~250-300 ms there. Anything bigger is a research run (queued, durable), not a request.
+ * imply. The units are the pure functions' cost terms; the budgets come from timings on this
+ * shared 2-core machine (load average 3 to 12, so the figures spread): ADF 'none' at lag 68 over
+ * 100,000 values ~650 ms, at lag 57 over 50,000 ~440-720 ms; Johansen of 12 series, 100,000 rows,
+ * 1 lag ~210-420 ms; a 5-state HMM of 20,000 returns, one start, ~4.4 s (a fit that does not
+ * converge runs 500 iterations), 3 states over 3,700 returns ~0.6-1 s; an Engle-Granger scan of
+ * the 30 Dow stocks (870 tests x 2,529 rows) ~2 s, of 10 of them ~210-430 ms. Each budget aims
+ * at ~100-300 ms there (at most ~1 s for a non-converging HMM fit under the heaviest load seen);
+ * the default ADF lag allows about 33,000 values. Anything bigger belongs to a queued research
+ * run, not a request.
  */
 import { ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import type { BarsDataSpec } from '../backtesting/research-run.types';
@@ -20,13 +25,13 @@ import { defaultMaxLag, type AdfRegression, type PairsScanMethod } from '../quan
 import { MAX_SERIES_VALUES, type BarsRangeDto } from './analytics.dto';
 
 /** n·(maxlag + 3)²: the final ADF regression's cost (ols over n rows, maxlag + 3 regressors at most). */
-export const ADF_WORK_BUDGET = 200_000_000;
+export const ADF_WORK_BUDGET = 100_000_000;
 /** n·(k·(lags + 2))²: the cross-products of Johansen's auxiliary regressions. */
-export const JOHANSEN_WORK_BUDGET = 150_000_000;
+export const JOHANSEN_WORK_BUDGET = 100_000_000;
 /** observations·states³·starts: Baum-Welch and its polish, per start (measured close to K³, not K²). */
-export const REGIME_WORK_BUDGET = 100_000;
+export const REGIME_WORK_BUDGET = 50_000;
 /** tests·rows of a pairs scan (eg: 2 Engle-Granger tests per pair, johansen: 1): ~1 µs each here, a 30-stock Dow scan (870 tests x 2,529 rows) ~2 s. */
-export const PAIRS_WORK_BUDGET = 300_000;
+export const PAIRS_WORK_BUDGET = 200_000;
 /** Longest column name accepted inline. */
 export const MAX_COLUMN_NAME = 64;
 const MAX_ISSUES = 20;

@@ -29,7 +29,7 @@ import {
   RegimesRequestDto,
   RegimesResultDto,
 } from './analytics.dto';
-import { PAIRS_WORK_BUDGET } from './analytics-request.parser';
+import { ADF_WORK_BUDGET, JOHANSEN_WORK_BUDGET, PAIRS_WORK_BUDGET, REGIME_WORK_BUDGET } from './analytics-request.parser';
 import { AnalyticsService } from './analytics.service';
 
 const DATA_DOC =
@@ -42,7 +42,7 @@ const DATA_DOC =
 /**
  * Statistical tests of series, answered synchronously. They read data and write nothing, so a
  * viewer key is enough (as for every GET). Synchronous because each is bounded to a fraction of
- * a second by the request parser's caps: queuing them would cost more than computing them, and
+ * a second by the request parser's caps and work budgets: queuing them would cost more than computing them, and
  * the API never waits on a queue inside a request. Bigger work belongs to research runs.
  */
 @ApiTags('analytics')
@@ -59,7 +59,7 @@ export class AnalyticsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Augmented Dickey-Fuller unit-root test (statsmodels adfuller), as `quantdesk adf`',
-    description: `\`values\` or \`symbol\`; at most ${MAX_SERIES_VALUES} values and n·(maxlag + 3)² ≤ 2e8. ${DATA_DOC}`,
+    description: `\`values\` or \`symbol\`; at most ${MAX_SERIES_VALUES} values and n·(maxlag + 3)² ≤ ${ADF_WORK_BUDGET.toExponential(0)} (the default maxlag allows about 33,000 values). ${DATA_DOC}`,
   })
   @ApiOkResponse({ type: AdfResultDto })
   adf(@Body() dto: AdfRequestDto): Promise<AdfCommandResult> {
@@ -70,7 +70,7 @@ export class AnalyticsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Engle-Granger cointegration of y on x (statsmodels coint), hedge ratio and half-life, as `quantdesk coint`',
-    description: `\`y\` + \`x\` or \`symbols: [y, x]\`; at most ${MAX_SERIES_VALUES} values each and n·(maxlag + 3)² ≤ 2e8. ${DATA_DOC}`,
+    description: `\`y\` + \`x\` or \`symbols: [y, x]\`; at most ${MAX_SERIES_VALUES} values each and n·(maxlag + 3)² ≤ ${ADF_WORK_BUDGET.toExponential(0)}. ${DATA_DOC}`,
   })
   @ApiOkResponse({ type: CointResultDto })
   coint(@Body() dto: CointRequestDto): Promise<CointCommandResult> {
@@ -81,7 +81,7 @@ export class AnalyticsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Johansen cointegration rank test (statsmodels coint_johansen), as `quantdesk johansen`',
-    description: `\`columns\` or \`symbols\` (2 to 12 series); rows with a gap dropped; at most ${MAX_SERIES_VALUES} rows and n·(k·(lags + 2))² ≤ 1.5e8. ${DATA_DOC}`,
+    description: `\`columns\` or \`symbols\` (2 to 12 series); rows with a gap dropped; at most ${MAX_SERIES_VALUES} rows and n·(k·(lags + 2))² ≤ ${JOHANSEN_WORK_BUDGET.toExponential(0)}. ${DATA_DOC}`,
   })
   @ApiOkResponse({ type: JohansenResultDto })
   johansen(@Body() dto: JohansenRequestDto): Promise<JohansenCommandResult> {
@@ -92,7 +92,7 @@ export class AnalyticsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Gaussian hidden Markov model regimes of a series, as `quantdesk regimes`',
-    description: `\`values\` or \`symbol\`; at most ${MAX_REGIME_OBSERVATIONS} observations, 5 states, 10 starts and observations·states³·starts ≤ 100,000. ${DATA_DOC}`,
+    description: `\`values\` or \`symbol\`; at most ${MAX_REGIME_OBSERVATIONS} observations, 5 states, 10 starts and observations·states³·starts ≤ ${REGIME_WORK_BUDGET} (the default 10 starts of 2 states: 625 observations; 1 start: 6,250). ${DATA_DOC}`,
   })
   @ApiOkResponse({ type: RegimesResultDto })
   regimes(@Body() dto: RegimesRequestDto): Promise<RegimesCommandResult> {
@@ -105,7 +105,7 @@ export class AnalyticsController {
     summary: 'Cointegration scan of every pair of a universe (Engle-Granger or Johansen), corrected, filtered and ranked, as `quantdesk pairs scan`',
     description:
       `\`columns\` or \`symbols\` (2 to ${MAX_PAIRS_SERIES} series); rows with a gap dropped; tests·rows ≤ ${PAIRS_WORK_BUDGET} ` +
-      `(eg makes 2 tests per pair: about 10 series of 2,500 daily bars). ${DATA_DOC}`,
+      `(eg makes 2 tests per pair: 9 series of 2,500 daily bars). ${DATA_DOC}`,
   })
   @ApiOkResponse({ type: PairsScanResultDto })
   pairsScan(@Body() dto: PairsScanRequestDto): Promise<PairsScanCommandResult> {
