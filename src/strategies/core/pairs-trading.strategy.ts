@@ -23,6 +23,11 @@
  *    against β shares of x, so w_y = p·P_y / (P_y + |β|·P_x) and w_x = -p·β·P_x / (P_y + |β|·P_x):
  *    |w_y| + |w_x| = 1 and w_x / w_y = -β·P_x / P_y (dollar-neutral only when β·P_x = P_y).
  *
+ * Memory: the hedge series come from the context (memoized per method and window in a sweep);
+ * the spread and z-score are written into the two output arrays, so no array of its own. The
+ * per-bar loops allocate nothing; a re-test (engleGranger on the window's views) allocates its
+ * regression buffers once per retestEvery bars.
+ *
  * All of it is causal and deterministic from bar 0 (the rolling sums' resync points, the re-test
  * schedule and the Kalman recursion depend only on t), so targetsAtBar on truncated data gives
  * the same targets (the spec proves parity and causality).
