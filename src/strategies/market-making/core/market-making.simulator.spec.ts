@@ -71,7 +71,8 @@ describe('fill models', () => {
     const n = 20_001;
     const p = resolveMarketMakingParams({ qMax: 0 });
     const r = simulateMarketMaking(flatQuotes(n, dt), p, { seed: 42, quoter: constantQuoter(delta) });
-    const expected = fillProbability(p.A, p.k, delta, dt);
+    // Written out, not through fillProbability, so the spec checks the model rather than itself.
+    const expected = 1 - Math.exp(-140 * Math.exp(-1.5 * delta) * dt);
     const se = Math.sqrt((expected * (1 - expected)) / (n - 1));
     for (const fills of [r.fills.bid, r.fills.ask]) expect(Math.abs(fills / (n - 1) - expected)).toBeLessThan(4 * se);
     expect(r.quotedTime.bid).toBeCloseTo((n - 1) * dt, 9);
