@@ -9,3 +9,4 @@ export { smaCross, type SmaCrossParams } from './sma-cross.strategy';
 export { sentimentIntraday, type SentimentIntradayParams } from './sentiment-intraday.strategy';
 export { getStrategy, listStrategies, UnknownStrategyError } from './strategy.registry';
 export { computeTargets, strategyParams, targetsAtBar } from './strategy.runner';
+export { pairsTrading, pairPositions, PAIRS_HEDGE, type PairsTradingParams } from './pairs-trading.strategy';
