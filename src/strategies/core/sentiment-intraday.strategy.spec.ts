@@ -17,7 +17,7 @@ import { createIndicatorContext } from './indicator.context';
 import { marketData, MarketDataError, type MarketData } from './market-data.types';
 import { alignSentiment, alignSentimentBySymbol, type SentimentItem } from './point-in-time-series';
 import { sentimentIntraday, type SentimentIntradayParams } from './sentiment-intraday.strategy';
-import { LAST_OF_SESSION, OUT_OF_SESSION, SessionCalendar } from './session-calendar';
+import { LAST_OF_SESSION, OUT_OF_SESSION, SESSION_TIME_ZONES, SessionCalendar } from './session-calendar';
 import { StrategyParamError, type ParamValue } from './strategy-params';
 import { getStrategy } from './strategy.registry';
 import { computeTargets, strategyParams, targetsAtBar } from './strategy.runner';
@@ -326,6 +326,88 @@ describe('sentiment-intraday: parity and causality', () => {
       }
     }
     expect(suffixChanged).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * The rule written again from the header's words, naively: each bar's baseline statistics
+ * recomputed from the bars t-L .. t-1 with two-pass (centered) sums, no running state but the
+ * position. Agreement with the O(1)-per-bar rolling sums shows they compute the stated rule.
+ */
+function naiveTargets(data: MarketData, p: SentimentIntradayParams, flags: Float64Array): Float64Array {
+  const close = data.bars[0].close;
+  const { score, mentions } = data.bars[0].sentiment ?? { score: new Float64Array(), mentions: new Float64Array() };
+  const n = close.length;
+  const level = new Float64Array(n);
+  for (let t = 0, last = NaN; t < n; t++) level[t] = Number.isNaN(score[t]) ? last : (last = score[t]);
+  const out = new Float64Array(n);
+  const meanVar = (xs: number[]): [number, number] => {
+    const m = xs.reduce((a, v) => a + v, 0) / xs.length;
+    return [m, xs.reduce((a, v) => a + (v - m) ** 2, 0) / (xs.length - 1)];
+  };
+  let pos = 0;
+  let entry = -1;
+  let lastSpike = -Infinity;
+  let traded = -Infinity;
+  for (let t = 0; t < n; t++) {
+    let spike = false;
+    let zr = NaN;
+    if (t >= p.lookback) {
+      const js = Array.from({ length: p.lookback }, (_, i) => t - p.lookback + i);
+      const sc = js.map((j) => score[j]).filter((v) => !Number.isNaN(v));
+      if (!Number.isNaN(score[t]) && sc.length >= 3) {
+        const [m, v] = meanVar(sc);
+        if (v > 1e-12) spike = Math.abs((score[t] - m) / Math.sqrt(v)) >= p.zScore;
+      }
+      const [mm, vm] = meanVar(js.map((j) => mentions[j]));
+      if (vm > 1e-12 && (mentions[t] - mm) / Math.sqrt(vm) >= p.zMentions) spike = true;
+      const pairs = js.filter((j) => j > 0).map((j) => [level[j] - level[j - 1], Math.log(close[j] / close[j - 1])]).filter(([x, y]) => !Number.isNaN(x) && !Number.isNaN(y));
+      const dl = level[t] - level[t - p.reactionBars];
+      if (pairs.length >= 3 && !Number.isNaN(dl) && !Number.isNaN(close[t])) {
+        const mx = pairs.reduce((a, [x]) => a + x, 0) / pairs.length;
+        const my = pairs.reduce((a, [, y]) => a + y, 0) / pairs.length;
+        const cxx = pairs.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+        const cxy = pairs.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+        const beta = cxx > 1e-12 ? cxy / cxx : 0;
+        const alpha = my - beta * mx;
+        const resVar = pairs.reduce((a, [x, y]) => a + (y - alpha - beta * x) ** 2, 0) / (pairs.length - 2);
+        if (resVar > 1e-14) zr = (Math.log(close[t] / close[t - p.reactionBars]) - alpha * p.reactionBars - beta * dl) / Math.sqrt(resVar * p.reactionBars);
+      }
+    }
+    if (spike) lastSpike = t;
+    if (Number.isNaN(close[t]) || flags[t] === OUT_OF_SESSION) pos = 0;
+    else {
+      let exited = false;
+      if (pos !== 0 && (t - entry >= p.maxHoldBars || !(Math.abs(zr) > p.exitZ))) {
+        pos = 0;
+        exited = true;
+      }
+      if (pos === 0 && !exited && flags[t] !== LAST_OF_SESSION && t - lastSpike < p.reactionBars && lastSpike !== traded && Math.abs(zr) >= p.fadeZ) {
+        pos = zr > 0 ? -p.size : p.size;
+        entry = t;
+        traded = lastSpike;
+      }
+      if (flags[t] === LAST_OF_SESSION) pos = 0;
+    }
+    out[t] = pos;
+  }
+  return out;
+}
+
+describe('sentiment-intraday against a naive re-implementation of its rule', () => {
+  it.each([
+    ['USD/CHF, SIX session, lookback 24', 5, { ...FX_PARAMS, lookback: 24 }],
+    ['USD/CHF, 24-hour weekdays, lookback 48, reactionBars 3', 6, { ...FX_PARAMS, timeZone: 8, openMinute: 0, closeMinute: 1440, reactionBars: 3, maxHoldBars: 4 }],
+  ] as const)('gives the same targets (%s)', (_name, seed, given) => {
+    const syn = usdchfSynthetic(seed, 8000);
+    const params = strategyParams(sentimentIntraday, given);
+    const flags = new SessionCalendar({ timeZone: SESSION_TIME_ZONES[params.timeZone], openMinute: params.openMinute, closeMinute: params.closeMinute, weekdays: params.weekdays, barIntervalMs: params.barMinutes * 60_000 }).sessionFlags(syn.ts);
+    const got = computeTargets(sentimentIntraday, params, createIndicatorContext(syn.data))[0];
+    const want = naiveTargets(syn.data, params, flags);
+    const diff: number[] = [];
+    for (let t = 0; t < got.length; t++) if (got[t] !== want[t]) diff.push(t);
+    expect(diff).toEqual([]);
+    expect(want.filter((v) => v !== 0).length).toBeGreaterThan(10);
   });
 });
 
