@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backtestStrategy } from '../src/backtesting/core';
 import { runCli } from '../src/cli/program';
-import { marketData, smaCross, strategyParams } from '../src/strategies/core';
+import { listStrategies, marketData, smaCross, strategyParams } from '../src/strategies/core';
 import { captureCli } from './support/cli-capture';
 
 // The backtest command computes on the file alone: opening a database would fail the test.
@@ -139,7 +139,7 @@ describe('quantdesk backtest', () => {
   });
 
   it.each([
-    [['--strategy', 'nope'], 'unknown strategy "nope" (strategies: sma-cross)'],
+    [['--strategy', 'nope'], `unknown strategy "nope" (strategies: ${listStrategies().map((s) => s.name).join(', ')})`],
     [['--strategy', 'sma-cross', '--param', 'fastest=3'], 'sma-cross has no parameter "fastest" (it has fast, slow, longOnly)'],
     [['--strategy', 'sma-cross', '--param', 'fast=0'], 'fast must be in [1, 10000], got 0'],
     [['--strategy', 'sma-cross', '--param', 'fast=2.5'], 'fast must be an integer, got "2.5"'],
