@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IN_SESSION, LAST_OF_SESSION, OUT_OF_SESSION, SESSION_TIME_ZONES, SessionCalendar, SessionCalendarError } from './session-calendar';
 
 const ms = (iso: string): number => Date.parse(iso);
@@ -84,6 +86,29 @@ describe('isLastBarOfSession: decided from bar t (and t-1), never t+1', () => {
       });
       expect(flags).toEqual(want);
     }
+  });
+});
+
+describe('SessionCalendar on the USD/CHF 30-minute sample (UTC closes) under Zurich hours, across DST changes', () => {
+  it('flags each weekday 17:30 Zurich close as last and the bars in (09:00, 17:30] as in session, as Intl formats them one by one', () => {
+    const lines = readFileSync(join(__dirname, '../../../data/samples/usdchf_30min.csv'), 'utf8').trim().split(/\r?\n/).slice(1, 20_001);
+    const closesUtc = Float64Array.from(lines, (l) => Date.parse(l.split(',')[0]));
+    const flags = new SessionCalendar({ timeZone: 'Europe/Zurich', openMinute: 540, closeMinute: 1050 }).sessionFlags(closesUtc);
+    // The independent reading: Intl's own formatting of each close, no offset cache.
+    const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Zurich', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const bad: string[] = [];
+    let last = 0;
+    for (let t = 0; t < closesUtc.length; t++) {
+      const parts = fmt.formatToParts(closesUtc[t]);
+      const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+      const minute = Number(get('hour')) * 60 + Number(get('minute'));
+      const weekday = !['Sat', 'Sun'].includes(get('weekday'));
+      const want = !weekday || minute <= 540 || minute > 1050 ? OUT_OF_SESSION : minute === 1050 ? LAST_OF_SESSION : IN_SESSION;
+      if (flags[t] !== want) bad.push(`${lines[t]}: ${flags[t]} != ${want}`);
+      if (want === LAST_OF_SESSION) last++;
+    }
+    expect(bad).toEqual([]);
+    expect(last).toBeGreaterThan(350); // the weekdays of 1996-1997 in the first 20,000 bars
   });
 });
 
