@@ -8,7 +8,8 @@ import { MetricsInputError } from '../quant/metrics';
 import { CsvColumnsError, readCsvColumns, splitCsvLine, type CsvColumns } from '../research/csv-columns.reader';
 import type { MetricsCommandResult } from '../research/metrics.command';
 import { backtestSummary, toTearsheetInput } from './backtest-result.mapper';
-import { getStrategy, marketData, parseParamValue, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
+import { fixedParams } from './optimization/sweep-cli.options';
+import { getStrategy, marketData, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
 import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult } from './core';
 import { TearsheetInputError, writeTearsheet } from './report';
 
@@ -48,21 +49,7 @@ export interface BacktestCommandResult {
  * repeated names, wrong types and out-of-range values are usage errors naming the parameter.
  */
 export function parseStrategyParams(strategy: Strategy, pairs: readonly string[]): Record<string, ParamValue> {
-  const given: Record<string, ParamValue> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--param "${pair}": expected NAME=VALUE`);
-    const name = pair.slice(0, eq).trim();
-    const spec = strategy.params.find((p) => p.name === name);
-    if (!spec) throw new UsageError(`--param ${name}: ${strategy.name} has no parameter "${name}" (it has ${strategy.params.map((p) => p.name).join(', ')})`);
-    if (name in given) throw new UsageError(`--param ${name} is given twice`);
-    try {
-      given[name] = parseParamValue(spec, pair.slice(eq + 1));
-    } catch (err) {
-      if (err instanceof StrategyParamError) throw new UsageError(`--param ${err.message}`);
-      throw err;
-    }
-  }
+  const given = fixedParams(strategy, pairs);
   try {
     return strategyParams(strategy, given);
   } catch (err) {
