@@ -202,6 +202,7 @@ export const sentimentIntraday: Strategy<SentimentIntradayParams> = {
   name: 'sentiment-intraday',
   description: 'fades price moves beyond what a sentiment spike explains (rolling OLS residual), within the exchange session, flat at its close',
   params: PARAMS,
+  requires: { timestamps: true, sentiment: true },
   check(p) {
     if (!(p.reactionBars < p.lookback)) throw new StrategyParamError('reactionBars', `reactionBars (${p.reactionBars}) must be less than lookback (${p.lookback})`);
     if (!(p.exitZ < p.fadeZ)) throw new StrategyParamError('exitZ', `exitZ (${p.exitZ}) must be less than fadeZ (${p.fadeZ})`);

@@ -23,6 +23,11 @@ export interface Strategy<P extends StrategyParams = StrategyParams> {
   /** Declared parameters (types, inclusive ranges, defaults), read by the optimizer and the CLI. */
   readonly params: readonly ParamSpec[];
   /**
+   * Inputs beyond closes that `targets` cannot run without (absent: closes only). Declared so the
+   * CLI and the research API refuse a run up front (exit 2, 400) instead of failing it later.
+   */
+  readonly requires?: { readonly timestamps?: boolean; readonly sentiment?: boolean };
+  /**
    * Checks between parameters that a single range cannot say (e.g. fast < slow); throws
    * StrategyParamError. Called after each value was checked against its ParamSpec.
    */
