@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backtestStrategy } from '../src/backtesting/core';
 import { runCli } from '../src/cli/program';
-import { listStrategies, marketData, smaCross, strategyParams } from '../src/strategies/core';
+import { alignSentimentBySymbol, listStrategies, marketData, parseSentimentCsv, sentimentIntraday, smaCross, strategyParams } from '../src/strategies/core';
 import { captureCli } from './support/cli-capture';
 
 // The backtest command computes on the file alone: opening a database would fail the test.
@@ -176,5 +176,99 @@ describe('quantdesk backtest', () => {
     expect(withGap.code).toBe(2);
     expect(withGap.err).toContain('NaN after the series started');
     expect((await run('--csv', NYSE)).code).toBe(2);
+  });
+});
+
+// Sentiment fixture pair (scripts/reference/sentiment-items-fixture.py): the first 3,000 real
+// USD/CHF 30-minute closes, and a seeded, synthetic item stream (the project has no real
+// sentiment data until the alternative-data issue; what is tested is the point-in-time alignment).
+const FX_BARS = join(ROOT, 'test/fixtures/sentiment/usdchf_30min_head.csv');
+const FX_ITEMS = join(ROOT, 'test/fixtures/sentiment/usdchf_items.csv');
+// Zurich 09:00-17:30 Monday-Friday (timeZone 3), 30-minute bars; low thresholds so the fixture trades.
+const FX = { lookback: 48, reactionBars: 2, zScore: 2, zMentions: 2, fadeZ: 1.5, exitZ: 0.5, maxHoldBars: 6, size: 1, timeZone: 3, openMinute: 540, closeMinute: 1050, weekdays: 62, barMinutes: 30 };
+const FX_ARGS = Object.entries(FX).flatMap(([k, v]) => ['--param', `${k}=${v}`]);
+
+describe('quantdesk backtest --sentiment', () => {
+  let dir: string;
+  let writeErr: jest.SpyInstance;
+  const [header, ...rows] = readFileSync(FX_BARS, 'utf8').trim().split('\n');
+  const timestamps = Float64Array.from(rows, (l) => Date.parse(l.split(',')[0]));
+  const close = Float64Array.from(rows, (l) => Number(l.split(',')[1]));
+  const itemsText = readFileSync(FX_ITEMS, 'utf8');
+
+  /** What the CLI should compute: the strategy on the bars with the items aligned by the library. */
+  function direct(text: string): ReturnType<typeof backtestStrategy> {
+    const [sentiment] = alignSentimentBySymbol(timestamps, parseSentimentCsv(text), ['usdchf']);
+    const data = marketData(['usdchf'], [{ close, sentiment }], { timestamps });
+    return backtestStrategy(sentimentIntraday, strategyParams(sentimentIntraday, FX), data, { store: { positions: false } });
+  }
+  async function cli(items: string): Promise<Json & { equity: number[]; finalEquity: number; trades: number }> {
+    const { code, out, err } = await run('--csv', FX_BARS, '--col', 'usdchf', '--strategy', 'sentiment-intraday', ...FX_ARGS, '--sentiment', items, '--curve', '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    return JSON.parse(out) as Json & { equity: number[]; finalEquity: number; trades: number };
+  }
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qd-backtest-sentiment-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    writeErr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => writeErr.mockRestore());
+
+  it('backtests sentiment-intraday on real USD/CHF closes with the items aligned point in time, equal to backtestStrategy on the same aligned data', async () => {
+    expect(header).toBe('timestamp,usdchf');
+    const r = await cli(FX_ITEMS);
+    const ref = direct(itemsText);
+    expect(ref.trades?.length ?? 0).toBeGreaterThan(3); // the fixture must trade, or equality proves little
+    expect(r.equity).toEqual(Array.from(ref.equity as Float64Array));
+    expect(r.finalEquity).toBe((ref.equity as Float64Array)[ref.bars - 1]);
+    expect(r.trades).toBe(ref.trades?.length);
+  });
+
+  it('gives an item published exactly at a bar close to the next bar, through the CLI', async () => {
+    // A burst that changes the backtest when it lands on bar T (published 1 ms before T's close),
+    // found with the library; the same burst at T's close must act as the next bar's, like 1 ms after.
+    const burst = (at: number): string => `${itemsText.trimEnd()}\n${Array.from({ length: 12 }, () => `${at},usdchf,4,80`).join('\n')}\n`;
+    const curve = (text: string): number[] => Array.from(direct(text).equity as Float64Array);
+    let T = -1;
+    for (let t = 200; t < timestamps.length - 1 && T < 0; t += 7) {
+      if (JSON.stringify(curve(burst(timestamps[t] - 1))) !== JSON.stringify(curve(burst(timestamps[t] + 1)))) T = t;
+    }
+    expect(T).toBeGreaterThan(0);
+    const write = (name: string, at: number): string => {
+      const file = join(dir, name);
+      writeFileSync(file, burst(at));
+      return file;
+    };
+    const before = await cli(write('before.csv', timestamps[T] - 1));
+    const atClose = await cli(write('at-close.csv', timestamps[T]));
+    const after = await cli(write('after.csv', timestamps[T] + 1));
+    expect(atClose.equity).toEqual(after.equity);
+    expect(atClose.equity).not.toEqual(before.equity);
+    expect(atClose.equity).toEqual(curve(burst(timestamps[T])));
+  });
+
+  it('refuses sentiment-intraday without --sentiment, a foreign symbol, a bad item and bars without times (exit 2)', async () => {
+    const none = await run('--csv', FX_BARS, '--col', 'usdchf', '--strategy', 'sentiment-intraday', '--json');
+    expect([none.code, none.out]).toEqual([2, '']);
+    expect(none.err).toContain('sentiment-intraday needs sentiment: give --sentiment FILE');
+    const foreign = join(dir, 'foreign.csv');
+    writeFileSync(foreign, 'published_at,symbol,score\n1996-04-01T01:00:00Z,eurchf,1\n');
+    const f = await run('--csv', FX_BARS, '--col', 'usdchf', '--strategy', 'sentiment-intraday', '--sentiment', foreign);
+    expect(f.code).toBe(2);
+    expect(f.err).toContain('symbol "eurchf" is not a --col (usdchf)');
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'published_at,symbol,score\n1996-04-01T01:00:00,usdchf,1\n');
+    const b = await run('--csv', FX_BARS, '--col', 'usdchf', '--strategy', 'sentiment-intraday', '--sentiment', bad);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain('sentiment CSV line 2: published_at must be ISO 8601 with a zone');
+    const noDates = join(dir, 'no-dates-fx.csv');
+    writeFileSync(noDates, `usdchf\n${Array.from(close.subarray(0, 100)).join('\n')}\n`);
+    const n = await run('--csv', noDates, '--col', 'usdchf', '--strategy', 'sentiment-intraday', '--sentiment', FX_ITEMS);
+    expect(n.code).toBe(2);
+    expect(n.err).toContain('--sentiment needs a date or timestamp column');
   });
 });

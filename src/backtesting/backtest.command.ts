@@ -9,7 +9,7 @@ import { CsvColumnsError, readCsvColumns, splitCsvLine, type CsvColumns } from '
 import type { MetricsCommandResult } from '../research/metrics.command';
 import { backtestSummary, toTearsheetInput } from './backtest-result.mapper';
 import { fixedParams } from './optimization/sweep-cli.options';
-import { getStrategy, marketData, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
+import { alignSentimentBySymbol, getStrategy, MarketDataError, marketData, parseSentimentCsv, PointInTimeError, StrategyParamError, strategyParams, UnknownStrategyError, type MarketData, type ParamValue, type SentimentSeries, type Strategy } from '../strategies/core';
 import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult } from './core';
 import { TearsheetInputError, writeTearsheet } from './report';
 
@@ -22,6 +22,7 @@ interface BacktestCommandOptions {
   capital?: string;
   periodsPerYear: string;
   report?: string;
+  sentiment?: string;
   curve?: boolean;
   json?: boolean;
 }
@@ -66,10 +67,29 @@ function number(option: string, text: string, positive: boolean): number {
   return v;
 }
 
-/** Bar times (epoch ms) from the file's date/timestamp/time column, for the tearsheet. */
-function timestampsOf(text: string, csv: CsvColumns, file: string): Float64Array {
-  const col = csv.header.findIndex((h) => /^(date|timestamp|time|datetime)$/i.test(h));
-  if (col < 0) throw new UsageError(`--report needs a date or timestamp column in ${file}; the columns are ${csv.header.map((h) => `"${h}"`).join(', ')}`);
+const TIME_COLUMN = /^(date|timestamp|time|datetime)$/i;
+
+/**
+ * Bar close times (epoch ms) from the file's date/timestamp/time column, for the tearsheet, the
+ * sentiment alignment and strategies that need bar times. `needed` names what asks for them (in
+ * the errors); undefined: wanted only if the file has them, so a file without a time column, or
+ * with times that do not parse or increase, still backtests strategies on bar index alone.
+ */
+function timestampsOf(text: string, csv: CsvColumns, file: string, needed: string | undefined): Float64Array | undefined {
+  const col = csv.header.findIndex((h) => TIME_COLUMN.test(h));
+  if (col < 0) {
+    if (needed === undefined) return undefined;
+    throw new UsageError(`${needed} needs a date or timestamp column in ${file}; the columns are ${csv.header.map((h) => `"${h}"`).join(', ')}`);
+  }
+  try {
+    return readTimestamps(text, csv, file, col, needed ?? 'bar times');
+  } catch (err) {
+    if (needed === undefined && err instanceof UsageError) return undefined;
+    throw err;
+  }
+}
+
+function readTimestamps(text: string, csv: CsvColumns, file: string, col: number, needed: string): Float64Array {
   const out = new Float64Array(csv.rows);
   let row = 0;
   const lines = text.split(/\r?\n/);
@@ -79,7 +99,7 @@ function timestampsOf(text: string, csv: CsvColumns, file: string): Float64Array
     const cell = splitCsvLine(lines[l])[col].trim();
     const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(cell) ? `${cell}T00:00:00Z` : cell);
     if (!Number.isFinite(ms)) throw new UsageError(`${file}: line ${l + 1}, column "${csv.header[col]}": "${cell}" is not a date`);
-    if (row > 0 && !(ms > out[row - 1])) throw new UsageError(`${file}: line ${l + 1}: timestamps must increase for --report`);
+    if (row > 0 && !(ms > out[row - 1])) throw new UsageError(`${file}: line ${l + 1}: timestamps must increase for ${needed}`);
     out[row++] = ms;
   }
   return out;
@@ -95,6 +115,27 @@ function human(r: BacktestCommandResult, res: BacktestResult): string {
   for (const [k, v] of Object.entries(r.metrics)) lines.push(`${k.padEnd(width)}  ${v === null ? '-' : typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(6) : String(v)}`);
   lines.push(`computed in ${r.elapsedMs.toFixed(1)} ms`);
   return lines.join('\n');
+}
+
+/**
+ * The --sentiment file's items aligned to the bars, one series per --col (its symbol): each bar
+ * holds only items published strictly before its close (alignSentimentBySymbol).
+ */
+async function readSentiment(file: string, timestamps: Float64Array, cols: readonly string[]): Promise<SentimentSeries[]> {
+  const text = await fs.readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(err.code === 'ENOENT' ? `--sentiment: no such file: ${file}` : `--sentiment: cannot read ${file}: ${err.message}`);
+  });
+  try {
+    const items = parseSentimentCsv(text);
+    // A symbol that names no --col is most likely a typo: silently ignoring it would backtest on no sentiment.
+    const known = new Set(cols);
+    const other = items.find((it) => !known.has(it.symbol));
+    if (other !== undefined) throw new UsageError(`--sentiment ${file}: symbol "${other.symbol}" is not a --col (${cols.join(', ')})`);
+    return alignSentimentBySymbol(timestamps, items, cols);
+  } catch (err) {
+    if (err instanceof PointInTimeError) throw new UsageError(`--sentiment ${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -118,6 +159,7 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
     .option('--capital <amount>', 'starting equity (default 100000)')
     .option('--periods-per-year <n>', 'bars in a year, for the metrics', '252')
     .option('--report <file.html>', 'also write an HTML tearsheet')
+    .option('--sentiment <file>', 'sentiment items CSV (published_at, symbol, score[, mentions]; symbol = a --col name), aligned point in time to the bars by their date/timestamp column')
     .option('--curve', 'add the equity curve to the result')
     .option('--json', 'print one JSON document')
     .action(async (opts: BacktestCommandOptions) => {
@@ -129,6 +171,10 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
         throw err;
       }
       const params = parseStrategyParams(strategy, opts.param);
+      // Refused before any file is read: the run could only fail later, less clearly.
+      if (strategy.requires?.sentiment === true && opts.sentiment === undefined) {
+        throw new UsageError(`${strategy.name} needs sentiment: give --sentiment FILE (published_at, symbol, score[, mentions]; symbol = a --col name)`);
+      }
       const costBps = opts.costBps === undefined ? 0 : number('--cost-bps', opts.costBps, false);
       const capital = opts.capital === undefined ? undefined : number('--capital', opts.capital, true);
       const periodsPerYear = number('--periods-per-year', opts.periodsPerYear, true);
@@ -150,14 +196,27 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
           if (!(s[i] > 0) && !Number.isNaN(s[i])) throw new UsageError(`${opts.csv}: column "${cols[k]}", data row ${i + 1}: ${s[i]} (prices must be > 0)`);
         }
       });
-      const data = marketData(cols, series.map((close) => ({ close })));
+      const needed = opts.sentiment !== undefined ? '--sentiment' : strategy.requires?.timestamps === true ? strategy.name : opts.report !== undefined ? '--report' : undefined;
+      const timestamps = timestampsOf(text, csv, opts.csv, needed);
+      const sentiment = opts.sentiment === undefined || timestamps === undefined ? undefined : await readSentiment(opts.sentiment, timestamps, cols);
+      let data: MarketData;
+      try {
+        data = marketData(
+          cols,
+          series.map((close, k) => (sentiment === undefined ? { close } : { close, sentiment: sentiment[k] })),
+          { timestamps },
+        );
+      } catch (err) {
+        if (err instanceof MarketDataError) throw new UsageError(`${opts.csv}: ${err.message}`);
+        throw err;
+      }
 
       let res: BacktestResult;
       const started = performance.now();
       try {
         res = backtestStrategy(strategy, params, data, { capital, periodsPerYear, costs: { commissionBps: costBps }, store: { positions: false, drawdown: opts.report !== undefined } });
       } catch (err) {
-        if (err instanceof BacktestInputError || err instanceof CostModelError || err instanceof IndicatorInputError || err instanceof MetricsInputError) {
+        if (err instanceof BacktestInputError || err instanceof CostModelError || err instanceof IndicatorInputError || err instanceof MetricsInputError || err instanceof MarketDataError) {
           throw new UsageError(`${opts.csv}: ${err.message}`);
         }
         throw err;
@@ -186,7 +245,7 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
               title: `${strategy.name} on ${cols.join(', ')} (${basename(opts.csv)})`,
               strategy: strategy.name,
               params,
-              timestamps: timestampsOf(text, csv, opts.csv),
+              timestamps: timestamps as Float64Array, // read above: --report makes them needed
               equity: res.equity as Float64Array,
               benchmark: cols.length === 1 ? { name: `${cols[0]} (buy and hold)`, prices: series[0] } : undefined,
               returns: res.returns,
