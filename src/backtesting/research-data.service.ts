@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnprocessableError } from '../common/errors/domain-error';
-import { marketData, type MarketData } from '../strategies/core';
+import { alignSentimentBySymbol, marketData, type InstrumentBars, type MarketData } from '../strategies/core';
 import { ResearchBarsRepository } from './research-bars.repository';
 import type { DataSpec } from './research-run.types';
 
@@ -33,8 +33,9 @@ export class ResearchDataService {
 
   async load(spec: DataSpec): Promise<LoadedData> {
     if (spec.source === 'inline') {
-      const bars = spec.close.map((series) => ({ close: Float64Array.from(series, (v) => (v === null ? NaN : v)) }));
-      return { data: marketData(spec.symbols, bars), timestamps: spec.timestamps === null ? null : Float64Array.from(spec.timestamps) };
+      const closes = spec.close.map((series) => Float64Array.from(series, (v) => (v === null ? NaN : v)));
+      const timestamps = spec.timestamps === null ? null : Float64Array.from(spec.timestamps);
+      return { data: withTimes(spec.symbols, closes, timestamps, spec.sentiment), timestamps };
     }
     const rows = await this.bars.closes(spec.symbols, spec.timeframe, spec.from, spec.to);
     const times: number[] = [];
@@ -53,6 +54,18 @@ export class ResearchDataService {
     for (const c of closes) {
       for (let i = 1; i < c.length; i++) if (Number.isNaN(c[i]) && !Number.isNaN(c[i - 1])) c[i] = c[i - 1];
     }
-    return { data: marketData(spec.symbols, closes.map((close) => ({ close }))), timestamps: Float64Array.from(times) };
+    const timestamps = Float64Array.from(times);
+    return { data: withTimes(spec.symbols, closes, timestamps, spec.sentiment), timestamps };
   }
+}
+
+/**
+ * MarketData with the bar times (strategies on sessions need them) and, when the run has items,
+ * each symbol's sentiment aligned point in time: a bar sees only items published before its close.
+ */
+function withTimes(symbols: readonly string[], closes: readonly Float64Array[], timestamps: Float64Array | null, items: DataSpec['sentiment']): MarketData {
+  // The parser refuses items without bar times, so a null here means no items.
+  const sentiment = items === undefined || timestamps === null ? undefined : alignSentimentBySymbol(timestamps, items, symbols);
+  const bars: InstrumentBars[] = closes.map((close, k) => (sentiment === undefined ? { close } : { close, sentiment: sentiment[k] }));
+  return marketData(symbols, bars, timestamps === null ? {} : { timestamps });
 }

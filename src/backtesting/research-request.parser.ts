@@ -7,7 +7,7 @@
  */
 import { ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import { epochToMs, parseTimestamp, type TimestampFailure } from '../market-data/bar-timestamp.parser';
-import { getStrategy, listStrategies, StrategyParamError, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
+import { getStrategy, listStrategies, StrategyParamError, type SentimentItem, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
 import { CostModelError, DEFAULT_CAPITAL, resolveCostModel, type CostModel } from './core';
 import type { MonteCarloRequestDto } from './monte-carlo.dto';
 import { enumerateCombinations, parseGridSpec, parseObjective, sweepSpace, SweepInputError, type ParamAxis, type SweepRequest, type SweepSpace } from './optimization/core';
@@ -113,7 +113,68 @@ function inlineData(d: InlineDataDto, prefix: string, issues: FieldIssue[]): Dat
   return { source: 'inline', symbols: [...d.symbols], timestamps, close };
 }
 
+const SENTIMENT_FIELDS = new Set(['publishedAt', 'symbol', 'score', 'mentions']);
+/** ISO 8601 date-time with a zone: one without would be read in the server's zone. */
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The request's sentiment items, checked (paths `sentiment.N.field`, at most 20 issues) and
+ * sorted by publishedAt (stable: simultaneous items keep their order), as alignment needs them.
+ * Each symbol must be one of the run's: an item of another would silently count for nothing.
+ */
+function sentimentOf(raw: readonly unknown[], symbols: readonly string[], prefix: string, issues: FieldIssue[]): SentimentItem[] | undefined {
+  const before = issues.length;
+  const known = new Set(symbols);
+  const items: SentimentItem[] = [];
+  for (let i = 0; i < raw.length && issues.length - before < 20; i++) {
+    const field = (f: string): string => at(prefix, `sentiment.${i}${f}`);
+    const it: unknown = raw[i];
+    if (typeof it !== 'object' || it === null || Array.isArray(it)) {
+      issues.push({ field: field(''), reason: 'must be an object { publishedAt, symbol, score, mentions? }' });
+      continue;
+    }
+    const o = it as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!SENTIMENT_FIELDS.has(k)) issues.push({ field: field(`.${k}`), reason: 'is not a sentiment item field (publishedAt, symbol, score, mentions)' });
+    const { publishedAt, symbol, score, mentions } = o;
+    let ms = NaN;
+    if (typeof publishedAt === 'number') ms = Number.isSafeInteger(publishedAt) ? publishedAt : NaN;
+    else if (typeof publishedAt === 'string' && ISO_WITH_ZONE.test(publishedAt)) ms = Date.parse(publishedAt);
+    if (!Number.isFinite(ms)) issues.push({ field: field('.publishedAt'), reason: 'must be an ISO 8601 date-time with Z or an offset, or an integer epoch ms' });
+    if (typeof symbol !== 'string' || !known.has(symbol)) issues.push({ field: field('.symbol'), reason: `must be one of the run's symbols (${symbols.join(', ')})` });
+    if (typeof score !== 'number' || !Number.isFinite(score)) issues.push({ field: field('.score'), reason: 'must be a finite number' });
+    if (mentions !== undefined && (typeof mentions !== 'number' || !Number.isFinite(mentions) || mentions < 0)) issues.push({ field: field('.mentions'), reason: 'must be a finite number >= 0' });
+    if (issues.length === before) items.push({ publishedAt: ms, symbol: symbol as string, score: score as number, ...(mentions === undefined ? {} : { mentions: mentions as number }) });
+  }
+  if (issues.length > before) return undefined;
+  return items.sort((a, b) => a.publishedAt - b.publishedAt);
+}
+
+/** The data spec with the request's sentiment items attached (they need bar times to align to). */
 function dataOf(dto: BacktestRequestDto, prefix: string, issues: FieldIssue[]): DataSpec | undefined {
+  const data = barsOrInline(dto, prefix, issues);
+  if (dto.sentiment === undefined || data === undefined) return data;
+  if (data.source === 'inline' && data.timestamps === null) {
+    issues.push({ field: at(prefix, 'sentiment'), reason: 'needs bar times: give data.timestamps' });
+    return undefined;
+  }
+  const sentiment = sentimentOf(dto.sentiment, data.symbols, prefix, issues);
+  return sentiment === undefined ? undefined : { ...data, sentiment };
+}
+
+/**
+ * What the strategy declares it cannot run without (Strategy.requires), refused now rather than
+ * failed in the job. Bars from the table always have times; inline data only with timestamps.
+ */
+function requirementIssues(strategy: Strategy, dto: BacktestRequestDto, data: DataSpec, prefix: string, issues: FieldIssue[]): void {
+  if (strategy.requires?.sentiment === true && data.sentiment === undefined) {
+    issues.push({ field: at(prefix, 'sentiment'), reason: `${strategy.name} needs sentiment items (publishedAt, symbol, score, mentions?)` });
+  }
+  if (strategy.requires?.timestamps === true && data.source === 'inline' && data.timestamps === null && dto.sentiment === undefined) {
+    issues.push({ field: at(prefix, 'data.timestamps'), reason: `${strategy.name} needs bar times` });
+  }
+}
+
+function barsOrInline(dto: BacktestRequestDto, prefix: string, issues: FieldIssue[]): DataSpec | undefined {
   const fromBars = dto.symbols !== undefined || dto.timeframe !== undefined || dto.from !== undefined || dto.to !== undefined;
   if (dto.data !== undefined) {
     if (fromBars) {
@@ -155,6 +216,7 @@ function backtestIssues(dto: BacktestRequestDto, prefix: string, issues: FieldIs
   const strategy = strategyOf(dto.strategy, prefix, issues);
   const params = strategy ? paramsOf(strategy, dto.params ?? {}, prefix, issues) : undefined;
   const data = dataOf(dto, prefix, issues);
+  if (strategy && data) requirementIssues(strategy, dto, data, prefix, issues);
   const costs = costsOf(dto.costs, prefix, issues);
   if (issues.length > before || !strategy || !params || !data) return undefined;
   return {
@@ -221,6 +283,7 @@ function sweepIssues(dto: OptimizationRequestDto | WalkForwardRequestDto, issues
   const before = issues.length;
   const strategy = strategyOf(dto.strategy, '', issues);
   const data = dataOf(dto, '', issues);
+  if (strategy && data) requirementIssues(strategy, dto, data, '', issues);
   const costs = costsOf(dto.costs, '', issues);
   let objective: SweepRequest['objective'];
   try {

@@ -4,7 +4,7 @@
  * the cost model checked, timestamps as ISO strings), so a job never re-interprets user input.
  */
 import type { CostModel } from './core';
-import type { ParamValue } from '../strategies/core';
+import type { ParamValue, SentimentItem } from '../strategies/core';
 import type { SweepRequest } from './optimization/core';
 import type { WalkForwardRequest } from './walk-forward/core';
 
@@ -25,6 +25,8 @@ export interface BarsDataSpec {
   /** Inclusive bounds, ISO 8601 (UTC); absent: from the first / to the last bar. */
   readonly from?: string;
   readonly to?: string;
+  /** Point-in-time sentiment items (see SentimentData). */
+  readonly sentiment?: readonly SentimentItem[];
 }
 
 /** Closes sent with the request: close[k][t] of symbol k at bar t (null: no price). */
@@ -34,7 +36,16 @@ export interface InlineDataSpec {
   /** Bar times, epoch ms, strictly increasing; null when none were given. */
   readonly timestamps: readonly number[] | null;
   readonly close: readonly (readonly (number | null)[])[];
+  /** Point-in-time sentiment items (see SentimentData). */
+  readonly sentiment?: readonly SentimentItem[];
 }
+
+/**
+ * `sentiment` of a DataSpec: items sent with the request (publishedAt epoch ms, sorted, symbols
+ * of the run), kept in the request jsonb and aligned to the bars in the job (alignSentimentBySymbol),
+ * so a bar sees only the items published strictly before its close. No table: until the
+ * data-sources module stores sentiment, the request is the only source a run can replay.
+ */
 
 export type DataSpec = BarsDataSpec | InlineDataSpec;
 

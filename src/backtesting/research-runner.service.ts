@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IndicatorInputError } from '../quant/indicators';
 import { MetricsInputError } from '../quant/metrics';
-import { getStrategy, MarketDataError, StrategyParamError, strategyParams, UnknownStrategyError } from '../strategies/core';
+import { getStrategy, MarketDataError, PointInTimeError, StrategyParamError, strategyParams, UnknownStrategyError } from '../strategies/core';
 import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult, type Trade } from './core';
 import {
   percentileRank,
@@ -38,6 +38,7 @@ export function isDeterministicFailure(err: unknown): err is Error {
     err instanceof BacktestInputError ||
     err instanceof CostModelError ||
     err instanceof MarketDataError ||
+    err instanceof PointInTimeError ||
     err instanceof StrategyParamError ||
     err instanceof UnknownStrategyError ||
     err instanceof IndicatorInputError ||

@@ -118,6 +118,9 @@ export class InlineDataDto {
   close!: unknown[];
 }
 
+/** Most sentiment items one request may carry (at ~80 bytes each, about 16 MB of JSON). */
+export const MAX_SENTIMENT_ITEMS = 200_000;
+
 /** One backtest: strategy and params, the data (symbols from `bars`, or inline), costs and capital. */
 export class BacktestRequestDto {
   @ApiProperty({ example: 'sma-cross', description: 'A registered strategy' })
@@ -168,6 +171,30 @@ export class BacktestRequestDto {
   @ValidateNested()
   @Type(() => InlineDataDto)
   data?: InlineDataDto;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: MAX_SENTIMENT_ITEMS,
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['publishedAt', 'symbol', 'score'],
+      properties: {
+        publishedAt: { oneOf: [{ type: 'string', example: '2026-01-02T14:30:00Z' }, { type: 'integer', description: 'epoch ms' }] },
+        symbol: { type: 'string', description: 'one of the run’s symbols' },
+        score: { type: 'number' },
+        mentions: { type: 'number', minimum: 0, description: 'weight of the item (default 1)' },
+      },
+    },
+    description:
+      'Point-in-time sentiment items (strategies that need sentiment, e.g. sentiment-intraday): publishedAt an ISO 8601 date-time with Z or an offset, or epoch ms. Aligned to the bars so that a bar sees only the items published strictly before its close; needs bar times (data.timestamps with inline data).',
+  })
+  // The items are checked in research-request.parser.ts in one pass (paths sentiment.N.field),
+  // not as up to 200,000 nested class-validator instances.
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_SENTIMENT_ITEMS)
+  sentiment?: unknown[];
 
   @ApiPropertyOptional({ type: CostsDto })
   @IsOptional()
