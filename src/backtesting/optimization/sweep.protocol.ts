@@ -5,7 +5,13 @@ export interface SweepWorkerData {
   readonly request: SweepRequest;
   readonly symbols: readonly string[];
   /** Each series a SharedArrayBuffer of float64s, shared by every worker. */
-  readonly bars: readonly { readonly close: SharedArrayBuffer; readonly volume?: SharedArrayBuffer }[];
+  readonly bars: readonly {
+    readonly close: SharedArrayBuffer;
+    readonly volume?: SharedArrayBuffer;
+    readonly sentiment?: { readonly score: SharedArrayBuffer; readonly mentions: SharedArrayBuffer };
+  }[];
+  /** Bar close times, when the data has them (session-aware strategies need them). */
+  readonly timestamps?: SharedArrayBuffer;
 }
 
 /** One chunk of positions [from, to); the runner terminates the workers when the sweep is done. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { getStrategy, singleSeries } from '../../strategies/core';
+import { alignSentimentBySymbol, getStrategy, marketData, parseSentimentCsv, singleSeries } from '../../strategies/core';
 import { evaluateChunk, mergeSweep, parseGridSpec, randomSearchIndices, enumerateCombinations, sweepSpace, SweepInputError, type SweepRequest } from './core';
 import { runSweep } from './sweep.runner';
 
@@ -48,5 +48,21 @@ describe('runSweep (worker threads)', () => {
     await expect(runSweep({ ...request, strategy: 'nope' }, data, { workers: 2, workerEntry: WORKER })).rejects.toThrow(SweepInputError);
     await expect(runSweep(request, data, { workers: 0 })).rejects.toThrow('workers must be an integer >= 1');
     await expect(runSweep(request, data, { workers: 2, workerEntry: '/nonexistent/sweep.worker.js' })).rejects.toThrow('run `npm run build` first');
+  });
+
+  it('gives the workers the bar times and the sentiment: sentiment-intraday sweeps the same on 2 workers as in-process', async () => {
+    // The CLI's fixture pair: real USD/CHF closes, seeded synthetic items (scripts/reference/sentiment-items-fixture.py).
+    const dir = join(__dirname, '../../../test/fixtures/sentiment');
+    const rows = readFileSync(join(dir, 'usdchf_30min_head.csv'), 'utf8').trim().split('\n').slice(1);
+    const timestamps = Float64Array.from(rows, (l) => Date.parse(l.split(',')[0]));
+    const close = Float64Array.from(rows, (l) => Number(l.split(',')[1]));
+    const [sentiment] = alignSentimentBySymbol(timestamps, parseSentimentCsv(readFileSync(join(dir, 'usdchf_items.csv'), 'utf8')), ['usdchf']);
+    const fx = marketData(['usdchf'], [{ close, sentiment }], { timestamps });
+    const s = getStrategy('sentiment-intraday');
+    const fixed = { zScore: 2, zMentions: 2, exitZ: 0.5, timeZone: 3, openMinute: 540, closeMinute: 1050, barMinutes: 30 };
+    const sweep: SweepRequest = { strategy: s.name, space: sweepSpace(s, [parseGridSpec('fadeZ=1:2:0.5', s.params), parseGridSpec('lookback=24,48', s.params)], fixed), backtest: {} };
+    const single = evaluateChunk(sweep, fx, 0, enumerateCombinations(sweep.space));
+    expect(single.some((r) => r.skipped === null && (r.metrics?.trades ?? 0) > 0)).toBe(true);
+    expect(await runSweep(sweep, fx, { workers: 2, chunkSize: 2, workerEntry: WORKER })).toEqual(single);
   });
 });

@@ -69,7 +69,13 @@ export async function runSweep(request: SweepRequest, data: MarketData, options:
   const workerData: SweepWorkerData = {
     request,
     symbols: data.symbols,
-    bars: data.bars.map((b) => (b.volume === undefined ? { close: shared(b.close) } : { close: shared(b.close), volume: shared(b.volume) })),
+    // Everything a strategy may read goes to the workers, or a sentiment strategy would fail there only.
+    bars: data.bars.map((b) => ({
+      close: shared(b.close),
+      ...(b.volume === undefined ? {} : { volume: shared(b.volume) }),
+      ...(b.sentiment === undefined ? {} : { sentiment: { score: shared(b.sentiment.score), mentions: shared(b.sentiment.mentions) } }),
+    })),
+    ...(data.timestamps === undefined ? {} : { timestamps: shared(data.timestamps) }),
   };
   const pool = Array.from({ length: Math.min(workers, chunks.length) }, () => new Worker(entry, { workerData }));
   let next = 0;

@@ -11,7 +11,15 @@ import { evaluateChunk, SweepInputError, type SweepRequest } from './core';
 import type { SweepWorkerData, SweepWorkerReply, SweepWorkerTask } from './sweep.protocol';
 
 const init = workerData as SweepWorkerData;
-const data = marketData(init.symbols, init.bars.map((b) => ({ close: new Float64Array(b.close), ...(b.volume === undefined ? {} : { volume: new Float64Array(b.volume) }) })));
+const data = marketData(
+  init.symbols,
+  init.bars.map((b) => ({
+    close: new Float64Array(b.close),
+    ...(b.volume === undefined ? {} : { volume: new Float64Array(b.volume) }),
+    ...(b.sentiment === undefined ? {} : { sentiment: { score: new Float64Array(b.sentiment.score), mentions: new Float64Array(b.sentiment.mentions) } }),
+  })),
+  init.timestamps === undefined ? {} : { timestamps: new Float64Array(init.timestamps) },
+);
 const ctx = createIndicatorContext(data);
 const request: SweepRequest = init.request;
 const port = parentPort;
