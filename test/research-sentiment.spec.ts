@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -82,6 +83,25 @@ describe('research backtests with point-in-time sentiment', () => {
     expect(stored[0]).toEqual({ publishedAt: items[0].publishedAt, symbol: 'USDCHF', score: items[0].score, mentions: items[0].mentions });
   });
 
+  it('runs it over bars of the bars table too: their times reach the strategy and align the items', async () => {
+    const symbol = `CHF${randomBytes(3).toString('hex').toUpperCase()}`;
+    const imported = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/market-data/bars?symbol=${symbol}&timeframe=30m`,
+      headers: { ...trader, 'content-type': 'text/csv' },
+      payload: `timestamp,close\n${rows.join('\n')}\n`,
+    });
+    expect(imported.statusCode).toBe(201);
+    const res = await post({ strategy: 'sentiment-intraday', params: PARAMS, symbols: [symbol], timeframe: '30m', sentiment: sentiment.map((it) => ({ ...it, symbol })) });
+    expect(res.statusCode).toBe(202);
+    const run = await finished(res.json<{ id: string }>().id);
+    expect([run.status, run.error]).toEqual(['completed', null]);
+    const [aligned] = alignSentimentBySymbol(timestamps, items.map((it) => ({ ...it, symbol })), [symbol]);
+    const expected = backtestStrategy(sentimentIntraday, strategyParams(sentimentIntraday, PARAMS), marketData([symbol], [{ close, sentiment: aligned }], { timestamps }), { capital: 100_000, periodsPerYear: 252 });
+    expect(run.series?.timestamps).toEqual(Array.from(timestamps));
+    expect(run.series?.equity).toEqual(Array.from(expected.equity as Float64Array));
+  });
+
   it('refuses sentiment-intraday without sentiment, and items without bar times, with 400 before anything runs', async () => {
     const none = await post({ strategy: 'sentiment-intraday', params: PARAMS, data });
     expect(none.statusCode).toBe(400);
@@ -90,6 +110,10 @@ describe('research backtests with point-in-time sentiment', () => {
     expect(noTimes.statusCode).toBe(400);
     expect(noTimes.json<Issues>().details.issues.map((i) => i.field)).toEqual(['sentiment']);
     expect(noTimes.json<Issues>().details.issues[0].reason).toContain('needs bar times');
+    // Optimizations share the data part (and so the sentiment field and the check).
+    const sweep = await t.app.inject({ method: 'POST', url: '/api/v1/optimizations', headers: trader, payload: { strategy: 'sentiment-intraday', grid: { fadeZ: [1, 2] }, data } });
+    expect(sweep.statusCode).toBe(400);
+    expect(sweep.json<Issues>().details.issues.map((i) => i.field)).toEqual(['sentiment']);
   });
 
   it.each([
