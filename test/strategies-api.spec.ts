@@ -83,16 +83,24 @@ describe('GET /api/v1/strategies', () => {
 
   it('every listed strategy is accepted by backtests, optimizations and walk-forwards with its listed defaults', async () => {
     const { data } = (await t.app.inject({ method: 'GET', url: '/api/v1/strategies', headers: viewer })).json<{ data: StrategyBody[] }>();
-    const inline = { symbols: ['WALK'], close: [walk(300)] };
+    // Daily bars closing at 21:00 UTC, and one sentiment item: what a strategy that declares
+    // `requires` (timestamps, sentiment) must be given to be accepted.
+    const day0 = Date.UTC(2020, 0, 1, 21);
+    const timestamps = Array.from({ length: 300 }, (_, i) => day0 + i * 86_400_000);
+    const sentiment = [{ publishedAt: new Date(day0 + 3_600_000).toISOString(), symbol: 'WALK', score: 0.5 }];
+    const registry = new Map(listStrategies().map((x) => [x.name, x]));
     for (const s of data) {
+      const needs = registry.get(s.name)?.requires;
+      const inline = needs ? { symbols: ['WALK'], close: [walk(300)], timestamps } : { symbols: ['WALK'], close: [walk(300)] };
+      const extra = needs?.sentiment ? { sentiment } : {};
       const params = Object.fromEntries(s.params.map((p) => [p.name, p.default]));
       const [first] = s.params;
       const grid = { [first.name]: [first.default] };
       const rest = Object.fromEntries(s.params.slice(1).map((p) => [p.name, p.default]));
       const requests: [string, object][] = [
-        ['/api/v1/backtests', { strategy: s.name, params, data: inline }],
-        ['/api/v1/optimizations', { strategy: s.name, params: rest, grid, data: inline }],
-        ['/api/v1/walk-forwards', { strategy: s.name, params: rest, grid, data: inline, train: 150, test: 50 }],
+        ['/api/v1/backtests', { strategy: s.name, params, data: inline, ...extra }],
+        ['/api/v1/optimizations', { strategy: s.name, params: rest, grid, data: inline, ...extra }],
+        ['/api/v1/walk-forwards', { strategy: s.name, params: rest, grid, data: inline, train: 150, test: 50, ...extra }],
       ];
       for (const [url, payload] of requests) {
         const res = await t.app.inject({ method: 'POST', url, headers: trader, payload });
