@@ -16,6 +16,7 @@ interface StrategyBody {
   name: string;
   description: string;
   params: ParamBody[];
+  requires: { timestamps: boolean; sentiment: boolean };
 }
 
 jest.setTimeout(60_000);
@@ -66,6 +67,7 @@ describe('GET /api/v1/strategies', () => {
         name: s.name,
         description: s.description,
         params: s.params.map((p) => ({ name: p.name, type: p.type, min: p.min ?? null, max: p.max ?? null, default: p.default, description: p.description })),
+        requires: { timestamps: s.requires?.timestamps === true, sentiment: s.requires?.sentiment === true },
       });
     }
   });
@@ -83,16 +85,16 @@ describe('GET /api/v1/strategies', () => {
 
   it('every listed strategy is accepted by backtests, optimizations and walk-forwards with its listed defaults', async () => {
     const { data } = (await t.app.inject({ method: 'GET', url: '/api/v1/strategies', headers: viewer })).json<{ data: StrategyBody[] }>();
-    // Daily bars closing at 21:00 UTC, and one sentiment item: what a strategy that declares
-    // `requires` (timestamps, sentiment) must be given to be accepted.
+    // Daily bars closing at 21:00 UTC, and one sentiment item: what a strategy whose listing
+    // says it requires timestamps or sentiment must be given to be accepted.
     const day0 = Date.UTC(2020, 0, 1, 21);
     const timestamps = Array.from({ length: 300 }, (_, i) => day0 + i * 86_400_000);
     const sentiment = [{ publishedAt: new Date(day0 + 3_600_000).toISOString(), symbol: 'WALK', score: 0.5 }];
-    const registry = new Map(listStrategies().map((x) => [x.name, x]));
+    expect(data.some((s) => s.requires.sentiment)).toBe(true);
     for (const s of data) {
-      const needs = registry.get(s.name)?.requires;
-      const inline = needs ? { symbols: ['WALK'], close: [walk(300)], timestamps } : { symbols: ['WALK'], close: [walk(300)] };
-      const extra = needs?.sentiment ? { sentiment } : {};
+      const needs = s.requires;
+      const inline = needs.timestamps || needs.sentiment ? { symbols: ['WALK'], close: [walk(300)], timestamps } : { symbols: ['WALK'], close: [walk(300)] };
+      const extra = needs.sentiment ? { sentiment } : {};
       const params = Object.fromEntries(s.params.map((p) => [p.name, p.default]));
       const [first] = s.params;
       const grid = { [first.name]: [first.default] };

@@ -29,6 +29,7 @@ export class StrategiesController {
         name: s.name,
         description: s.description,
         params: s.params.map((p) => ({ name: p.name, type: p.type, min: p.min ?? null, max: p.max ?? null, default: p.default, description: p.description })),
+        requires: { timestamps: s.requires?.timestamps === true, sentiment: s.requires?.sentiment === true },
       })),
     };
   }

@@ -14,10 +14,17 @@ export class StrategyParamDto {
   @ApiProperty({ example: 'fast SMA length (bars), < slow' }) description!: string;
 }
 
+/** Inputs beyond prices a strategy needs; a research request without them is a 400. */
+export class StrategyRequiresDto {
+  @ApiProperty({ description: 'Bar close times (bars from the database have them; inline data needs `data.timestamps`)' }) timestamps!: boolean;
+  @ApiProperty({ description: 'Point-in-time sentiment items (`sentiment` in the request)' }) sentiment!: boolean;
+}
+
 export class StrategyDto {
   @ApiProperty({ example: 'sma-cross', description: 'Registry name: the `strategy` field of research requests' }) name!: string;
   @ApiProperty() description!: string;
   @ApiProperty({ type: [StrategyParamDto] }) params!: StrategyParamDto[];
+  @ApiProperty({ type: StrategyRequiresDto }) requires!: StrategyRequiresDto;
 }
 
 /** `GET /api/v1/strategies`: every registered strategy, in registration order. */
