@@ -47,6 +47,7 @@ import { spawnSync } from 'node:child_process';
 import { backtestStrategy, runBacktest } from '../src/backtesting/core';
 import { computeMetrics } from '../src/quant/metrics';
 import { computeTargets, createIndicatorContext, singleSeries, smaCross, strategyParams } from '../src/strategies/core';
+import { timeRuns } from './support/timing';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,25 +71,7 @@ function walk(n: number): Float64Array {
  * and the least CPU time of a run (process.cpuUsage: user + system), which on a shared machine
  * is far less disturbed by other processes than the wall clock is.
  */
-function time(fn: () => unknown): { ms: number; cpuMin: number } {
-  let sink = fn();
-  const warm = performance.now();
-  for (let w = 1; w < 10 && (w < 2 || performance.now() - warm < 500); w++) sink = fn();
-  const runs: number[] = [];
-  let cpuMin = Infinity;
-  const started = performance.now();
-  while (runs.length < 5 || (runs.length < 25 && performance.now() - started < 1500)) {
-    const t = performance.now();
-    const c = process.cpuUsage();
-    sink = fn();
-    const u = process.cpuUsage(c);
-    runs.push(performance.now() - t);
-    cpuMin = Math.min(cpuMin, (u.user + u.system) / 1000);
-  }
-  if (sink === undefined) throw new Error('no result');
-  runs.sort((a, b) => a - b);
-  return { ms: runs[runs.length >> 1], cpuMin };
-}
+const time = (fn: () => unknown): { ms: number; cpuMin: number } => timeRuns(fn, { warmup: 9, warmupMs: 500, budgetMs: 1500 });
 
 const MB = 1024 * 1024;
 const params = strategyParams(smaCross, { fast: 10, slow: 50, longOnly: false });

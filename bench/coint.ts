@@ -16,6 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engleGranger } from '../src/quant/stats';
+import { timeRuns } from './support/timing';
 
 // Compiled to bench/.out/dist/bench/coint.js (bench/run.js): the project is four levels up.
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -38,21 +39,8 @@ function column(name: string): Float64Array {
   return Float64Array.from(lines.slice(0, ROWS), (l) => Math.log(Number(l.split(',')[col])));
 }
 
-/** Median milliseconds of `fn` over at least RUNS runs (up to 200, about a second) after 20 warm-up calls. */
-function time(fn: () => unknown): number {
-  let sink = fn();
-  for (let w = 0; w < 20; w++) sink = fn();
-  const runs: number[] = [];
-  const started = performance.now();
-  while (runs.length < RUNS || (runs.length < 200 && performance.now() - started < 1000)) {
-    const t = performance.now();
-    sink = fn();
-    runs.push(performance.now() - t);
-  }
-  if (sink === undefined) throw new Error('no result');
-  runs.sort((a, b) => a - b);
-  return runs[runs.length >> 1];
-}
+/** Median ms over at least RUNS runs (up to 200, about a second) after 20 warm-up calls. */
+const time = (fn: () => unknown): number => timeRuns(fn, { warmup: 20, minRuns: RUNS, maxRuns: 200, budgetMs: 1000 }).ms;
 
 const y = column(Y);
 const x = column(X);

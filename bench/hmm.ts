@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HmmWorkspace, baumWelch, fitGaussianHmm, type MutableHmmParams } from '../src/quant/stats/hmm';
+import { timeRuns } from './support/timing';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,21 +33,7 @@ function usdchfLogReturns(n: number): Float64Array {
   return Float64Array.from({ length: p.length - 1 }, (_, i) => Math.log(p[i + 1] / p[i]));
 }
 
-/** Median milliseconds of `fn` over at least 5 runs (up to 25, about 2 s), after 3 warm-up runs. */
-function time(fn: () => unknown, minRuns = 5): number {
-  let sink = fn();
-  for (let w = 0; w < 3; w++) sink = fn();
-  const runs: number[] = [];
-  const started = performance.now();
-  while (runs.length < minRuns || (runs.length < 25 && performance.now() - started < 2000)) {
-    const t = performance.now();
-    sink = fn();
-    runs.push(performance.now() - t);
-  }
-  if (sink === undefined) throw new Error('no result');
-  runs.sort((a, b) => a - b);
-  return runs[runs.length >> 1];
-}
+const time = (fn: () => unknown, minRuns = 5): number => timeRuns(fn, { minRuns }).ms;
 
 /** A fixed, plausible start: a calm and a turbulent regime around the sample variance. */
 function start(x: Float64Array, k: number): MutableHmmParams {

@@ -12,6 +12,7 @@
 import * as ti from 'technicalindicators';
 import * as ts from 'trading-signals';
 import { adx, atr, bbands, ema, macd, rsi, sma } from '../src/quant/indicators';
+import { timeRuns } from './support/timing';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,21 +45,7 @@ function series(n: number): { close: Float64Array; high: Float64Array; low: Floa
  * runs (at least 2, up to 10 or half a second: V8 needs several calls of a long loop to reach
  * its optimized code, for every library alike).
  */
-function time(fn: () => unknown): number {
-  let sink = fn();
-  const warm = performance.now();
-  for (let w = 1; w < 10 && (w < 2 || performance.now() - warm < 500); w++) sink = fn();
-  const runs: number[] = [];
-  const started = performance.now();
-  while (runs.length < 3 || (runs.length < 15 && performance.now() - started < 1000)) {
-    const t = performance.now();
-    sink = fn();
-    runs.push(performance.now() - t);
-  }
-  if (sink === undefined) throw new Error('no result');
-  runs.sort((a, b) => a - b);
-  return runs[runs.length >> 1];
-}
+const time = (fn: () => unknown): number => timeRuns(fn, { warmup: 9, warmupMs: 500, minRuns: 3, maxRuns: 15, budgetMs: 1000 }).ms;
 
 /** Runs a trading-signals streaming indicator over the input, storing each result. */
 function stream<T>(n: number, make: () => { update(v: T, replace: boolean): unknown }, input: (i: number) => T): unknown[] {

@@ -19,27 +19,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSyntheticMarket, quoteEventsFromCloses, resolveMarketMakingParams, simulateMarketMaking } from '../src/strategies/market-making/core';
+import { timeRuns } from './support/timing';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** Median milliseconds of `fn` over at least 5 runs (up to 25, about 2 s), after 2 warm-up runs. */
-function time(fn: () => unknown): number {
-  fn();
-  let sink = fn();
-  const runs: number[] = [];
-  const started = performance.now();
-  while (runs.length < 5 || (runs.length < 25 && performance.now() - started < 2000)) {
-    const t = performance.now();
-    sink = fn();
-    runs.push(performance.now() - t);
-  }
-  if (sink === undefined) throw new Error('no result');
-  runs.sort((a, b) => a - b);
-  return runs[runs.length >> 1];
-}
+const time = (fn: () => unknown): number => timeRuns(fn, { warmup: 1 }).ms;
 
 const steps = arg('steps', 200_000);
 const out = (s: string): boolean => process.stdout.write(`${s}\n`);

@@ -24,6 +24,7 @@ import { regimeProbabilitiesInto } from '../src/strategies/core/regime-labels';
 import { regimeMomentum } from '../src/strategies/core/regime-momentum.strategy';
 import { marketData, type MarketData } from '../src/strategies/core/market-data.types';
 import { strategyParams } from '../src/strategies/core/strategy.runner';
+import { timeRuns } from './support/timing';
 
 const SAMPLES = join(__dirname, '..', '..', '..', '..', 'data', 'samples');
 
@@ -35,18 +36,7 @@ function sample(file: string): MarketData {
   return marketData(symbols, cols.map((close) => ({ close })));
 }
 
-/** Median milliseconds of `fn` over `runs` runs after one warm-up run. */
-function time(fn: () => unknown, runs: number): number {
-  fn();
-  const ms: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t = performance.now();
-    fn();
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
-  return ms[ms.length >> 1];
-}
+const time = (fn: () => unknown, runs: number): number => timeRuns(fn, { warmup: 0, minRuns: runs, maxRuns: runs, budgetMs: 0 }).ms;
 
 const cases: [string, MarketData, Record<string, number | boolean>, number][] = [
   ['NYSE composite, defaults', sample('nyse_composite_daily.csv'), {}, 5],
@@ -64,6 +54,7 @@ for (const [name, data, given, runs] of cases) {
   const regimes = time(() => {
     fits = 0;
     for (const b of data.bars) fits += regimeProbabilitiesInto(b.close, options, new Float64Array(3 * data.length)).length;
+    return fits;
   }, runs);
   const m = backtestStrategy(regimeMomentum, p, data).metrics;
   process.stdout.write(

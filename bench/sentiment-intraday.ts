@@ -22,24 +22,12 @@ import { alignSentiment, type SentimentItem } from '../src/strategies/core/point
 import { sentimentIntraday } from '../src/strategies/core/sentiment-intraday.strategy';
 import { SessionCalendar } from '../src/strategies/core/session-calendar';
 import { computeTargets, strategyParams, targetsAtBar } from '../src/strategies/core/strategy.runner';
+import { timeRuns } from './support/timing';
 
 const seedAt = process.argv.indexOf('--seed');
 const SEED = seedAt > 0 ? Number(process.argv[seedAt + 1]) : 20260401;
 
-function time(fn: () => unknown, minRuns = 5): number {
-  let sink = fn();
-  for (let w = 0; w < 2; w++) sink = fn();
-  const runs: number[] = [];
-  const started = performance.now();
-  while (runs.length < minRuns || (runs.length < 25 && performance.now() - started < 2000)) {
-    const t = performance.now();
-    sink = fn();
-    runs.push(performance.now() - t);
-  }
-  if (sink === undefined) throw new Error('no result');
-  runs.sort((a, b) => a - b);
-  return runs[runs.length >> 1];
-}
+const time = (fn: () => unknown, minRuns = 5): number => timeRuns(fn, { warmup: 2, minRuns }).ms;
 
 const lines = readFileSync(join(__dirname, '..', '..', '..', '..', 'data', 'samples', 'usdchf_30min.csv'), 'utf8').trim().split(/\r?\n/).slice(1);
 const ts = Float64Array.from(lines, (l) => Date.parse(l.split(',')[0]));
