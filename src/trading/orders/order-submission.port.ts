@@ -11,6 +11,18 @@ import type { OrderSpec, OrderStatus } from './order.types';
 export interface OrderSubmissionPort {
   submit(accountId: AccountId, order: SubmittedOrder): Promise<SubmissionResult>;
   cancel(accountId: AccountId, id: OrderId): Promise<SubmissionResult>;
+  /** What an account holds and has working in a symbol, so a sender orders only the
+   * difference between its target and (position + open orders). */
+  exposure(accountId: AccountId, symbol: string): Promise<SymbolExposure>;
+}
+
+export interface SymbolExposure {
+  /** Signed position quantity (negative is short). */
+  readonly position: Decimal;
+  /** Unfilled quantity of open buy orders, >= 0. */
+  readonly openBuy: Decimal;
+  /** Unfilled quantity of open sell orders, >= 0. */
+  readonly openSell: Decimal;
 }
 
 export interface SubmittedOrder extends OrderSpec {
