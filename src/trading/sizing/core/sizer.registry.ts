@@ -5,12 +5,16 @@
  */
 import { StrategyParamError, resolveParams, type ParamValue } from '../../../strategies/core/strategy-params';
 import { atrRisk } from './atr-risk.sizer';
+import { equityFraction } from './equity-fraction.sizer';
 import { fixedFractional } from './fixed-fractional.sizer';
 import { kelly } from './kelly.sizer';
 import type { PositionSizer, SizerDefinition } from './sizing.types';
 import { volatilityTarget } from './volatility-target.sizer';
 
-const SIZERS: readonly SizerDefinition[] = [fixedFractional, volatilityTarget, kelly, atrRisk];
+const SIZERS: readonly SizerDefinition[] = [equityFraction, fixedFractional, volatilityTarget, kelly, atrRisk];
+
+/** The sizer a deployment gets when it names none: the backtester's reading of a target. */
+export const DEFAULT_SIZER = 'equity-fraction';
 
 export class UnknownSizerError extends Error {
   constructor(readonly sizer: string) {
@@ -39,7 +43,7 @@ export function getSizerDefinition(name: string): SizerDefinition {
 }
 
 /** The sizer `name` with its defaults overlaid by `params`; throws UnknownSizerError or SizerParamError. */
-export function createSizer(name: string, params: Readonly<Record<string, ParamValue>> = {}): PositionSizer {
+export function createSizer(name: string = DEFAULT_SIZER, params: Readonly<Record<string, ParamValue>> = {}): PositionSizer {
   const def = getSizerDefinition(name);
   let resolved: Record<string, ParamValue>;
   try {

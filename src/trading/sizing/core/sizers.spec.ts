@@ -12,6 +12,19 @@ const d = (x: string | number): Decimal => new Decimal(x);
 const base = (over: Partial<SizingContext> = {}): SizingContext => ({ equity: d(100_000), price: d(50), lotSize: d(1), target: 1, multiplier: 1, ...over });
 const qty = (r: { quantity: Decimal }): string => r.quantity.toFixed();
 
+describe('equity fraction (the default)', () => {
+  it('holds target · equity of notional', () => {
+    // 0.6 · 100,000 = 60,000 / 50 = 1,200; short 0.25: 25,000 / 50 = 500 short
+    const s = createSizer();
+    expect(s.name).toBe('equity-fraction');
+    expect(qty(s.size(base({ target: 0.6 })))).toBe('1200');
+    expect(qty(s.size(base({ target: -0.25 })))).toBe('-500');
+    // target 3 with the 1x cap: 100,000 / 50 = 2,000; 1.5x cap and CAUTIOUS 0.5: 75,000 / 50 = 1,500
+    expect(qty(s.size(base({ target: 3 })))).toBe('2000');
+    expect(qty(createSizer('equity-fraction', { maxLeverage: 1.5 }).size(base({ target: 3, multiplier: 0.5 })))).toBe('1500');
+  });
+});
+
 describe('fixed fractional', () => {
   const s = new FixedFractionalSizer({ riskFraction: 0.01, maxLeverage: 1 });
 
@@ -154,8 +167,8 @@ describe('ATR risk per trade', () => {
 });
 
 describe('sizer registry and multiplier', () => {
-  it('lists the four models and builds one by name with checked params', () => {
-    expect(listSizers().map((x) => x.name)).toEqual(['fixed-fractional', 'volatility-target', 'kelly', 'atr-risk']);
+  it('lists the models and builds one by name with checked params', () => {
+    expect(listSizers().map((x) => x.name)).toEqual(['equity-fraction', 'fixed-fractional', 'volatility-target', 'kelly', 'atr-risk']);
     const s = createSizer('fixed-fractional', { riskFraction: 0.02 });
     expect(s.params).toEqual({ riskFraction: 0.02, maxLeverage: 1 });
     // 0.02 · 100,000 = 2,000 / 2.5 = 800

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { Decimal } from '../../../common/decimal';
 import { AtrRiskSizer } from './atr-risk.sizer';
+import { EquityFractionSizer } from './equity-fraction.sizer';
 import { FixedFractionalSizer } from './fixed-fractional.sizer';
 import { KellySizer } from './kelly.sizer';
 import type { PositionSizer, SizingContext, SizingResult } from './sizing.types';
@@ -41,7 +42,9 @@ const atrCase: fc.Arbitrary<Case> = fc
   .record({ riskFraction: frac(0.0001, 1), atrMultiple: frac(0.1, 100), maxLeverage: leverage, atr: frac(0.0001, 1000) })
   .map(({ atr, ...p }) => ({ sizer: new AtrRiskSizer({ ...p, atrPeriod: 14 }), inputs: { atr } }));
 
-const anyCase = fc.oneof(fixedFractionalCase, volatilityCase, kellyCase, atrCase);
+const equityFractionCase: fc.Arbitrary<Case> = leverage.map((maxLeverage) => ({ sizer: new EquityFractionSizer({ maxLeverage }), inputs: {} }));
+
+const anyCase = fc.oneof(equityFractionCase, fixedFractionalCase, volatilityCase, kellyCase, atrCase);
 
 const market = fc.record({
   equity: decimalCents(1, 10_000_000_000_00),
