@@ -8,11 +8,11 @@
  *   cost = s · (fillPrice − arrivalPrice) · quantity   (currency)
  *
  * Signed so positive is a cost for both sides (a buy above arrival, a sell below it) and
- * negative is price improvement. Decimal arithmetic; bps leaves as a float.
+ * negative is price improvement. The move and the cost are decimal; bps is float64.
  */
 import { Decimal } from '../../../common/decimal';
 import type { OrderSide } from '../../orders/order.types';
-import { BPS, checkPositiveDecimal, checkSide, sideSign } from './slippage-inputs';
+import { checkPositiveDecimal, checkSide, sideSign } from './slippage-inputs';
 
 /** One execution as the stats need it. */
 export interface FillRecord {
@@ -45,5 +45,8 @@ export function arrivalSlippage(fill: FillRecord, index?: number): FillSlippage 
   // A fill at arrival is 0, not −0 (which a sell's sign flip would give and JSON would print).
   const move = price.minus(arrival);
   const adverse = move.isZero() ? new Decimal(0) : move.times(sideSign(side));
-  return { bps: adverse.div(arrival).times(BPS).toNumber(), cost: adverse.times(q), arrivalNotional: q.times(arrival) };
+  // bps in float from the exact decimal move: a 34-digit decimal division costs ~5 µs, 80% of a
+  // fill's share of the stats (bench/slippage.ts), for a result that leaves as a float anyway.
+  // Mirrored fills (buy +d, sell −d) have the same decimal move, so the same bps exactly.
+  return { bps: (adverse.toNumber() / arrival.toNumber()) * 1e4, cost: adverse.times(q), arrivalNotional: q.times(arrival) };
 }
