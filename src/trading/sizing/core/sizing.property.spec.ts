@@ -9,7 +9,7 @@ import { AtrRiskSizer } from './atr-risk.sizer';
 import { EquityFractionSizer } from './equity-fraction.sizer';
 import { FixedFractionalSizer } from './fixed-fractional.sizer';
 import { KellySizer } from './kelly.sizer';
-import type { PositionSizer, SizingContext, SizingResult } from './sizing.types';
+import { SIZING_ZERO_REASONS, type PositionSizer, type SizingContext, type SizingResult } from './sizing.types';
 import { VolatilityTargetSizer } from './volatility-target.sizer';
 
 interface Case {
@@ -55,6 +55,9 @@ const market = fc.record({
 });
 
 function checkBounds(ctx: SizingContext, r: SizingResult): void {
+  // Sized, or zero with one of the declared reasons and a detail saying why.
+  if (r.reason === null) expect(r.quantity.isZero()).toBe(false);
+  else expect([SIZING_ZERO_REASONS.includes(r.reason), r.quantity.isZero(), typeof r.detail]).toEqual([true, true, 'string']);
   const q = r.quantity.abs();
   // Never beyond the model's budget nor the leverage cap.
   expect(q.times(r.perUnit).lte(r.budget)).toBe(true);

@@ -42,7 +42,15 @@ export const DEFAULT_EXPECTED_COST_MODEL: ResolvedExpectedCostModel = { impactCo
 
 /** Defaults overlaid with `model`; negative or non-finite values (and β outside (0, 1]) throw SlippageInputError. */
 export function resolveExpectedCostModel(model: ExpectedCostModel = {}): ResolvedExpectedCostModel {
-  const out = { ...DEFAULT_EXPECTED_COST_MODEL, ...model };
+  const D = DEFAULT_EXPECTED_COST_MODEL;
+  // Field by field with ??, so an explicit undefined (an unset config value) takes the default.
+  const out = {
+    impactCoefficient: model.impactCoefficient ?? D.impactCoefficient,
+    impactExponent: model.impactExponent ?? D.impactExponent,
+    feeBps: model.feeBps ?? D.feeBps,
+    feePerUnit: model.feePerUnit ?? D.feePerUnit,
+    minimumFee: model.minimumFee ?? D.minimumFee,
+  };
   for (const [k, v] of Object.entries(out)) checkNonNegativeNumber(k, v);
   if (!(out.impactExponent > 0 && out.impactExponent <= 1)) throw new SlippageInputError('impactExponent', `impactExponent must be in (0, 1], got ${out.impactExponent}`);
   return out;

@@ -53,6 +53,7 @@ describe('pre-trade expected cost', () => {
     expect(() => expectedCost({ ...order, volatility: Number.NaN })).toThrow(expect.objectContaining({ field: 'volatility' }));
     expect(() => resolveExpectedCostModel({ impactExponent: 1.5 })).toThrow(expect.objectContaining({ field: 'impactExponent' }));
     expect(() => resolveExpectedCostModel({ feeBps: -1 })).toThrow(expect.objectContaining({ field: 'feeBps' }));
+    expect(resolveExpectedCostModel({ feeBps: undefined, impactExponent: 0.6 })).toEqual({ impactCoefficient: 1, impactExponent: 0.6, feeBps: 0, feePerUnit: 0, minimumFee: 0 });
   });
 });
 
