@@ -5,7 +5,7 @@ import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../.
 import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
 import { getStrategy, strategyParams, targetsAtBar } from '../core';
-import { decideOrder, deploymentClientOrderId } from './deployment-orders';
+import { decideOrder, deploymentClientOrderId } from './core/deployment-orders';
 import type { Deployment, DeploymentOrder } from './deployment.types';
 import { DeploymentsRepository } from './deployments.repository';
 
