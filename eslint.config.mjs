@@ -14,6 +14,8 @@ const PURE_CORE = [
   'src/backtesting/walk-forward/core/**/*.ts',
   'src/strategies/core/**/*.ts',
   'src/strategies/market-making/core/**/*.ts',
+  'src/strategies/runner/core/**/*.ts',
+  'src/trading/reconciliation/core/**/*.ts',
   'src/risk/core/**/*.ts',
   'src/trading/sizing/core/**/*.ts',
   'src/trading/slippage/core/**/*.ts',

@@ -34,6 +34,6 @@ import { ResearchSweepsService } from './research-sweeps.service';
     ResearchRunsService,
     ResearchProcessor,
   ],
-  exports: [ResearchRunsService, ResearchOutboxService, ResearchOutboxScheduler],
+  exports: [ResearchRunsService, ResearchOutboxService, ResearchOutboxScheduler, ResearchDataService],
 })
 export class BacktestingModule {}

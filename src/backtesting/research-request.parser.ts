@@ -33,7 +33,7 @@ function fail(issues: readonly FieldIssue[]): never {
 }
 
 /** The strategy by name, or an issue listing the valid names. */
-function strategyOf(name: string, prefix: string, issues: FieldIssue[]): Strategy | undefined {
+export function strategyOf(name: string, prefix: string, issues: FieldIssue[]): Strategy | undefined {
   try {
     return getStrategy(name);
   } catch (err) {
@@ -43,7 +43,7 @@ function strategyOf(name: string, prefix: string, issues: FieldIssue[]): Strateg
   }
 }
 
-function paramsOf(strategy: Strategy, given: Record<string, unknown>, prefix: string, issues: FieldIssue[]): Record<string, ParamValue> | undefined {
+export function paramsOf(strategy: Strategy, given: Record<string, unknown>, prefix: string, issues: FieldIssue[]): Record<string, ParamValue> | undefined {
   const values: Record<string, ParamValue> = {};
   let typed = true;
   for (const [name, v] of Object.entries(given)) {

@@ -37,6 +37,10 @@ export interface AppConfig {
   readonly barsAggregateRefreshCron: string;
   readonly queueAttempts: number;
   readonly queueBackoffMs: number;
+  /** How often running strategy deployments look for new bars (they are also woken by imports). */
+  readonly deploymentTickMs: number;
+  /** Deployments in mode `live` are refused unless this is set (paper is the default). */
+  readonly liveTradingEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +186,18 @@ export const CONFIG_SPEC = {
     default: '1000',
     description: 'First retry delay; doubles on each attempt (exponential backoff)',
     parse: int(1, 3_600_000),
+  },
+  deploymentTickMs: {
+    name: 'DEPLOYMENT_TICK_MS',
+    default: '5000',
+    description: 'How often running strategy deployments check for new bars',
+    parse: int(100, 3_600_000),
+  },
+  liveTradingEnabled: {
+    name: 'LIVE_TRADING_ENABLED',
+    default: 'false',
+    description: 'Allow strategy deployments in live mode (paper is the default)',
+    parse: bool,
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 

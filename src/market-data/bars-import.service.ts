@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { QueuesService } from '../queues/queues.service';
 import { BarsAggregatesService } from './bars-aggregates.service';
 import { BarsCsvParser, type ColumnMapping } from './bars-csv.parser';
 import { parseJsonBars } from './bars-json.parser';
@@ -57,9 +58,13 @@ const MINUTE = '1m';
  */
 @Injectable()
 export class BarsImportService {
+  private readonly logger = new Logger('BarsImport');
+
   constructor(
     private readonly repository: BarsRepository,
     private readonly aggregates: BarsAggregatesService,
+    // Absent in the CLI (no queues there): its imports are seen on the deployments' next tick.
+    @Optional() private readonly queues?: QueuesService,
   ) {}
 
   /** CSV from a string or a stream of text chunks (e.g. a file read with a TextDecoder). */
@@ -107,6 +112,17 @@ export class BarsImportService {
     return this.store(bars, options, started);
   }
 
+  /**
+   * New bars are what running deployments wait for: a tick now instead of at the next schedule.
+   * Best effort (the schedule catches up), and never in the way of the import's answer.
+   */
+  private wakeDeployments(): void {
+    this.queues
+      ?.get('deployments')
+      .add('deployments.tick', {}, { removeOnComplete: 100, removeOnFail: 100 })
+      .catch((err: unknown) => this.logger.warn(`Could not queue a deployments tick: ${(err as Error).message}`));
+  }
+
   private async store(bars: BarSeries, options: ImportOptions, started: number, prebuilt?: PrebuiltMonths): Promise<ImportSummary> {
     const { symbol, timeframe } = options;
     const from = formatIso(bars.minTs);
@@ -115,6 +131,7 @@ export class BarsImportService {
     const elapsedMs = Math.round(performance.now() - started);
     const changed = written.inserted + written.updated > 0;
     const aggregatesRefreshed = timeframe === MINUTE && changed && options.refresh !== false ? await this.aggregates.refresh() : [];
+    if (changed) this.wakeDeployments();
     return {
       symbol,
       timeframe,

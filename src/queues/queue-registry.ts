@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   /** Research runs (backtests, optimizations, walk-forwards, Monte Carlo) and their outbox sweep. */
   research: 'research',
+  /** Strategy deployments: the tick that makes running deployments act on new bars. */
+  deployments: 'deployments',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -40,6 +42,14 @@ export interface JobPayloads {
     'research.monte-carlo': { runId: string };
     /** Outbox sweep: re-enqueues runs still queued after a minute whose job is not in Redis. */
     'research.sweep-queued': Record<string, never>;
+  };
+  /**
+   * A tick: every running deployment acts on its newest bar if it has not yet. Scheduled every
+   * DEPLOYMENT_TICK_MS and added after each bar import; idempotent (the cursor and the
+   * deterministic client order ids make a repeated tick a no-op).
+   */
+  deployments: {
+    'deployments.tick': Record<string, never>;
   };
 }
 

@@ -1,0 +1,152 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '../../common/errors/domain-error';
+import { Decimal, formatDecimal } from '../../common/decimal';
+import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../../common/typed-ids';
+import { ResearchDataService } from '../../backtesting/research-data.service';
+import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
+import { getStrategy, strategyParams, targetsAtBar } from '../core';
+import { decideOrder, deploymentClientOrderId } from './core/deployment-orders';
+import type { Deployment, DeploymentOrder } from './deployment.types';
+import { DeploymentsRepository } from './deployments.repository';
+
+/** What one deployment did on a tick (logged, returned to tests). */
+export interface TickOutcome {
+  readonly deploymentId: string;
+  /** decided: acted on a new bar; idle: no new bar; busy: another tick holds it; inactive: not running; failed: marked failed. */
+  readonly outcome: 'decided' | 'idle' | 'busy' | 'inactive' | 'failed';
+  readonly barMs?: number;
+  /** Orders sent on this tick (re-sent pending ones included). */
+  readonly sent: number;
+}
+
+/**
+ * The live/paper strategy runner (DESIGN.md principle 2): at each new bar a running deployment
+ * calls the same strategy code the backtester runs, on the stored bars up to that bar
+ * (`targetsAtBar`: the data truncated to the bar, a fresh indicator context), sizes the targets
+ * and sends the difference from position plus open orders through the one submission path.
+ *
+ * Never twice: the decision at a bar is recorded (orders `pending`, cursor moved) in one
+ * transaction before anything is sent; each order's client order id is derived from
+ * (deployment, bar, symbol), so re-sending a pending row after a crash is the same order at the
+ * order management system. A deployment acts only on its newest bar: after downtime it does not
+ * replay the bars it missed, it trades to the target of now.
+ */
+@Injectable()
+export class DeploymentRunnerService {
+  private readonly logger = new Logger('Deployments');
+
+  constructor(
+    private readonly repo: DeploymentsRepository,
+    private readonly data: ResearchDataService,
+    @Inject(ORDER_SUBMISSION) private readonly orders: OrderSubmissionPort,
+  ) {}
+
+  /** One tick over every running deployment, one after another. */
+  async tickAll(): Promise<TickOutcome[]> {
+    const out: TickOutcome[] = [];
+    for (const id of await this.repo.runningIds()) out.push(await this.tick(id));
+    return out;
+  }
+
+  async tick(id: string): Promise<TickOutcome> {
+    const result = await this.repo.withLock(id, () => this.decide(id));
+    return result ?? { deploymentId: id, outcome: 'busy', sent: 0 };
+  }
+
+  private async decide(id: string): Promise<TickOutcome> {
+    const dep = await this.repo.find(id, null);
+    if (!dep || dep.status !== 'running') return { deploymentId: id, outcome: 'inactive', sent: 0 };
+    // The outbox first: orders decided earlier whose sending was interrupted.
+    let sent = await this.send(dep, await this.repo.pendingOrders(id));
+
+    let decision: { barMs: number; orders: Omit<DeploymentOrder, 'deploymentId' | 'barMs' | 'status' | 'orderId' | 'orderStatus' | 'error'>[] } | null;
+    try {
+      decision = await this.decisionAtNewestBar(dep);
+    } catch (err) {
+      if (err instanceof DomainError || !(err instanceof Error)) throw err;
+      // A strategy that throws on its data would throw again on every tick: stop it, say why.
+      this.logger.error(`Deployment ${id} failed: ${err.message}`);
+      await this.repo.transition(id, null, ['running'], 'failed', err.message);
+      return { deploymentId: id, outcome: 'failed', sent };
+    }
+    if (!decision) return { deploymentId: id, outcome: 'idle', sent };
+    if (!(await this.repo.recordDecision(id, decision.barMs, decision.orders))) return { deploymentId: id, outcome: 'idle', sent };
+    sent += await this.send(dep, await this.repo.pendingOrders(id));
+    return { deploymentId: id, outcome: 'decided', barMs: decision.barMs, sent };
+  }
+
+  /** Targets at the newest stored bar, if the deployment has not acted on it yet, as orders. */
+  private async decisionAtNewestBar(dep: Deployment) {
+    const fromMs = await this.repo.windowStartMs(dep.symbols, dep.timeframe, dep.lookbackBars);
+    const { data, timestamps } = await this.data.load({
+      source: 'bars',
+      symbols: dep.symbols,
+      timeframe: dep.timeframe,
+      ...(fromMs === null ? {} : { from: new Date(fromMs).toISOString() }),
+    });
+    if (!timestamps || data.length === 0) return null;
+    const t = data.length - 1;
+    const barMs = timestamps[t];
+    if (dep.lastBarMs !== null && barMs <= dep.lastBarMs) return null;
+    const strategy = getStrategy(dep.strategy);
+    const targets = targetsAtBar(strategy, strategyParams(strategy, dep.params), data, t);
+    const orders = [];
+    for (let k = 0; k < dep.symbols.length; k++) {
+      const symbol = dep.symbols[k];
+      const price = data.bars[k].close[t];
+      const held = await this.orders.exposure(toAccountId(dep.accountId), symbol);
+      const d = decideOrder({
+        target: targets[k],
+        price,
+        capital: dep.capital,
+        multiplier: dep.multiplier,
+        lotSize: dep.lotSize,
+        position: held.position.toNumber(),
+        openBuy: held.openBuy.toNumber(),
+        openSell: held.openSell.toNumber(),
+      });
+      if (d.orderQuantity === 0) continue;
+      orders.push({
+        symbol,
+        clientOrderId: deploymentClientOrderId(dep.id, barMs, symbol),
+        side: d.orderQuantity > 0 ? ('buy' as const) : ('sell' as const),
+        quantity: formatDecimal(new Decimal(Math.abs(d.orderQuantity))),
+        target: Number.isFinite(targets[k]) ? targets[k] : 0,
+        targetQuantity: formatDecimal(new Decimal(d.targetQuantity)),
+        price,
+      });
+    }
+    return { barMs, orders };
+  }
+
+  /**
+   * Sends pending orders through the submission path. A refusal (a 4xx domain error: the risk
+   * gate, a validation) is final and recorded on the row; anything else (broker or database
+   * down) leaves the row pending for the next tick, which sends the same order again.
+   */
+  private async send(dep: Deployment, pending: readonly DeploymentOrder[]): Promise<number> {
+    let sent = 0;
+    for (const o of pending) {
+      try {
+        const r = await this.orders.submit(toAccountId(dep.accountId), {
+          clientOrderId: toClientOrderId(o.clientOrderId),
+          symbol: o.symbol,
+          side: o.side,
+          type: 'market',
+          quantity: new Decimal(o.quantity),
+          timeInForce: 'day',
+        });
+        await this.repo.markOrder(o.clientOrderId, 'submitted', r.id, r.status, null);
+        sent++;
+      } catch (err) {
+        if (err instanceof DomainError && err.statusCode >= 400 && err.statusCode < 500) {
+          await this.repo.markOrder(o.clientOrderId, 'failed', null, null, `${err.code}: ${err.message}`);
+          continue;
+        }
+        this.logger.warn(`Deployment ${dep.id}: sending ${o.clientOrderId} failed, retried on the next tick: ${(err as Error).message}`);
+        break;
+      }
+    }
+    return sent;
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../../auth/roles';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/inject-config.decorator';
+import { ConflictError, NotFoundError, ValidationFailedError, type FieldIssue } from '../../common/errors/domain-error';
+import { paramsOf, strategyOf } from '../../backtesting/research-request.parser';
+import { QueuesService } from '../../queues/queues.service';
+import type { Deployment, DeploymentOrder, DeploymentStatus } from './deployment.types';
+import { DEFAULT_LOOKBACK_BARS, type DeploymentDto, type DeploymentListQueryDto, type DeploymentOrderDto, type DeploymentPageDto, type DeploymentRequestDto } from './deployments.dto';
+import { DeploymentsRepository } from './deployments.repository';
+
+/** Orders shown with one deployment. */
+const ORDERS_SHOWN = 100;
+
+/** The moves an API call may make; anything else is a 409 naming the current status. */
+const MOVES = {
+  pause: { from: ['running'], to: 'paused' },
+  resume: { from: ['paused'], to: 'running' },
+  stop: { from: ['running', 'paused'], to: 'stopped' },
+} as const satisfies Record<string, { from: readonly DeploymentStatus[]; to: DeploymentStatus }>;
+export type DeploymentMove = keyof typeof MOVES;
+
+/**
+ * Deployments over HTTP: validated whole before anything is stored (400 naming each field), then
+ * recorded `running` and woken with a tick. A trader sees its own account's deployments; admin
+ * sees every account's.
+ */
+@Injectable()
+export class DeploymentsService {
+  private readonly logger = new Logger('Deployments');
+
+  constructor(
+    private readonly repo: DeploymentsRepository,
+    private readonly queues: QueuesService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {}
+
+  async create(principal: Principal, dto: DeploymentRequestDto): Promise<DeploymentDto> {
+    const issues: FieldIssue[] = [];
+    const strategy = strategyOf(dto.strategy, '', issues);
+    const params = strategy ? paramsOf(strategy, dto.params ?? {}, '', issues) : undefined;
+    if (strategy?.requires?.sentiment) {
+      // Live sentiment arrives with the data-sources module; until then nothing could feed it.
+      issues.push({ field: 'strategy', reason: `${strategy.name} needs a live sentiment feed, which this server does not have yet; backtest it with sentiment items instead` });
+    }
+    const mode = dto.mode ?? 'paper';
+    if (mode === 'live' && !this.config.liveTradingEnabled) {
+      issues.push({ field: 'mode', reason: 'live trading is disabled on this server (LIVE_TRADING_ENABLED=false); use mode "paper"' });
+    }
+    if (issues.length || !strategy || !params) throw new ValidationFailedError('Invalid deployment', issues);
+    const dep = await this.repo.insert({
+      accountId: principal.accountId,
+      createdByKeyId: principal.keyId,
+      strategy: strategy.name,
+      params,
+      symbols: dto.symbols,
+      timeframe: dto.timeframe ?? '1d',
+      mode,
+      capital: dto.capital ?? 100_000,
+      multiplier: dto.multiplier ?? 1,
+      lotSize: dto.lotSize ?? 1,
+      lookbackBars: dto.lookbackBars ?? DEFAULT_LOOKBACK_BARS,
+    });
+    await this.wake();
+    return toDto(dep);
+  }
+
+  async list(principal: Principal, q: DeploymentListQueryDto): Promise<DeploymentPageDto> {
+    const page = await this.repo.list(scope(principal), q.limit ?? 50, decodeCursor(q.cursor), q.status);
+    return { items: page.items.map((d) => toDto(d)), nextCursor: page.nextCursor };
+  }
+
+  async get(principal: Principal, id: string): Promise<DeploymentDto> {
+    const dep = await this.repo.find(id, scope(principal));
+    if (!dep) throw new NotFoundError('Deployment', id);
+    return toDto(dep, await this.repo.orders(id, ORDERS_SHOWN));
+  }
+
+  async move(principal: Principal, id: string, move: DeploymentMove): Promise<DeploymentDto> {
+    const { from, to } = MOVES[move];
+    const moved = await this.repo.transition(id, scope(principal), from, to);
+    if (!moved) {
+      const dep = await this.repo.find(id, scope(principal));
+      if (!dep) throw new NotFoundError('Deployment', id);
+      throw new ConflictError(`Deployment ${id} is ${dep.status}; ${move} needs ${from.join(' or ')}`, { status: dep.status });
+    }
+    if (to === 'running') await this.wake();
+    return toDto(moved);
+  }
+
+  /** A tick now, so a new or resumed deployment acts without waiting for the schedule. */
+  private async wake(): Promise<void> {
+    await this.queues
+      .get('deployments')
+      .add('deployments.tick', {}, { removeOnComplete: 100, removeOnFail: 100 })
+      .catch((err: unknown) => this.logger.warn(`Could not queue a deployment tick (the schedule will): ${(err as Error).message}`));
+  }
+}
+
+const scope = (p: Principal): string | null => (p.role === 'admin' ? null : p.accountId);
+
+function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
+  if (!cursor) return null;
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/i.test(id)) {
+    throw new ValidationFailedError('Invalid cursor', [{ field: 'cursor', reason: 'must be a cursor this API returned' }]);
+  }
+  return { createdAt, id };
+}
+
+function toDto(d: Deployment, orders?: readonly DeploymentOrder[]): DeploymentDto {
+  return {
+    id: d.id,
+    accountId: d.accountId,
+    strategy: d.strategy,
+    params: { ...d.params },
+    symbols: [...d.symbols],
+    timeframe: d.timeframe,
+    mode: d.mode,
+    capital: d.capital,
+    multiplier: d.multiplier,
+    lotSize: d.lotSize,
+    lookbackBars: d.lookbackBars,
+    status: d.status,
+    lastBarTime: d.lastBarMs === null ? null : new Date(d.lastBarMs).toISOString(),
+    error: d.error,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    ...(orders ? { orders: orders.map(orderDto) } : {}),
+  };
+}
+
+const orderDto = (o: DeploymentOrder): DeploymentOrderDto => ({
+  barTime: new Date(o.barMs).toISOString(),
+  symbol: o.symbol,
+  clientOrderId: o.clientOrderId,
+  side: o.side,
+  quantity: o.quantity,
+  target: o.target,
+  targetQuantity: o.targetQuantity,
+  price: o.price,
+  status: o.status,
+  orderId: o.orderId,
+  orderStatus: o.orderStatus,
+  error: o.error,
+});
