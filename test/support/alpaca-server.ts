@@ -86,7 +86,9 @@ const OPEN = new Set(['new', 'accepted', 'pending_new', 'partially_filled', 'don
 const SIDES = ['buy', 'sell'];
 const TYPES = ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'];
 const TIFS = ['day', 'gtc', 'opg', 'cls', 'ioc', 'fok'];
-const D = (v: string | number): DecimalJs => new DecimalJs(v);
+// The ledger's precision (src/common/decimal.ts), so averages compare digit for digit.
+const Dec = DecimalJs.clone({ precision: 34, rounding: DecimalJs.ROUND_HALF_EVEN });
+const D = (v: string | number): DecimalJs => new Dec(v);
 
 export interface AlpacaServerOptions {
   readonly keyId?: string;
@@ -115,7 +117,7 @@ export class AlpacaTestServer {
   private readonly hanging = new Set<ServerResponse>();
   private readonly subscribers = new Set<WebSocket>();
   private readonly sentUpdates: unknown[] = [];
-  private clock = Date.parse('2026-01-05T15:00:00.000Z');
+  private clock = 0;
   private http!: Server;
   private wss!: WebSocketServer;
   private port = 0;
@@ -261,8 +263,9 @@ export class AlpacaTestServer {
     socket.on('close', () => this.subscribers.delete(socket));
   }
 
+  /** Now, but strictly increasing, so orders and fills keep their order by time. */
   private tick(): string {
-    this.clock += 1000;
+    this.clock = Math.max(Date.now(), this.clock + 1);
     return new Date(this.clock).toISOString();
   }
 

@@ -167,7 +167,7 @@ export class AlpacaRestClient {
       if (this.closing.signal.aborted) throw new BrokerUnavailableError('The Alpaca client is closed');
       if (timeout.aborted) return { kind: 'timeout' };
       const code = errorCode(e);
-      return { kind: 'network', sent: code === null || !NOT_SENT_CODES.has(code), message: code ?? (e instanceof Error ? e.message : String(e)) };
+      return { kind: 'network', sent: code === null || !NOT_SENT_CODES.has(code), message: code ?? String(e) };
     }
   }
 
@@ -211,9 +211,13 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** undici's "fetch failed" TypeError carries the socket error (or, for several addresses, an AggregateError of them) as `cause`. */
+/**
+ * undici's "fetch failed" TypeError carries the socket error (or, for several addresses, an
+ * AggregateError of them) as `cause`. Read by shape, not `instanceof`: the error may come from
+ * another realm (jest's sandbox, a worker).
+ */
 function errorCode(e: unknown): string | null {
-  const cause = e instanceof Error ? (e.cause as unknown) : null;
+  const cause = typeof e === 'object' && e !== null ? (e as { cause?: unknown }).cause : null;
   if (typeof cause !== 'object' || cause === null) return null;
   const c = cause as { code?: unknown; errors?: unknown };
   if (typeof c.code === 'string') return c.code;
