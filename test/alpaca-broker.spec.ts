@@ -426,6 +426,30 @@ describe('Alpaca trade-update stream', () => {
     expect((await b.listFills(gaps[0].disconnectedAt)).map((f) => f.fillId)).toHaveLength(1);
   });
 
+  it('keeps reconnecting with growing delays while the stream endpoint is down', async () => {
+    const b = broker({ streamReconnectMs: 40, random: () => 0.999999 });
+    const gaps: StreamGap[] = [];
+    b.onReconnect((g) => gaps.push(g));
+    await b.start();
+    server.refuseNextStreams(2);
+    server.dropStreams();
+    await until(() => gaps.length === 1);
+    // Three tries: 40 then 80 ms (refused), then 160 ms (taken), each at its ceiling with random() = 1.
+    expect(gaps[0].attempts).toBe(3);
+    expect(gaps[0].reconnectedAt.getTime() - gaps[0].disconnectedAt.getTime()).toBeGreaterThanOrEqual(270);
+    expect(b.streaming).toBe(true);
+  });
+
+  it('drops a socket that stops answering pings and reconnects', async () => {
+    await restart({ autoPong: false });
+    const b = broker({ streamPingIntervalMs: 50 });
+    const gaps: StreamGap[] = [];
+    b.onReconnect((g) => gaps.push(g));
+    await b.start();
+    await until(() => gaps.length >= 1);
+    expect(server.streamActions.filter((a) => a.action === 'auth').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('close ends the stream and stops reconnecting', async () => {
     const b = broker();
     await b.start();

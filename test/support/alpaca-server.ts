@@ -100,6 +100,8 @@ export interface AlpacaServerOptions {
   readonly binaryFrames?: boolean;
   /** Send the last trade updates again to each new subscriber (to prove the client de-duplicates). */
   readonly replayOnListen?: number;
+  /** false: never answer pings, as a dead connection whose TCP has not noticed yet. */
+  readonly autoPong?: boolean;
 }
 
 export class AlpacaTestServer {
@@ -117,6 +119,7 @@ export class AlpacaTestServer {
   private readonly hanging = new Set<ServerResponse>();
   private readonly subscribers = new Set<WebSocket>();
   private readonly sentUpdates: unknown[] = [];
+  private refuseStreams = 0;
   private clock = 0;
   private http!: Server;
   private wss!: WebSocketServer;
@@ -144,7 +147,7 @@ export class AlpacaTestServer {
 
   async start(): Promise<void> {
     this.http = createServer((req, res) => void this.handle(req, res));
-    this.wss = new WebSocketServer({ server: this.http, path: '/stream' });
+    this.wss = new WebSocketServer({ server: this.http, path: '/stream', autoPong: this.options.autoPong ?? true });
     this.wss.on('connection', (socket) => this.onSocket(socket));
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
     this.port = (this.http.address() as AddressInfo).port;
@@ -216,6 +219,11 @@ export class AlpacaTestServer {
     for (const s of this.subscribers) this.send(s, { stream: 'trade_updates', data });
   }
 
+  /** The next `count` stream connections are cut as soon as they open (an endpoint still down). */
+  refuseNextStreams(count: number): void {
+    this.refuseStreams = count;
+  }
+
   /** Drops every stream connection (as a network failure would). */
   dropStreams(): void {
     for (const s of this.wss.clients) s.terminate();
@@ -228,6 +236,11 @@ export class AlpacaTestServer {
   }
 
   private onSocket(socket: WebSocket): void {
+    if (this.refuseStreams > 0) {
+      this.refuseStreams--;
+      socket.terminate();
+      return;
+    }
     let authorized = false;
     socket.on('message', (raw) => {
       let msg: Record<string, unknown>;
