@@ -156,6 +156,19 @@ describe('Alpaca REST: orders', () => {
   });
 });
 
+describe('Alpaca REST: paging orders', () => {
+  it('reads past one 500-order page without losing or repeating an order', async () => {
+    const b = broker();
+    const ids: string[] = [];
+    for (let i = 0; i < 503; i++) ids.push((await b.submit(limitBuy({ quantity: new Decimal(1), limitPrice: new Decimal(1) }))).brokerOrderId);
+    const all = await b.listOrders({ status: 'open' });
+    expect(all.map((o) => o.brokerOrderId)).toEqual(ids);
+    const pages = server.received('GET', '/v2/orders');
+    expect(pages).toHaveLength(2);
+    expect(pages[1].query.get('after')).toBe(server.orders.get(ids[499])?.submitted_at);
+  });
+});
+
 describe('Alpaca REST: positions, account and fills', () => {
   it('reads positions (signed), the account (strings as decimals) and fills since a time, across activity pages', async () => {
     const b = broker();
@@ -242,6 +255,26 @@ describe('Alpaca errors', () => {
     expect(gets[1].at - gets[0].at).toBeGreaterThanOrEqual(950);
   });
 
+  it('falls back to X-RateLimit-Reset (epoch seconds) when a 429 has no Retry-After', async () => {
+    const b = broker();
+    const reset = String(Math.floor(Date.now() / 1000) + 2);
+    server.troubleNext(1, { kind: 'status', status: 429, headers: { 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } }, 'GET', '/v2/positions');
+    await b.positions();
+    const gets = server.received('GET', '/v2/positions');
+    expect(gets).toHaveLength(2);
+    expect(gets[1].at - gets[0].at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('close() ends a Retry-After wait at once', async () => {
+    const b = broker();
+    server.troubleNext(1, { kind: 'status', status: 429, headers: { 'retry-after': '3' } });
+    const started = Date.now();
+    const pending = b.account();
+    setTimeout(() => void b.close(), 100);
+    await expect(pending).rejects.toThrow(/closed/);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
   it('gives up on 429 after the bounded retries with BrokerRateLimitedError carrying Retry-After', async () => {
     const b = broker({ maxRetries: 2 });
     server.troubleNext(10, { kind: 'status', status: 429, headers: { 'retry-after': '0' } });
@@ -311,6 +344,15 @@ describe('Alpaca errors', () => {
     // Still exactly one POST: resolving only reads.
     expect(server.received('POST', '/v2/orders')).toHaveLength(1);
     expect(server.orders.size).toBe(1);
+  });
+
+  it('an unreadable answer to a submit that was taken is the same unknown as a timeout', async () => {
+    const b = broker();
+    server.troubleNext(1, { kind: 'status', status: 200, body: { id: 'x' }, process: true }, 'POST', '/v2/orders');
+    const spec = limitBuy();
+    await expect(b.submit(spec)).rejects.toThrow(BrokerTimeoutError);
+    expect((await b.getOrderByClientId(spec.clientOrderId))?.status).toBe('accepted');
+    expect(server.received('POST', '/v2/orders')).toHaveLength(1);
   });
 
   it('a timed-out submit that never reached the book resolves to null', async () => {

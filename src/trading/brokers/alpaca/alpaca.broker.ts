@@ -123,6 +123,7 @@ export class AlpacaBroker implements Broker {
 
   async listOrders(query: BrokerOrderQuery): Promise<BrokerOrderSnapshot[]> {
     const wanted = query.limit ?? Number.POSITIVE_INFINITY;
+    if (wanted <= 0) return [];
     const out: BrokerOrderSnapshot[] = [];
     const ids = new Set<string>();
     // Oldest first, paged by submission time: Alpaca's `after` is exclusive, so a page starts
