@@ -332,6 +332,18 @@ describe('Alpaca errors', () => {
     expect(server.orders.has(ack.brokerOrderId)).toBe(true);
   });
 
+  it('on the last attempt a 5xx submit is still looked up before giving up', async () => {
+    const b = broker({ maxRetries: 0 });
+    server.troubleNext(1, { kind: 'status', status: 500, process: true }, 'POST', '/v2/orders');
+    const taken = await b.submit(limitBuy());
+    expect(server.orders.has(taken.brokerOrderId)).toBe(true);
+    server.troubleNext(1, { kind: 'status', status: 500 }, 'POST', '/v2/orders');
+    // Not taken (the lookup says 404): unavailable, and sent once.
+    await expect(b.submit(limitBuy())).rejects.toThrow(BrokerUnavailableError);
+    expect(server.received('POST', '/v2/orders')).toHaveLength(2);
+    expect(server.orders.size).toBe(1);
+  });
+
   it('a submit that times out is BrokerTimeoutError, never re-sent, and is resolved by client order id', async () => {
     const b = broker({ timeoutMs: 300 });
     server.troubleNext(1, { kind: 'hang', process: true }, 'POST', '/v2/orders');

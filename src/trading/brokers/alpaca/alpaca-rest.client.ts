@@ -125,9 +125,11 @@ export class AlpacaRestClient {
       }
 
       if (status >= 500) {
-        if (!canRetry) throw new BrokerUnavailableError(`Alpaca answered ${status} to ${what} after ${attempt + 1} attempts: ${error.message}`, details);
         if (!repeatable) {
-          if (req.recover === undefined) throw new BrokerUnavailableError(`Alpaca answered ${status} to ${what}: ${error.message}`, details);
+          // Look first, even on the last attempt: a 5xx does not say the order was not taken.
+          if (req.recover === undefined) {
+            throw new BrokerTimeoutError(`Alpaca answered ${status} to ${what}: ${error.message}; the outcome is unknown: resolve it by client order id`, details);
+          }
           let existing: unknown;
           try {
             existing = await req.recover();
@@ -137,7 +139,9 @@ export class AlpacaRestClient {
           }
           if (existing !== null) return { status: 200, body: existing };
         }
-        await this.sleep(parseRetryAfter(headers.get('retry-after')) ?? this.backoff(attempt));
+        if (!canRetry) throw new BrokerUnavailableError(`Alpaca answered ${status} to ${what} after ${attempt + 1} attempts: ${error.message}`, details);
+        const retryAfter = parseRetryAfter(headers.get('retry-after'));
+        await this.sleep(retryAfter !== null && retryAfter <= this.options.maxRetryAfterMs ? retryAfter : this.backoff(attempt));
         continue;
       }
 
