@@ -430,6 +430,22 @@ describe('Alpaca trade-update stream', () => {
     expect(events[6]).toMatchObject({ kind: 'replaced', brokerOrderId: third.brokerOrderId, replacedBy: replacement.brokerOrderId });
   });
 
+  it('a listener that throws does not stop the others', async () => {
+    const warnings: string[] = [];
+    const b = broker({ warn: (m) => warnings.push(m) });
+    const events: BrokerEvent[] = [];
+    b.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    b.onEvent((e) => events.push(e));
+    await b.start();
+    await b.submit(limitBuy());
+    await b.submit(limitBuy());
+    await until(() => events.length === 2);
+    expect(warnings.filter((w) => w.includes('listener bug'))).toHaveLength(2);
+    expect(b.streaming).toBe(true);
+  });
+
   it('reads text frames too', async () => {
     await restart({ binaryFrames: false });
     const b = broker();

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/inject-config.decorator';
 import { DomainError } from '../../../common/errors/domain-error';
@@ -44,6 +44,7 @@ export function createAlpacaBroker(config: AppConfig, warn?: (message: string) =
 @Injectable()
 export class AlpacaBrokerFactory implements OnModuleDestroy {
   private broker: AlpacaBroker | null = null;
+  private readonly logger = new Logger('AlpacaBroker');
 
   constructor(@InjectConfig() private readonly config: AppConfig) {}
 
@@ -52,7 +53,7 @@ export class AlpacaBrokerFactory implements OnModuleDestroy {
   }
 
   get(): AlpacaBroker {
-    this.broker ??= createAlpacaBroker(this.config);
+    this.broker ??= createAlpacaBroker(this.config, (message) => this.logger.warn(message));
     return this.broker;
   }
 

@@ -165,7 +165,14 @@ export class AlpacaTradeStream {
     if (this.seen.has(key)) return;
     this.remember(key);
     if (event === null) return;
-    for (const listener of this.listeners) listener(event);
+    for (const listener of this.listeners) {
+      // A listener's failure is its own: it must not stop the others or unwind into ws.
+      try {
+        listener(event);
+      } catch (e) {
+        this.options.warn?.(`An Alpaca trade-update listener failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
   }
 
   private remember(key: string): void {

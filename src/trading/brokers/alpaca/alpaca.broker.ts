@@ -30,6 +30,7 @@ export interface AlpacaBrokerOptions extends Omit<AlpacaRestOptions, 'baseUrl'> 
 /** Alpaca's page limits: 500 orders per GET /v2/orders, 100 activities per page. */
 const ORDER_PAGE = 500;
 const ACTIVITY_PAGE = 100;
+const CLIENT_ID_CACHE = 50_000;
 
 /**
  * The Alpaca broker (Trading API v2; https://docs.alpaca.markets/reference): REST for orders,
@@ -210,6 +211,8 @@ export class AlpacaBroker implements Broker {
 
   private remember(o: AlpacaOrder): AlpacaOrder {
     this.clientIds.set(o.id, o.client_order_id);
+    // A cache, not a record: past its size the oldest entries go (a miss costs one GET).
+    if (this.clientIds.size > CLIENT_ID_CACHE) this.clientIds.delete(this.clientIds.keys().next().value as string);
     return o;
   }
 
