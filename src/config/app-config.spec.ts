@@ -41,6 +41,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('defaults Alpaca to the paper endpoints with no keys, and never echoes a key in an error', () => {
+    const c = loadConfig({});
+    expect(c.alpacaBaseUrl).toBe('https://paper-api.alpaca.markets');
+    expect(c.alpacaStreamUrl).toBe('wss://paper-api.alpaca.markets/stream');
+    expect(c.alpacaKeyId).toBe('');
+    expect(c.alpacaSecretKey).toBe('');
+    expect(c.alpacaRequestTimeoutMs).toBe(10000);
+    expect(c.alpacaMaxRetries).toBe(3);
+    expect(() => loadConfig({ ALPACA_SECRET_KEY: 'top secret' })).toThrow(/ALPACA_SECRET_KEY must not contain spaces$/);
+    expect(() => loadConfig({ ALPACA_STREAM_URL: 'https://x' })).toThrow(/ALPACA_STREAM_URL must use wss: or ws:/);
+    expect(() => loadConfig({ ALPACA_MAX_RETRIES: '50' })).toThrow(/ALPACA_MAX_RETRIES must be between 0 and 20/);
+  });
+
   it('every variable has a default that passes its own check', () => {
     for (const spec of Object.values(CONFIG_SPEC)) {
       expect(() => (spec.parse as (raw: string, name: string) => unknown)(spec.default, spec.name)).not.toThrow();

@@ -41,6 +41,23 @@ export interface AppConfig {
   readonly deploymentTickMs: number;
   /** Deployments in mode `live` are refused unless this is set (paper is the default). */
   readonly liveTradingEnabled: boolean;
+  /** Alpaca Trading API v2 REST root (paper by default; https://api.alpaca.markets is live money). */
+  readonly alpacaBaseUrl: string;
+  /** Alpaca's trade-update WebSocket. */
+  readonly alpacaStreamUrl: string;
+  /** Alpaca API key id and secret; both empty means the Alpaca broker is disabled. */
+  readonly alpacaKeyId: string;
+  readonly alpacaSecretKey: string;
+  /** Per-request timeout of Alpaca REST calls; a submit that times out is resolved by client order id. */
+  readonly alpacaRequestTimeoutMs: number;
+  /** Retries of a request answered 429 or 5xx (or of a read that timed out) before giving up. */
+  readonly alpacaMaxRetries: number;
+  /** First 5xx backoff; doubles per attempt, with full jitter. */
+  readonly alpacaRetryBaseMs: number;
+  /** The longest Retry-After we wait for; a longer one fails at once with BrokerRateLimitedError. */
+  readonly alpacaMaxRetryAfterMs: number;
+  /** First reconnect delay of the trade-update stream; doubles up to 30 s. */
+  readonly alpacaStreamReconnectMs: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +125,12 @@ function text(pattern: RegExp, what: string): (raw: string, name: string) => str
     if (!pattern.test(raw)) throw new ConfigError(name, `must be ${what}, got "${raw}"`);
     return raw;
   };
+}
+
+/** A credential: no spaces, and never echoed in the error (unlike `text`). */
+function credential(raw: string, name: string): string {
+  if (/\s/.test(raw)) throw new ConfigError(name, 'must not contain spaces');
+  return raw;
 }
 
 /** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
@@ -198,6 +221,40 @@ export const CONFIG_SPEC = {
     default: 'false',
     description: 'Allow strategy deployments in live mode (paper is the default)',
     parse: bool,
+  },
+  alpacaBaseUrl: {
+    name: 'ALPACA_BASE_URL',
+    default: 'https://paper-api.alpaca.markets',
+    description: 'Alpaca Trading API REST root (paper by default)',
+    parse: url(['https:', 'http:']),
+  },
+  alpacaStreamUrl: {
+    name: 'ALPACA_STREAM_URL',
+    default: 'wss://paper-api.alpaca.markets/stream',
+    description: 'Alpaca trade-update WebSocket',
+    parse: url(['wss:', 'ws:']),
+  },
+  alpacaKeyId: { name: 'ALPACA_KEY_ID', default: '', description: 'Alpaca API key id (empty: Alpaca broker disabled)', parse: credential },
+  alpacaSecretKey: { name: 'ALPACA_SECRET_KEY', default: '', description: 'Alpaca API secret key', parse: credential },
+  alpacaRequestTimeoutMs: {
+    name: 'ALPACA_REQUEST_TIMEOUT_MS',
+    default: '10000',
+    description: 'Timeout of one Alpaca REST request',
+    parse: int(100, 600_000),
+  },
+  alpacaMaxRetries: { name: 'ALPACA_MAX_RETRIES', default: '3', description: 'Retries after a 429 or 5xx answer from Alpaca', parse: int(0, 20) },
+  alpacaRetryBaseMs: { name: 'ALPACA_RETRY_BASE_MS', default: '200', description: 'First Alpaca 5xx retry delay (doubles, full jitter)', parse: int(1, 60_000) },
+  alpacaMaxRetryAfterMs: {
+    name: 'ALPACA_MAX_RETRY_AFTER_MS',
+    default: '60000',
+    description: 'Longest Alpaca Retry-After waited for',
+    parse: int(0, 3_600_000),
+  },
+  alpacaStreamReconnectMs: {
+    name: 'ALPACA_STREAM_RECONNECT_MS',
+    default: '1000',
+    description: 'First reconnect delay of the Alpaca trade-update stream (doubles to 30 s)',
+    parse: int(10, 60_000),
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 
