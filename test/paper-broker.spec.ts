@@ -200,6 +200,27 @@ describe('PaperBroker against PostgreSQL', () => {
     await expect(broker(account).broker.submit(s)).rejects.toThrow(/already used/);
   });
 
+  it('two concurrent submits of one client order id: one order, the other refused', async () => {
+    const symbol = `CON${tag()}`;
+    await storeBar(symbol, '2024-07-10T14:35:00Z', 10);
+    const { broker: b } = broker(await newAccount());
+    const s = spec({ symbol, type: 'limit', limitPrice: d(9) });
+    const results = await Promise.allSettled([b.submit(s), b.submit(s)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await b.listOrders({ status: 'all' })).toHaveLength(1);
+    expect((await b.getOrderByClientId(s.clientOrderId))?.status).toBe('accepted');
+  });
+
+  it('refuses bars and quotes with unusable prices, naming the field', async () => {
+    const { broker: b } = broker(await newAccount());
+    await expect(b.onBar('BAD', { time: NOW, close: Number.NaN })).rejects.toMatchObject({ details: { issues: [{ field: 'close' }] } });
+    await expect(b.onBar('BAD', { time: NOW, open: 10, high: 9, low: 8, close: 10 })).rejects.toMatchObject({ details: { issues: [{ field: 'high' }] } });
+    await expect(b.onQuote('BAD', { time: NOW, bid: 10, ask: 9.9, bidSize: 1, askSize: 1 })).rejects.toMatchObject({ details: { issues: [{ field: 'ask' }] } });
+    await expect(b.onQuote('BAD', { time: NOW, bid: 10, ask: 10.1, bidSize: -1, askSize: 1 })).rejects.toMatchObject({ details: { issues: [{ field: 'bidSize' }] } });
+    // Nothing of them was kept as market data.
+    await expect(b.submit(spec({ symbol: 'BAD' }))).resolves.toMatchObject({ status: 'rejected', rejectReason: 'no market data for BAD' });
+  });
+
   it('stop orders trigger on the bar that touches the stop and fill at max(stop, open)', async () => {
     const symbol = `STP${tag()}`;
     await storeBar(symbol, '2024-07-10T14:30:00Z', 50);

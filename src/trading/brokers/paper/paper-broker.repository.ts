@@ -157,10 +157,21 @@ function isUniqueViolation(err: unknown): boolean {
 export class PaperBrokerRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** One INSERT; a repeated client order id is a DuplicateClientOrderIdError. */
-  async insertOrder(o: PaperOrderRecord): Promise<void> {
+  /**
+   * One INSERT (with the order's first fill, when it filled at once, in the same statement); a
+   * repeated client order id is a DuplicateClientOrderIdError.
+   */
+  async insertOrder(o: PaperOrderRecord, fill: PaperFillRecord | null = null): Promise<void> {
     try {
-      await this.db.query(INSERT_ORDER, orderParams(o));
+      if (fill === null) await this.db.query(INSERT_ORDER, orderParams(o));
+      else {
+        await this.db.query(
+          `WITH o AS (${INSERT_ORDER} RETURNING id)
+           INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
+           SELECT $21, $2, o.id, $4, $5, $22, $23, $24, $25 FROM o`,
+          [...orderParams(o), fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
+        );
+      }
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateClientOrderIdError(o.clientOrderId);
       throw err;

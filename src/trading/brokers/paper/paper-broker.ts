@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Decimal } from '../../../common/decimal';
+import { ValidationFailedError, type FieldIssue } from '../../../common/errors/domain-error';
 import { brokerOrderId, fillId, type AccountId, type BrokerOrderId, type ClientOrderId } from '../../../common/typed-ids';
 import { needsVolatility, resolveCostModel, rollingVolatility, type CostModel, type ResolvedCostModel } from '../../../backtesting/core/transaction-costs';
 import { SessionCalendar, type SessionSpec } from '../../../strategies/core/session-calendar';
@@ -17,7 +18,7 @@ import type {
   BrokerPosition,
   OrderReplacement,
 } from '../broker.types';
-import { isExpired, matchOrder, nextSessionClose, PaperLedger, type BarUpdate, type MarketUpdate, type MatchDecision, type QuoteUpdate } from './core';
+import { isExpired, matchOrder, nextSessionClose, PaperLedger, type BarUpdate, type MarketUpdate, type MatchDecision, type MatchFill, type QuoteUpdate } from './core';
 import { DuplicateClientOrderIdError, PaperBrokerRepository } from './paper-broker.repository';
 import { changeOf, type PaperFillRecord, type PaperOrderRecord } from './paper-order.record';
 
@@ -153,8 +154,9 @@ export class PaperBroker implements Broker {
     await this.start();
     await this.latency();
     this.validate(spec);
-    if (this.liveByClient.has(spec.clientOrderId)) throw new BrokerRejectedError(`client order id ${spec.clientOrderId} is already used on this account`, { field: 'clientOrderId' });
     const market = await this.marketOf(spec.symbol);
+    // Checked after the last await, so two submits of one client order id cannot both pass.
+    this.refuseKnownClientId(spec.clientOrderId);
     const now = this.clock();
     const noData = spec.type === 'market' && market.lastBar === null && market.lastQuote === null;
     const order = this.newRecord(spec, market, now, noData ? `no market data for ${spec.symbol}` : null);
@@ -163,17 +165,36 @@ export class PaperBroker implements Broker {
       this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
       return { brokerOrderId: order.id, clientOrderId: order.clientOrderId, status: 'rejected', rejectReason: order.rejectReason ?? undefined, at: now };
     }
+    // The latest quote is matched now, so an order that fills at once is stored with its fill in
+    // one statement (one round trip), and its events all follow that write.
+    let fill: PaperFillRecord | null = null;
+    let end: MatchDecision['end'] = null;
+    const decision = market.lastQuote === null ? null : this.decide(order, market.lastQuote, market);
+    if (decision !== null) {
+      if (decision.triggered) order.triggered = true;
+      if (decision.fill !== null) fill = this.applyFill(order, decision.fill, now);
+      if (decision.end !== null) {
+        end = decision.end;
+        order.status = end.kind;
+        order.endReason = end.reason;
+      }
+    }
+    const row: PaperOrderRecord = { ...order };
+    const cumulative = order.filledQuantity;
     this.track(order);
     try {
       await this.enqueue(order.id, async () => {
-        await this.insert(order);
+        await this.insert(row, fill);
+        if (fill !== null) this.ledger.apply(fill);
         this.emit({ kind: 'accepted', brokerOrderId: order.id, clientOrderId: order.clientOrderId, at: now });
+        if (fill !== null) this.emit({ kind: 'fill', fill: toBrokerFill(fill), cumulativeQuantity: cumulative, leavesQuantity: row.quantity.minus(cumulative) });
+        if (end !== null) this.emit({ kind: end.kind, brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: end.reason, at: now });
       });
     } catch (err) {
       this.untrack(order);
       throw err;
     }
-    if (market.lastQuote !== null) this.evaluate(order, market.lastQuote, market);
+    // Later updates (a bar or quote while the write was in flight) may have moved it further.
     await this.chains.get(order.id);
     return { brokerOrderId: order.id, clientOrderId: order.clientOrderId, status: order.status, at: now };
   }
@@ -212,8 +233,9 @@ export class PaperBroker implements Broker {
       timeInForce: change.timeInForce ?? old.timeInForce,
     };
     this.validate(spec);
-    if (this.liveByClient.has(spec.clientOrderId)) throw new BrokerRejectedError(`client order id ${spec.clientOrderId} is already used on this account`, { field: 'clientOrderId' });
     const market = await this.marketOf(spec.symbol);
+    if (TERMINAL_STATUSES.has(old.status)) throw new BrokerRejectedError(`order ${id} is ${old.status} and cannot be replaced`, { field: 'id', status: old.status });
+    this.refuseKnownClientId(spec.clientOrderId);
     const now = this.clock();
     const replacement = this.newRecord(spec, market, now, null);
     old.status = 'replaced';
@@ -282,6 +304,7 @@ export class PaperBroker implements Broker {
 
   /** A new bar of `symbol` (the latest known from now on); matches the symbol's open orders. Resolves once their changes are written. */
   async onBar(symbol: string, bar: PaperBar): Promise<void> {
+    validateBar(bar);
     await this.start();
     const market = await this.marketOf(symbol);
     const update: BarUpdate = {
@@ -303,6 +326,7 @@ export class PaperBroker implements Broker {
 
   /** A new quote of `symbol`; matches the symbol's open orders. Resolves once their changes are written. */
   async onQuote(symbol: string, quote: PaperQuote): Promise<void> {
+    validateQuote(quote);
     await this.start();
     const market = await this.marketOf(symbol);
     const update: QuoteUpdate = { kind: 'quote', time: quote.time.getTime(), bid: quote.bid, ask: quote.ask, bidSize: quote.bidSize, askSize: quote.askSize };
@@ -393,9 +417,9 @@ export class PaperBroker implements Broker {
     };
   }
 
-  private async insert(order: PaperOrderRecord): Promise<void> {
+  private async insert(order: PaperOrderRecord, fill: PaperFillRecord | null = null): Promise<void> {
     try {
-      await this.repo.insertOrder(order);
+      await this.repo.insertOrder(order, fill);
     } catch (err) {
       if (err instanceof DuplicateClientOrderIdError) throw new BrokerRejectedError(err.message, { field: 'clientOrderId' });
       this.logger.error(`paper order insert failed: ${String(err)}`);
@@ -414,8 +438,13 @@ export class PaperBroker implements Broker {
 
   private untrack(order: PaperOrderRecord): void {
     this.live.delete(order.id);
-    this.liveByClient.delete(order.clientOrderId);
+    if (this.liveByClient.get(order.clientOrderId) === order) this.liveByClient.delete(order.clientOrderId);
     this.closeOpen(order);
+  }
+
+  /** A client order id this process holds is refused here; one only the database knows, by its unique key. */
+  private refuseKnownClientId(id: ClientOrderId): void {
+    if (this.liveByClient.has(id)) throw new BrokerRejectedError(`client order id ${id} is already used on this account`, { field: 'clientOrderId' });
   }
 
   private closeOpen(order: PaperOrderRecord): void {
@@ -498,18 +527,42 @@ export class PaperBroker implements Broker {
     await Promise.all(touched.map((id) => this.chains.get(id)));
   }
 
-  /** Applies the core's decision for one order and one update; true when something changed. */
-  private evaluate(order: PaperOrderRecord, update: MarketUpdate, market: SymbolMarket): boolean {
-    if (TERMINAL_STATUSES.has(order.status)) return false;
-    if (update.kind === 'bar' && !(finitePositive(update.close) && (update.open === null || finitePositive(update.open)))) return false;
-    if (update.kind === 'quote' && !(finitePositive(update.bid) && finitePositive(update.ask))) return false;
-    const decision: MatchDecision = matchOrder(order, update, {
+  /** The core's decision for one order and one update; null when the update is not for it. */
+  private decide(order: PaperOrderRecord, update: MarketUpdate, market: SymbolMarket): MatchDecision | null {
+    if (TERMINAL_STATUSES.has(order.status)) return null;
+    const decision = matchOrder(order, update, {
       participation: this.options.participation,
       lotSize: this.lotSize,
       costs: this.costs,
       sigma: this.sigmaOf(market),
     });
-    if (!decision.considered) return false;
+    return decision.considered ? decision : null;
+  }
+
+  /** Books a fill on the order in memory (not the ledger: the caller applies it when it is written). */
+  private applyFill(order: PaperOrderRecord, f: MatchFill, now: Date): PaperFillRecord {
+    order.filledQuantity = order.filledQuantity.plus(f.quantity);
+    order.filledNotional = order.filledNotional.plus(f.quantity.mul(f.price));
+    order.status = order.filledQuantity.gte(order.quantity) ? 'filled' : 'partially_filled';
+    order.updatedAt = now;
+    return {
+      fillId: fillId(randomUUID()),
+      accountId: this.accountId,
+      brokerOrderId: order.id,
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: f.quantity,
+      price: f.price,
+      commission: f.commission,
+      at: now,
+    };
+  }
+
+  /** Applies the core's decision for one open order and one update; true when something changed. */
+  private evaluate(order: PaperOrderRecord, update: MarketUpdate, market: SymbolMarket): boolean {
+    const decision = this.decide(order, update, market);
+    if (decision === null) return false;
     const now = this.clock();
     let changed = false;
     if (decision.triggered && !order.triggered) {
@@ -517,23 +570,7 @@ export class PaperBroker implements Broker {
       changed = true;
     }
     if (decision.fill !== null) {
-      const f = decision.fill;
-      order.filledQuantity = order.filledQuantity.plus(f.quantity);
-      order.filledNotional = order.filledNotional.plus(f.quantity.mul(f.price));
-      order.status = order.filledQuantity.gte(order.quantity) ? 'filled' : 'partially_filled';
-      order.updatedAt = now;
-      const fill: PaperFillRecord = {
-        fillId: fillId(randomUUID()),
-        accountId: this.accountId,
-        brokerOrderId: order.id,
-        clientOrderId: order.clientOrderId,
-        symbol: order.symbol,
-        side: order.side,
-        quantity: f.quantity,
-        price: f.price,
-        commission: f.commission,
-        at: now,
-      };
+      const fill = this.applyFill(order, decision.fill, now);
       this.ledger.apply(fill);
       if (order.status === 'filled') this.closeOpen(order);
       const change = changeOf(order);
@@ -578,6 +615,35 @@ export class PaperBroker implements Broker {
       }
     }
   }
+}
+
+/** A bar with a price that is not a positive finite number would fill at it: refused, naming the field. */
+function validateBar(bar: PaperBar): void {
+  const issues: FieldIssue[] = [];
+  if (!(bar.time instanceof Date) || !Number.isFinite(bar.time.getTime())) issues.push({ field: 'time', reason: 'must be a valid date' });
+  if (!finitePositive(bar.close)) issues.push({ field: 'close', reason: 'must be a finite number > 0' });
+  for (const field of ['open', 'high', 'low'] as const) {
+    const v = bar[field];
+    if (v !== undefined && v !== null && !finitePositive(v)) issues.push({ field, reason: 'must be a finite number > 0 or null' });
+  }
+  const { open, high, low, close } = bar;
+  if (typeof high === 'number' && typeof low === 'number' && high < low) issues.push({ field: 'high', reason: 'must be >= low' });
+  if (typeof high === 'number' && (high < close || (typeof open === 'number' && high < open))) issues.push({ field: 'high', reason: 'must be >= open and close' });
+  if (typeof low === 'number' && (low > close || (typeof open === 'number' && low > open))) issues.push({ field: 'low', reason: 'must be <= open and close' });
+  if (bar.volume !== undefined && bar.volume !== null && !(Number.isFinite(bar.volume) && bar.volume >= 0)) issues.push({ field: 'volume', reason: 'must be a finite number >= 0 or null' });
+  if (issues.length > 0) throw new ValidationFailedError(`invalid bar: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, issues);
+}
+
+function validateQuote(q: PaperQuote): void {
+  const issues: FieldIssue[] = [];
+  if (!(q.time instanceof Date) || !Number.isFinite(q.time.getTime())) issues.push({ field: 'time', reason: 'must be a valid date' });
+  if (!finitePositive(q.bid)) issues.push({ field: 'bid', reason: 'must be a finite number > 0' });
+  if (!finitePositive(q.ask)) issues.push({ field: 'ask', reason: 'must be a finite number > 0' });
+  else if (finitePositive(q.bid) && q.ask < q.bid) issues.push({ field: 'ask', reason: 'must be >= bid (a crossed quote)' });
+  for (const field of ['bidSize', 'askSize'] as const) {
+    if (!(Number.isFinite(q[field]) && q[field] >= 0)) issues.push({ field, reason: 'must be a finite number >= 0' });
+  }
+  if (issues.length > 0) throw new ValidationFailedError(`invalid quote: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, issues);
 }
 
 function snapshot(o: PaperOrderRecord): BrokerOrderSnapshot {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Decimal } from '../../../../common/decimal';
 import { resolveCostModel } from '../../../../backtesting/core/transaction-costs';
 import { SessionCalendar } from '../../../../strategies/core/session-calendar';
@@ -266,5 +267,61 @@ describe('PaperLedger', () => {
     expect(l.equity(() => d(80)).toFixed()).toBe('99946');
     l.apply({ symbol: 'AAPL', side: 'buy', quantity: d(10), price: d(80), commission: d(0) });
     expect(l.positions()).toEqual([]);
+  });
+});
+
+describe('matchOrder: properties over random orders and bars', () => {
+  const arbOrder = fc.record({
+    side: fc.constantFrom('buy' as const, 'sell' as const),
+    type: fc.constantFrom('market' as const, 'limit' as const, 'stop' as const, 'stop_limit' as const),
+    timeInForce: fc.constantFrom('gtc' as const, 'day' as const, 'ioc' as const, 'fok' as const),
+    quantity: fc.integer({ min: 1, max: 5000 }),
+    filled: fc.integer({ min: 0, max: 4999 }),
+    limit: fc.integer({ min: 9000, max: 11000 }),
+    stop: fc.integer({ min: 9000, max: 11000 }),
+    triggered: fc.boolean(),
+  });
+  const arbBar = fc.record({
+    open: fc.integer({ min: 9000, max: 11000 }),
+    close: fc.integer({ min: 9000, max: 11000 }),
+    up: fc.integer({ min: 0, max: 500 }),
+    down: fc.integer({ min: 0, max: 500 }),
+    volume: fc.integer({ min: 0, max: 100_000 }),
+  });
+
+  it('never fills more than the leaves or the participation share, never beyond a limit, never outside the bar', () => {
+    const costs = resolveCostModel({ slippageBps: 5, commissionBps: 1 });
+    fc.assert(
+      fc.property(arbOrder, arbBar, (o, b) => {
+        const filled = Math.min(o.filled, o.quantity - 1);
+        const m = order({
+          side: o.side,
+          type: o.type,
+          timeInForce: o.timeInForce,
+          quantity: d(o.quantity),
+          filledQuantity: d(filled),
+          limitPrice: o.type === 'limit' || o.type === 'stop_limit' ? d(o.limit / 100) : null,
+          stopPrice: o.type === 'stop' || o.type === 'stop_limit' ? d(o.stop / 100) : null,
+          triggered: o.type === 'stop' || o.type === 'stop_limit' ? o.triggered : false,
+        });
+        const high = Math.max(b.open, b.close) + b.up;
+        const low = Math.min(b.open, b.close) - b.down;
+        const u = bar({ open: b.open / 100, high: high / 100, low: low / 100, close: b.close / 100, volume: b.volume });
+        const r = matchOrder(m, u, { ...FREE, costs });
+        const leaves = o.quantity - filled;
+        if (r.fill !== null) {
+          expect(r.fill.quantity.gt(0)).toBe(true);
+          expect(r.fill.quantity.lte(leaves)).toBe(true);
+          expect(r.fill.quantity.lte(Math.max(b.volume * 0.1, 0))).toBe(true);
+          expect(r.fill.referencePrice.gte(low / 100) && r.fill.referencePrice.lte(high / 100)).toBe(true);
+          if (m.limitPrice !== null) expect(o.side === 'buy' ? r.fill.price.lte(m.limitPrice) : r.fill.price.gte(m.limitPrice)).toBe(true);
+          if (o.timeInForce === 'fok') expect(r.fill.quantity.eq(leaves)).toBe(true);
+        }
+        const rest = leaves - (r.fill?.quantity.toNumber() ?? 0);
+        if (o.timeInForce === 'ioc' || o.timeInForce === 'fok') expect(r.end?.kind === 'cancelled').toBe(rest > 0);
+        else expect(r.end).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
