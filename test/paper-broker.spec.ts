@@ -89,6 +89,19 @@ describe('PaperBroker against PostgreSQL', () => {
     expect((await b.getOrderByClientId(ack.clientOrderId))?.status).toBe('rejected');
   });
 
+  it('answers a submit and a cancel only after the configured latency', async () => {
+    const symbol = `LAT${tag()}`;
+    await storeBar(symbol, '2024-07-10T14:45:00Z', 10);
+    const { broker: b } = broker(await newAccount(), { latencyMs: 40 });
+    await b.start();
+    let t = performance.now();
+    const ack = await b.submit(spec({ symbol, type: 'limit', limitPrice: d(9) }));
+    expect(performance.now() - t).toBeGreaterThanOrEqual(39);
+    t = performance.now();
+    await b.cancel(ack.brokerOrderId);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(39);
+  });
+
   it('refuses a malformed order with the field and reason, storing nothing', async () => {
     const { broker: b } = broker(await newAccount());
     const bad = spec({ symbol: 'X', type: 'limit' });
@@ -255,6 +268,9 @@ describe('PaperBroker against PostgreSQL', () => {
     const partial = await first.broker.submit(spec({ symbol, quantity: d(300) }));
     const stopLimit = await first.broker.submit(spec({ symbol, side: 'sell', type: 'stop_limit', stopPrice: d(35), limitPrice: d(34), quantity: d(5) }));
     await first.broker.onBar(symbol, { time: new Date('2024-07-10T14:11:00Z'), open: 41, high: 41.5, low: 40.5, close: 41, volume: 1000 });
+    // The stop (35) is touched but the bar has no volume: the order now rests as a sell limit at 34.
+    await first.broker.onBar(symbol, { time: new Date('2024-07-10T14:11:30Z'), open: 36, high: 36, low: 34.5, close: 35, volume: 0 });
+    expect((await first.broker.listOrders({ status: 'open' })).length).toBe(2);
     const fillsBefore = await first.broker.listFills(new Date(0));
     const ordersBefore = await first.broker.listOrders({ status: 'open' });
     const positionsBefore = await first.broker.positions();
@@ -269,13 +285,18 @@ describe('PaperBroker against PostgreSQL', () => {
     expect(await second.broker.listFills(new Date(0))).toEqual(fillsBefore);
     expect(await second.broker.positions()).toEqual(positionsBefore);
     expect((await second.broker.account()).cash.toFixed()).toBe(accountBefore.cash.toFixed());
-    // The restarted book goes on from the stored state: the partial order takes its next 100.
+    // The restarted book goes on from the stored state: the partial order takes its next 100, and
+    // the stop-limit, remembered as triggered, fills as a limit although 35 is never touched again.
     await second.broker.onBar(symbol, { time: new Date('2024-07-10T14:12:00Z'), open: 42, high: 42.5, low: 41.5, close: 42, volume: 1000 });
-    expect(kinds(second.events)).toEqual(['fill']);
+    expect(kinds(second.events)).toEqual(['fill', 'fill']);
     const snap = await second.broker.getOrderByClientId(partial.clientOrderId as ClientOrderId);
     expect(snap?.filledQuantity.toFixed()).toBe('200');
     expect(snap?.status).toBe('partially_filled');
-    expect(await second.broker.listFills(fillsBefore[0].at)).toHaveLength(2);
+    expect(await second.broker.listFills(fillsBefore[0].at)).toHaveLength(3);
+    const sl = await second.broker.getOrderByClientId(stopLimit.clientOrderId);
+    expect(sl?.status).toBe('filled');
+    // A sell limit at 34 on a bar opening at 42 sells at the open: max(limit, open).
+    expect(sl?.averageFillPrice?.toFixed()).toBe('42');
   });
 
   it('lists orders newest first, open only or all, with a limit', async () => {

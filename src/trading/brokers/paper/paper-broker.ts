@@ -142,7 +142,8 @@ export class PaperBroker implements Broker {
   async close(): Promise<void> {
     if (this.expiryTimer !== null) clearInterval(this.expiryTimer);
     this.expiryTimer = null;
-    await this.flush();
+    // Writes queued behind the ones flushed (a fill after an insert) are waited for too.
+    while (this.chains.size > 0) await this.flush();
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {
@@ -346,9 +347,12 @@ export class PaperBroker implements Broker {
     await Promise.all(pending);
   }
 
-  /** Waits until every pending write is applied. */
+  /**
+   * Waits until the writes pending now are applied (writes started later are not waited for, so
+   * a reader is not held up forever by a steady flow of orders).
+   */
   async flush(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    await Promise.all([...this.chains.values()]);
   }
 
   // ---------------------------------------------------------------------------------------
