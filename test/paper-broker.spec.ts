@@ -323,6 +323,13 @@ describe('PaperBrokerModule in the application', () => {
       expect(await factory.createPaperBroker(accountId(id))).toBe(b);
       expect(b.name).toBe('paper');
       expect((await b.account()).cash.toFixed()).toBe('250000.5');
+      // A quote fanned out by the factory reaches the account's book (config costs: 1 bps + 2 bps).
+      const symbol = `APP${tag()}`;
+      await factory.onQuote(symbol, { time: new Date(), bid: 99, ask: 100, bidSize: 10, askSize: 10 });
+      const ack = await b.submit({ clientOrderId: clientOrderId(`app-${tag()}`), symbol, side: 'buy', type: 'market', quantity: d(2), timeInForce: 'gtc' });
+      expect(ack.status).toBe('filled');
+      expect((await b.getOrderByClientId(ack.clientOrderId))?.averageFillPrice?.toFixed()).toBe('100.02');
+      await expect(b.listOrders({ status: 'all', limit: 0 })).rejects.toMatchObject({ details: { field: 'limit' } });
     } finally {
       await t.close();
     }

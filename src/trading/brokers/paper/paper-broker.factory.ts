@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Decimal } from '../../../common/decimal';
 import type { AccountId } from '../../../common/typed-ids';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { PaperBroker, type PaperBrokerOptions } from './paper-broker';
+import { PaperBroker, type PaperBar, type PaperBrokerOptions, type PaperQuote } from './paper-broker';
 import { PaperBrokerRepository } from './paper-broker.repository';
 
 /** The PaperBroker options the configuration gives (PAPER_* variables). */
@@ -45,6 +45,16 @@ export class PaperBrokerFactory implements OnApplicationShutdown {
       throw err;
     }
     return broker;
+  }
+
+  /** A new bar for every paper account this process runs (a market-data feed calls it once). */
+  async onBar(symbol: string, bar: PaperBar): Promise<void> {
+    await Promise.all([...this.brokers.values()].map((b) => b.onBar(symbol, bar)));
+  }
+
+  /** A new quote for every paper account this process runs. */
+  async onQuote(symbol: string, quote: PaperQuote): Promise<void> {
+    await Promise.all([...this.brokers.values()].map((b) => b.onQuote(symbol, quote)));
   }
 
   async onApplicationShutdown(): Promise<void> {

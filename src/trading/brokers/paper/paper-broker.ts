@@ -278,13 +278,17 @@ export class PaperBroker implements Broker {
   }
 
   async listOrders(query: BrokerOrderQuery): Promise<BrokerOrderSnapshot[]> {
+    const limit = query.limit ?? 500;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new BrokerRejectedError(`limit must be an integer in [1, 10000], got ${limit}`, { field: 'limit' });
+    if (query.since !== undefined && !Number.isFinite(query.since.getTime())) throw new BrokerRejectedError('since must be a valid date', { field: 'since' });
     await this.start();
     await this.flush();
-    const rows = await this.repo.listOrders(this.accountId, { open: query.status === 'open', since: query.since, limit: query.limit ?? 500 });
+    const rows = await this.repo.listOrders(this.accountId, { open: query.status === 'open', since: query.since, limit });
     return rows.map(snapshot);
   }
 
   async listFills(since: Date): Promise<BrokerFill[]> {
+    if (!(since instanceof Date) || !Number.isFinite(since.getTime())) throw new BrokerRejectedError('since must be a valid date', { field: 'since' });
     await this.start();
     await this.flush();
     return (await this.repo.listFills(this.accountId, since)).map(toBrokerFill);
