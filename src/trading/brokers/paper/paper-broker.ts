@@ -246,8 +246,10 @@ export class PaperBroker implements Broker {
     this.closeOpen(old);
     this.track(replacement);
     const oldChange = changeOf(old);
+    // Copied now: an update matching the replacement before this write runs must not change the row it inserts.
+    const row: PaperOrderRecord = { ...replacement };
     const write = this.enqueue(old.id, async () => {
-      await this.repo.replaceOrder(oldChange, replacement);
+      await this.repo.replaceOrder(oldChange, row);
       this.emit({ kind: 'replaced', brokerOrderId: old.id, clientOrderId: old.clientOrderId, replacedBy: replacement.id, at: now });
       this.emit({ kind: 'accepted', brokerOrderId: replacement.id, clientOrderId: replacement.clientOrderId, at: now });
     });
