@@ -85,8 +85,12 @@ async function main(): Promise<void> {
       timeInForce: 'gtc',
       ...o,
     });
-    // Warm-up (V8, the pool's connections), then the timed runs.
-    await paced(200, rate, (i) => broker.submit(order(i, { type: 'limit', limitPrice: new Decimal(50), clientOrderId: clientOrderId(`warm-${i}`) })));
+    // Warm-up, then the timed runs. The first seconds on a fresh database are much slower (V8
+    // optimizing, the pool's connections, the new tables' first pages and statistics), so two
+    // seconds of both kinds of order go first.
+    const warm = Math.max(1, Math.round(rate));
+    await paced(warm, rate, (i) => broker.submit(order(i, { type: 'limit', limitPrice: new Decimal(50), clientOrderId: clientOrderId(`warm-limit-${i}`) })));
+    await paced(warm, rate, (i) => broker.submit(order(i, { type: 'market', clientOrderId: clientOrderId(`warm-market-${i}`) })));
     const resting = await paced(orders, rate, (i) => broker.submit(order(i, { type: 'limit', limitPrice: new Decimal(50) })));
     const filled = await paced(orders, rate, (i) => broker.submit(order(i, { type: 'market' })));
     await broker.close();
