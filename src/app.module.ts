@@ -18,6 +18,7 @@ import { BacktestingModule } from './backtesting/backtesting.module';
 import { StrategiesModule } from './strategies/strategies.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AlpacaModule } from './trading/brokers/alpaca/alpaca.module';
+import { PaperBrokerModule } from './trading/brokers/paper/paper-broker.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -43,6 +44,7 @@ export class AppModule {
         StrategiesModule,
         AnalyticsModule,
         AlpacaModule,
+        PaperBrokerModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

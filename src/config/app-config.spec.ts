@@ -54,6 +54,33 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ALPACA_MAX_RETRIES: '50' })).toThrow(/ALPACA_MAX_RETRIES must be between 0 and 20/);
   });
 
+  it('gives the paper broker sensible defaults and reads its variables', () => {
+    expect(loadConfig({})).toMatchObject({
+      paperLatencyMs: 5,
+      paperParticipation: 0.1,
+      paperStartingCash: '100000',
+      paperCommissionBps: 1,
+      paperSlippageBps: 2,
+      paperBarTimeframe: '1m',
+    });
+    const c = loadConfig({ PAPER_LATENCY_MS: '0', PAPER_PARTICIPATION: '1', PAPER_STARTING_CASH: '2500.25', PAPER_COMMISSION_BPS: '0.5', PAPER_BAR_TIMEFRAME: '5m' });
+    expect(c).toMatchObject({ paperLatencyMs: 0, paperParticipation: 1, paperStartingCash: '2500.25', paperCommissionBps: 0.5, paperBarTimeframe: '5m' });
+  });
+
+  it.each([
+    ['PAPER_LATENCY_MS', '-1', /PAPER_LATENCY_MS must be between 0 and 60000/],
+    ['PAPER_PARTICIPATION', '0', /PAPER_PARTICIPATION must be > 0 and <= 1/],
+    ['PAPER_PARTICIPATION', '1.5', /PAPER_PARTICIPATION must be > 0 and <= 1/],
+    ['PAPER_PARTICIPATION', 'ten', /PAPER_PARTICIPATION must be a number/],
+    ['PAPER_STARTING_CASH', '0', /PAPER_STARTING_CASH must be a decimal > 0/],
+    ['PAPER_STARTING_CASH', '1e5', /PAPER_STARTING_CASH must be a decimal > 0/],
+    ['PAPER_COMMISSION_BPS', '-2', /PAPER_COMMISSION_BPS must be >= 0 and <= 1000/],
+    ['PAPER_SLIPPAGE_BPS', 'NaN', /PAPER_SLIPPAGE_BPS must be a number/],
+    ['PAPER_BAR_TIMEFRAME', 'minute', /PAPER_BAR_TIMEFRAME must be a timeframe/],
+  ])('refuses the paper setting %s=%s naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
   it('every variable has a default that passes its own check', () => {
     for (const spec of Object.values(CONFIG_SPEC)) {
       expect(() => (spec.parse as (raw: string, name: string) => unknown)(spec.default, spec.name)).not.toThrow();

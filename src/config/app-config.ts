@@ -58,6 +58,18 @@ export interface AppConfig {
   readonly alpacaMaxRetryAfterMs: number;
   /** First reconnect delay of the trade-update stream; doubles up to 30 s. */
   readonly alpacaStreamReconnectMs: number;
+  /** Paper broker: delay before it answers a submit, cancel or replace. */
+  readonly paperLatencyMs: number;
+  /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
+  readonly paperParticipation: number;
+  /** Paper broker: cash each paper account starts with (decimal text). */
+  readonly paperStartingCash: string;
+  /** Paper broker: commission in basis points of traded notional. */
+  readonly paperCommissionBps: number;
+  /** Paper broker: fixed slippage in basis points, against the order. */
+  readonly paperSlippageBps: number;
+  /** Paper broker: the `bars` timeframe whose latest bar prices a symbol. */
+  readonly paperBarTimeframe: string;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +143,16 @@ function text(pattern: RegExp, what: string): (raw: string, name: string) => str
 function credential(raw: string, name: string): string {
   if (/\s/.test(raw)) throw new ConfigError(name, 'must not contain spaces');
   return raw;
+}
+
+/** A finite number in [min, max] (or (min, max] when `minExclusive`). */
+function num(min: number, max: number, minExclusive = false): (raw: string, name: string) => number {
+  return (raw, name) => {
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(raw.trim())) throw new ConfigError(name, `must be a number, got "${raw}"`);
+    const n = Number(raw);
+    if (minExclusive ? !(n > min) || n > max : n < min || n > max) throw new ConfigError(name, `must be ${minExclusive ? `> ${min}` : `>= ${min}`} and <= ${max}, got ${n}`);
+    return n;
+  };
 }
 
 /** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
@@ -255,6 +277,31 @@ export const CONFIG_SPEC = {
     default: '1000',
     description: 'First reconnect delay of the Alpaca trade-update stream (doubles to 30 s)',
     parse: int(10, 60_000),
+  },
+  paperLatencyMs: { name: 'PAPER_LATENCY_MS', default: '5', description: 'Paper broker: delay before it answers an order request (ms, 0 allowed)', parse: int(0, 60_000) },
+  paperParticipation: {
+    name: 'PAPER_PARTICIPATION',
+    default: '0.1',
+    description: "Paper broker: largest share of a bar's volume one order fills per bar, in (0, 1]",
+    parse: num(0, 1, true),
+  },
+  paperStartingCash: {
+    name: 'PAPER_STARTING_CASH',
+    default: '100000',
+    description: 'Paper broker: starting cash of each paper account',
+    parse: (raw: string, name: string) => {
+      const v = raw.trim();
+      if (!/^\d{1,15}(\.\d{1,8})?$/.test(v) || Number(v) <= 0) throw new ConfigError(name, `must be a decimal > 0 (up to 15 digits, 8 decimals), got "${raw}"`);
+      return v;
+    },
+  },
+  paperCommissionBps: { name: 'PAPER_COMMISSION_BPS', default: '1', description: 'Paper broker: commission in basis points of notional', parse: num(0, 1000) },
+  paperSlippageBps: { name: 'PAPER_SLIPPAGE_BPS', default: '2', description: 'Paper broker: fixed slippage in basis points, against the order', parse: num(0, 1000) },
+  paperBarTimeframe: {
+    name: 'PAPER_BAR_TIMEFRAME',
+    default: '1m',
+    description: 'Paper broker: timeframe of the bars that price a symbol',
+    parse: text(/^[0-9]+(s|m|h|d|w|mo)$/, 'a timeframe such as 1m, 5m, 1h, 1d'),
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 

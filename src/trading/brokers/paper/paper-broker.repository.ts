@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Decimal, formatDecimal } from '../../../common/decimal';
+import { accountId as toAccountId, brokerOrderId, clientOrderId, fillId, type AccountId, type BrokerOrderId, type ClientOrderId } from '../../../common/typed-ids';
+import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../../orders/order.types';
+import type { BarUpdate } from './core';
+import type { PaperFillRecord, PaperOrderChange, PaperOrderRecord } from './paper-order.record';
+
+interface OrderRow {
+  id: string;
+  account_id: string;
+  client_order_id: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  time_in_force: TimeInForce;
+  quantity: string;
+  limit_price: string | null;
+  stop_price: string | null;
+  status: OrderStatus;
+  filled_quantity: string;
+  filled_notional: string;
+  triggered: boolean;
+  not_before_bar_ms: number;
+  expires_at: Date | null;
+  reject_reason: string | null;
+  end_reason: string | null;
+  replaced_by: string | null;
+  submitted_at: Date;
+  updated_at: Date;
+}
+
+interface FillRow {
+  id: string;
+  account_id: string;
+  order_id: string;
+  client_order_id: string;
+  symbol: string;
+  side: OrderSide;
+  quantity: string;
+  price: string;
+  commission: string;
+  at: Date;
+}
+
+interface BarDbRow {
+  ms: number;
+  open: number | null;
+  high: number | null;
+  low: number | null;
+  close: number;
+  volume: number | null;
+}
+
+const ORDER_COLUMNS = `id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price, status,
+  filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, replaced_by, submitted_at, updated_at`;
+const OPEN = `('accepted', 'partially_filled')`;
+const SQLSTATE_UNIQUE_VIOLATION = '23505';
+
+/** A client order id the account already used (the unique key refused the INSERT). */
+export class DuplicateClientOrderIdError extends Error {
+  constructor(readonly clientOrderId: ClientOrderId) {
+    super(`client order id ${clientOrderId} is already used on this account`);
+    this.name = 'DuplicateClientOrderIdError';
+  }
+}
+
+function dec(v: string | null): Decimal | null {
+  return v === null ? null : new Decimal(v);
+}
+
+function text(v: Decimal | null): string | null {
+  return v === null ? null : formatDecimal(v);
+}
+
+function toOrder(r: OrderRow): PaperOrderRecord {
+  return {
+    id: brokerOrderId(r.id),
+    accountId: toAccountId(r.account_id),
+    clientOrderId: clientOrderId(r.client_order_id),
+    symbol: r.symbol,
+    side: r.side,
+    type: r.type,
+    timeInForce: r.time_in_force,
+    quantity: new Decimal(r.quantity),
+    limitPrice: dec(r.limit_price),
+    stopPrice: dec(r.stop_price),
+    status: r.status,
+    filledQuantity: new Decimal(r.filled_quantity),
+    filledNotional: new Decimal(r.filled_notional),
+    triggered: r.triggered,
+    notBeforeBarMs: r.not_before_bar_ms,
+    expiresAtMs: r.expires_at === null ? null : r.expires_at.getTime(),
+    rejectReason: r.reject_reason,
+    endReason: r.end_reason,
+    replacedBy: r.replaced_by === null ? null : brokerOrderId(r.replaced_by),
+    submittedAt: r.submitted_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toFill(r: FillRow): PaperFillRecord {
+  return {
+    fillId: fillId(r.id),
+    accountId: toAccountId(r.account_id),
+    brokerOrderId: brokerOrderId(r.order_id),
+    clientOrderId: clientOrderId(r.client_order_id),
+    symbol: r.symbol,
+    side: r.side,
+    quantity: new Decimal(r.quantity),
+    price: new Decimal(r.price),
+    commission: new Decimal(r.commission),
+    at: r.at,
+  };
+}
+
+function orderParams(o: PaperOrderRecord): unknown[] {
+  return [
+    o.id,
+    o.accountId,
+    o.clientOrderId,
+    o.symbol,
+    o.side,
+    o.type,
+    o.timeInForce,
+    formatDecimal(o.quantity),
+    text(o.limitPrice),
+    text(o.stopPrice),
+    o.status,
+    formatDecimal(o.filledQuantity),
+    formatDecimal(o.filledNotional),
+    o.triggered,
+    o.notBeforeBarMs,
+    o.expiresAtMs === null ? null : new Date(o.expiresAtMs),
+    o.rejectReason,
+    o.endReason,
+    o.submittedAt,
+    o.updatedAt,
+  ];
+}
+
+const INSERT_ORDER = `INSERT INTO paper_orders (id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
+  status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`;
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === SQLSTATE_UNIQUE_VIOLATION;
+}
+
+/**
+ * The only I/O of the paper broker: `paper_orders`, `paper_fills` and the latest bars of a
+ * symbol from `bars`. Every state change is one statement (a fill inserts the fill and updates
+ * its order in one, through a data-modifying CTE), so a crash never leaves a fill without its
+ * order's new filled quantity.
+ */
+@Injectable()
+export class PaperBrokerRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * One INSERT (with the order's first fill, when it filled at once, in the same statement); a
+   * repeated client order id is a DuplicateClientOrderIdError.
+   */
+  async insertOrder(o: PaperOrderRecord, fill: PaperFillRecord | null = null): Promise<void> {
+    try {
+      if (fill === null) await this.db.query(INSERT_ORDER, orderParams(o));
+      else {
+        await this.db.query(
+          `WITH o AS (${INSERT_ORDER} RETURNING id)
+           INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
+           SELECT $21, $2, o.id, $4, $5, $22, $23, $24, $25 FROM o`,
+          [...orderParams(o), fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
+        );
+      }
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateClientOrderIdError(o.clientOrderId);
+      throw err;
+    }
+  }
+
+  /** The fill and its order's new state, one statement. */
+  async recordFill(f: PaperFillRecord, change: PaperOrderChange): Promise<void> {
+    await this.db.query(
+      `WITH fill AS (
+         INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       )
+       UPDATE paper_orders SET status = $10, filled_quantity = $11, filled_notional = $12, triggered = $13, end_reason = $14, updated_at = $15
+       WHERE id = $3`,
+      [
+        f.fillId,
+        f.accountId,
+        f.brokerOrderId,
+        f.symbol,
+        f.side,
+        formatDecimal(f.quantity),
+        formatDecimal(f.price),
+        formatDecimal(f.commission),
+        f.at,
+        change.status,
+        formatDecimal(change.filledQuantity),
+        formatDecimal(change.filledNotional),
+        change.triggered,
+        change.endReason,
+        change.updatedAt,
+      ],
+    );
+  }
+
+  /** A change without a fill: a stop triggered, a cancel, an expiry. */
+  async updateOrder(change: PaperOrderChange): Promise<void> {
+    await this.db.query(`UPDATE paper_orders SET status = $2, triggered = $3, end_reason = $4, updated_at = $5 WHERE id = $1`, [
+      change.id,
+      change.status,
+      change.triggered,
+      change.endReason,
+      change.updatedAt,
+    ]);
+  }
+
+  /** The replacement inserted and the old order marked replaced by it, one statement. */
+  async replaceOrder(old: PaperOrderChange, replacement: PaperOrderRecord): Promise<void> {
+    try {
+      await this.db.query(
+        `WITH replacement AS (${INSERT_ORDER} RETURNING id)
+         UPDATE paper_orders SET status = 'replaced', replaced_by = (SELECT id FROM replacement), end_reason = $22, updated_at = $19 WHERE id = $21`,
+        [...orderParams(replacement), old.id, old.endReason],
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateClientOrderIdError(replacement.clientOrderId);
+      throw err;
+    }
+  }
+
+  /** The account's open orders, oldest first (the broker matches them in time priority). */
+  async openOrders(account: AccountId): Promise<PaperOrderRecord[]> {
+    const rows = await this.db.query<OrderRow[]>(
+      `SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE account_id = $1 AND status IN ${OPEN} ORDER BY submitted_at, id`,
+      [account],
+    );
+    return rows.map(toOrder);
+  }
+
+  async findByClientId(account: AccountId, id: ClientOrderId): Promise<PaperOrderRecord | null> {
+    const rows = await this.db.query<OrderRow[]>(`SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE account_id = $1 AND client_order_id = $2`, [account, id]);
+    return rows.length === 0 ? null : toOrder(rows[0]);
+  }
+
+  async findById(account: AccountId, id: BrokerOrderId): Promise<PaperOrderRecord | null> {
+    const rows = await this.db.query<OrderRow[]>(`SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE account_id = $1 AND id = $2`, [account, id]);
+    return rows.length === 0 ? null : toOrder(rows[0]);
+  }
+
+  /** Newest first. */
+  async listOrders(account: AccountId, q: { open: boolean; since?: Date; limit: number }): Promise<PaperOrderRecord[]> {
+    const params: unknown[] = [account];
+    const where = ['account_id = $1'];
+    if (q.open) where.push(`status IN ${OPEN}`);
+    if (q.since !== undefined) {
+      params.push(q.since);
+      where.push(`submitted_at >= $${params.length}`);
+    }
+    params.push(q.limit);
+    const rows = await this.db.query<OrderRow[]>(
+      `SELECT ${ORDER_COLUMNS} FROM paper_orders WHERE ${where.join(' AND ')} ORDER BY submitted_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toOrder);
+  }
+
+  /** Fills at or after `since` (all of them when null), oldest first. */
+  async listFills(account: AccountId, since: Date | null): Promise<PaperFillRecord[]> {
+    const rows = await this.db.query<FillRow[]>(
+      `SELECT f.id, f.account_id, f.order_id, o.client_order_id, f.symbol, f.side, f.quantity, f.price, f.commission, f.at
+       FROM paper_fills f JOIN paper_orders o ON o.id = f.order_id
+       WHERE f.account_id = $1 AND ($2::timestamptz IS NULL OR f.at >= $2::timestamptz)
+       ORDER BY f.at, f.seq`,
+      [account, since],
+    );
+    return rows.map(toFill);
+  }
+
+  /** The latest `count` bars of a series, oldest first (the bar time is `ts`, epoch ms). */
+  async latestBars(symbol: string, timeframe: string, count: number): Promise<BarUpdate[]> {
+    const rows = await this.db.query<BarDbRow[]>(
+      `SELECT (extract(epoch FROM ts) * 1000)::float8 AS ms, open, high, low, close, volume
+       FROM bars WHERE symbol = $1 AND timeframe = $2 ORDER BY ts DESC LIMIT $3`,
+      [symbol, timeframe, count],
+    );
+    return rows.reverse().map((r) => ({ kind: 'bar' as const, time: r.ms, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume }));
+  }
+}
