@@ -1,5 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { QueuesService } from '../queues/queues.service';
+import { BarsStoredNotifier } from './bars-stored.notifier';
 import { BarsAggregatesService } from './bars-aggregates.service';
 import { BarsCsvParser, type ColumnMapping } from './bars-csv.parser';
 import { parseJsonBars } from './bars-json.parser';
@@ -65,6 +66,7 @@ export class BarsImportService {
     private readonly aggregates: BarsAggregatesService,
     // Absent in the CLI (no queues there): its imports are seen on the deployments' next tick.
     @Optional() private readonly queues?: QueuesService,
+    @Optional() private readonly stored?: BarsStoredNotifier,
   ) {}
 
   /** CSV from a string or a stream of text chunks (e.g. a file read with a TextDecoder). */
@@ -123,6 +125,24 @@ export class BarsImportService {
       .catch((err: unknown) => this.logger.warn(`Could not queue a deployments tick: ${(err as Error).message}`));
   }
 
+  /** The newest bar of the import, to this process's listeners (the paper broker). */
+  private async notifyNewest(symbol: string, timeframe: string, bars: BarSeries): Promise<void> {
+    if (!this.stored || bars.length === 0) return;
+    let k = 0;
+    for (let i = 1; i < bars.length; i++) if (bars.ts[i] > bars.ts[k]) k = i;
+    const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    await this.stored.notify({
+      symbol,
+      timeframe,
+      time: new Date(bars.ts[k]),
+      open: orNull(bars.open[k]),
+      high: orNull(bars.high[k]),
+      low: orNull(bars.low[k]),
+      close: bars.close[k],
+      volume: orNull(bars.volume[k]),
+    });
+  }
+
   private async store(bars: BarSeries, options: ImportOptions, started: number, prebuilt?: PrebuiltMonths): Promise<ImportSummary> {
     const { symbol, timeframe } = options;
     const from = formatIso(bars.minTs);
@@ -131,7 +151,10 @@ export class BarsImportService {
     const elapsedMs = Math.round(performance.now() - started);
     const changed = written.inserted + written.updated > 0;
     const aggregatesRefreshed = timeframe === MINUTE && changed && options.refresh !== false ? await this.aggregates.refresh() : [];
-    if (changed) this.wakeDeployments();
+    if (changed) {
+      await this.notifyNewest(symbol, timeframe, bars);
+      this.wakeDeployments();
+    }
     return {
       symbol,
       timeframe,

@@ -5,16 +5,18 @@ import { BarsAggregatesService } from './bars-aggregates.service';
 import { BarsImportService } from './bars-import.service';
 import { BarsQueryService } from './bars-query.service';
 import { BarsRepository } from './bars.repository';
+import { BarsStoredNotifier } from './bars-stored.notifier';
 import { MarketDataController } from './market-data.controller';
 
 /**
  * Market data in and out: CSV/JSON imports (API and `quantdesk import`), paginated reads, and
- * the 1h/1d aggregates' refresh (exported for the scheduled job).
+ * the 1h/1d aggregates' refresh (exported for the scheduled job), and in-process news of stored
+ * bars (BarsStoredNotifier: the paper broker matches on them).
  */
 @Module({
   controllers: [MarketDataController],
-  providers: [BarsRepository, BarsImportService, BarsAggregatesService, BarsQueryService],
-  exports: [BarsImportService, BarsAggregatesService, BarsQueryService],
+  providers: [BarsRepository, BarsImportService, BarsAggregatesService, BarsQueryService, BarsStoredNotifier],
+  exports: [BarsImportService, BarsAggregatesService, BarsQueryService, BarsStoredNotifier],
 })
 export class MarketDataModule implements OnModuleInit {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
