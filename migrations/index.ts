@@ -2,9 +2,16 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { ResearchRuns1764900000000 } from './1764900000000-research-runs';
 import { Deployments1765000500000 } from './1765000500000-deployments';
 import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
+import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
  * the TypeScript sources (tests) and the compiled dist/ (server, CLI).
  */
-export const MIGRATIONS = [Foundation1764000000000, ResearchRuns1764900000000, PaperBroker1765000100000, Deployments1765000500000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  ResearchRuns1764900000000,
+  PaperBroker1765000100000,
+  AnalyticsRuns1765000400000,
+  Deployments1765000500000,
+];

@@ -16,13 +16,16 @@
  * the 30 Dow stocks (870 tests x 2,529 rows) ~2 s, of 10 of them ~210-430 ms. Each budget aims
  * at ~100-300 ms there (at most ~1 s for a non-converging HMM fit under the heaviest load seen);
  * the default ADF lag allows about 33,000 values. Anything bigger belongs to a queued research
- * run, not a request.
+ * run, not a request: beyond these a trader's request (mode auto) or any request with mode
+ * async becomes an `analytics` research run (analytics-runs.service.ts), checked against
+ * QUEUED_LIMITS instead, hard caps that keep one run's memory and time bounded (a job holds
+ * its series in memory, and a worker is busy for the whole fit).
  */
 import { ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import type { BarsDataSpec } from '../backtesting/research-run.types';
 import { parseTimestamp, type TimestampFailure } from '../market-data/bar-timestamp.parser';
 import { defaultMaxLag, type AdfRegression, type PairsScanMethod } from '../quant/stats';
-import { MAX_SERIES_VALUES, type BarsRangeDto } from './analytics.dto';
+import { MAX_REGIME_OBSERVATIONS, MAX_SERIES_VALUES, type BarsRangeDto } from './analytics.dto';
 
 /** n·(maxlag + 3)²: the final ADF regression's cost (ols over n rows, maxlag + 3 regressors at most). */
 export const ADF_WORK_BUDGET = 100_000_000;
@@ -32,6 +35,50 @@ export const JOHANSEN_WORK_BUDGET = 100_000_000;
 export const REGIME_WORK_BUDGET = 50_000;
 /** tests·rows of a pairs scan (eg: 2 Engle-Granger tests per pair, johansen: 1): ~1 µs each here, a 30-stock Dow scan (870 tests x 2,529 rows) ~2 s. */
 export const PAIRS_WORK_BUDGET = 200_000;
+/** Most values of one stored series a queued run reads (inline series keep the DTO's cap, MAX_SERIES_VALUES). */
+export const QUEUED_MAX_SERIES_VALUES = 1_000_000;
+/** Most observations a queued regime fit takes (the forward-backward passes hold observations·states² values). */
+export const QUEUED_MAX_REGIME_OBSERVATIONS = 200_000;
+/** Queued budgets, in the units above: 50 to 100 times a request's, tens of seconds at most on this machine. */
+export const ADF_QUEUED_WORK_BUDGET = 5_000_000_000;
+export const JOHANSEN_QUEUED_WORK_BUDGET = 5_000_000_000;
+export const REGIME_QUEUED_WORK_BUDGET = 5_000_000;
+/** A 30-stock Dow scan is 2.2e6 (~0.5 s of CPU since the incremental ADF re-fit); this allows 870 tests over ~23,000 rows. */
+export const PAIRS_QUEUED_WORK_BUDGET = 20_000_000;
+
+/** The caps and budgets one tier of work is checked against; `where` ends the refusal's reason. */
+export interface AnalyticsLimits {
+  readonly where: string;
+  readonly values: number;
+  readonly observations: number;
+  readonly adf: number;
+  readonly johansen: number;
+  readonly regime: number;
+  readonly pairs: number;
+}
+
+/** What a request computes before it answers (200). */
+export const REQUEST_LIMITS: AnalyticsLimits = {
+  where: 'in a request',
+  values: MAX_SERIES_VALUES,
+  observations: MAX_REGIME_OBSERVATIONS,
+  adf: ADF_WORK_BUDGET,
+  johansen: JOHANSEN_WORK_BUDGET,
+  regime: REGIME_WORK_BUDGET,
+  pairs: PAIRS_WORK_BUDGET,
+};
+
+/** What an analytics research run may compute: beyond it even the queued path refuses (400). */
+export const QUEUED_LIMITS: AnalyticsLimits = {
+  where: 'even in a queued run',
+  values: QUEUED_MAX_SERIES_VALUES,
+  observations: QUEUED_MAX_REGIME_OBSERVATIONS,
+  adf: ADF_QUEUED_WORK_BUDGET,
+  johansen: JOHANSEN_QUEUED_WORK_BUDGET,
+  regime: REGIME_QUEUED_WORK_BUDGET,
+  pairs: PAIRS_QUEUED_WORK_BUDGET,
+};
+
 /** Longest column name accepted inline. */
 export const MAX_COLUMN_NAME = 64;
 const MAX_ISSUES = 20;
@@ -164,56 +211,57 @@ export function columnsSource(dto: BarsRangeDto & { columns?: Record<string, unk
 }
 
 /** A series longer than the cap: inline, the field; stored, the range is what to narrow. */
-export function checkLength(n: number, stored: boolean, field: string, cap = MAX_SERIES_VALUES, noun = 'values'): void {
+export function checkLength(n: number, stored: boolean, field: string, limits: AnalyticsLimits, noun: 'values' | 'observations' = 'values'): void {
+  const cap = noun === 'values' ? limits.values : limits.observations;
   if (n <= cap) return;
-  if (!stored) fail([{ field, reason: `has ${n} ${noun}; at most ${cap}` }]);
-  fail([{ field: 'from', reason: `the range gives ${n} ${noun}; at most ${cap} per request (narrow from / to)` }]);
+  if (!stored) fail([{ field, reason: `has ${n} ${noun}; at most ${cap} ${limits.where}` }]);
+  fail([{ field: 'from', reason: `the range gives ${n} ${noun}; at most ${cap} ${limits.where} (narrow from / to)` }]);
 }
 
-/** The ADF's lag search and final fit over n values: n·(maxlag + 3)² within ADF_WORK_BUDGET. */
-export function checkAdfWork(n: number, maxlag: number | undefined, regression: AdfRegression): void {
+/** The ADF's lag search and final fit over n values: n·(maxlag + 3)² within the ADF budget. */
+export function checkAdfWork(n: number, maxlag: number | undefined, regression: AdfRegression, limits: AnalyticsLimits): void {
   const lag = maxlag ?? Math.max(0, defaultMaxLag(n, regression));
   const work = n * (lag + 3) ** 2;
-  if (work > ADF_WORK_BUDGET) {
+  if (work > limits.adf) {
     fail([
       {
         field: 'maxlag',
-        reason: `${maxlag === undefined ? `the default maxlag (${lag})` : `maxlag ${lag}`} over ${n} values is ${work.toExponential(2)} units of work; at most n·(maxlag + 3)² = ${ADF_WORK_BUDGET.toExponential(0)} in a request (give a smaller maxlag or fewer values)`,
+        reason: `${maxlag === undefined ? `the default maxlag (${lag})` : `maxlag ${lag}`} over ${n} values is ${work.toExponential(2)} units of work; at most n·(maxlag + 3)² = ${limits.adf.toExponential(0)} ${limits.where} (give a smaller maxlag or fewer values)`,
       },
     ]);
   }
 }
 
-/** Johansen over n rows of k series with `lags` lagged differences: n·(k·(lags + 2))² within JOHANSEN_WORK_BUDGET. */
-export function checkJohansenWork(n: number, k: number, lags: number): void {
+/** Johansen over n rows of k series with `lags` lagged differences: n·(k·(lags + 2))² within the Johansen budget. */
+export function checkJohansenWork(n: number, k: number, lags: number, limits: AnalyticsLimits): void {
   const work = n * (k * (lags + 2)) ** 2;
-  if (work > JOHANSEN_WORK_BUDGET) {
-    fail([{ field: 'lags', reason: `${lags} lags of ${k} series over ${n} rows is ${work.toExponential(2)} units of work; at most n·(k·(lags + 2))² = ${JOHANSEN_WORK_BUDGET.toExponential(1)} in a request` }]);
+  if (work > limits.johansen) {
+    fail([{ field: 'lags', reason: `${lags} lags of ${k} series over ${n} rows is ${work.toExponential(2)} units of work; at most n·(k·(lags + 2))² = ${limits.johansen.toExponential(1)} ${limits.where}` }]);
   }
 }
 
-/** A regime fit: observations·states³·starts within REGIME_WORK_BUDGET. */
-export function checkRegimeWork(observations: number, states: number, starts: number): void {
+/** A regime fit: observations·states³·starts within the regime budget. */
+export function checkRegimeWork(observations: number, states: number, starts: number, limits: AnalyticsLimits): void {
   const work = observations * states ** 3 * starts;
-  if (work > REGIME_WORK_BUDGET) {
+  if (work > limits.regime) {
     fail([
       {
         field: 'starts',
-        reason: `${starts} starts of ${states} states over ${observations} observations is ${work} units of work; at most observations·states³·starts = ${REGIME_WORK_BUDGET} in a request (fewer starts, states or observations)`,
+        reason: `${starts} starts of ${states} states over ${observations} observations is ${work} units of work; at most observations·states³·starts = ${limits.regime} ${limits.where} (fewer starts, states or observations)`,
       },
     ]);
   }
 }
 
-/** A pairs scan of k series over n rows: tests·n within PAIRS_WORK_BUDGET; `field` names the series (columns or symbols). */
-export function checkPairsWork(n: number, k: number, method: PairsScanMethod, field: string): void {
+/** A pairs scan of k series over n rows: tests·n within the pairs budget; `field` names the series (columns or symbols). */
+export function checkPairsWork(n: number, k: number, method: PairsScanMethod, field: string, limits: AnalyticsLimits): void {
   const tests = ((method === 'eg' ? 2 : 1) * k * (k - 1)) / 2;
   const work = tests * n;
-  if (work > PAIRS_WORK_BUDGET) {
+  if (work > limits.pairs) {
     fail([
       {
         field,
-        reason: `${k} series (${tests} ${method} tests) over ${n} rows is ${work} units of work; at most tests·rows = ${PAIRS_WORK_BUDGET} in a request (fewer series, or a shorter from / to range)`,
+        reason: `${k} series (${tests} ${method} tests) over ${n} rows is ${work} units of work; at most tests·rows = ${limits.pairs} ${limits.where} (fewer series, or a shorter from / to range)`,
       },
     ]);
   }

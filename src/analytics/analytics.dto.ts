@@ -25,8 +25,24 @@ const SYMBOL_MESSAGE = { message: 'symbol must be 1 to 32 letters, digits or . _
 const EACH_SYMBOL_MESSAGE = { each: true, message: 'each symbol must be 1 to 32 letters, digits or . _ - /' };
 const FINITE = { allowNaN: false, allowInfinity: false } as const;
 
-/** timeframe, from and to: the stored-bars half of every request. */
+/** How a request is answered: see BarsRangeDto.mode. */
+export const ANALYTICS_MODES = ['auto', 'sync', 'async'] as const;
+export type AnalyticsMode = (typeof ANALYTICS_MODES)[number];
+
+/** timeframe, from and to: the stored-bars half of every request; and `mode`, which every request has. */
 export abstract class BarsRangeDto {
+  @ApiPropertyOptional({
+    enum: ANALYTICS_MODES,
+    default: 'auto',
+    description:
+      'auto: answered in the request (200) within the request budgets; beyond them, with a trader key, queued as an analytics research run (202, ' +
+      'poll GET /api/v1/analytics/runs/{id}); a viewer key gets the 400 naming the budget. sync: never queued (400 beyond the budgets). ' +
+      'async: always queued (trader key). Queued runs have hard caps of their own (400 naming the field beyond them).',
+  })
+  @IsOptional()
+  @IsIn(ANALYTICS_MODES)
+  mode?: AnalyticsMode;
+
   @ApiPropertyOptional({ example: '1d', pattern: TIMEFRAME_PATTERN.source, description: 'Timeframe of the stored bars (required with symbol / symbols)' })
   @IsOptional()
   @IsString()

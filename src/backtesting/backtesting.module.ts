@@ -6,6 +6,7 @@ import { OptimizationsController } from './optimizations.controller';
 import { WalkForwardsController } from './walk-forwards.controller';
 import { ResearchBarsRepository } from './research-bars.repository';
 import { ResearchDataService } from './research-data.service';
+import { ResearchJobHandlers } from './research-job.handlers';
 import { ResearchOutboxScheduler } from './research-outbox.scheduler';
 import { ResearchOutboxService } from './research-outbox.service';
 import { ResearchProcessor } from './research.processor';
@@ -17,7 +18,7 @@ import { ResearchSweepsService } from './research-sweeps.service';
 
 /**
  * Research runs over HTTP and the `research` queue: backtests, optimizations, walk-forwards and
- * Monte Carlo runs recorded in PostgreSQL, computed by the research processor (its worker starts only in
+ * Monte Carlo runs (and the analytics module's runs, through ResearchJobHandlers) recorded in PostgreSQL, computed by the research processor (its worker starts only in
  * worker/all processes: QueuesModule's manualRegistration), and the outbox sweep.
  */
 @Module({
@@ -33,7 +34,8 @@ import { ResearchSweepsService } from './research-sweeps.service';
     ResearchSweepsService,
     ResearchRunsService,
     ResearchProcessor,
+    ResearchJobHandlers,
   ],
-  exports: [ResearchRunsService, ResearchOutboxService, ResearchOutboxScheduler, ResearchDataService],
+  exports: [ResearchRunsService, ResearchOutboxService, ResearchOutboxScheduler, ResearchDataService, ResearchJobHandlers],
 })
 export class BacktestingModule {}

@@ -9,6 +9,7 @@ export const RUN_JOB_NAMES = {
   optimization: 'research.optimization',
   walk_forward: 'research.walk-forward',
   monte_carlo: 'research.monte-carlo',
+  analytics: 'research.analytics',
 } as const satisfies Record<RunKind, string>;
 
 /** How long a POST waits for Redis to take a job; past it the run stays queued for the sweep. */

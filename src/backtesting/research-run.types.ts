@@ -8,7 +8,7 @@ import type { ParamValue, SentimentItem } from '../strategies/core';
 import type { SweepRequest } from './optimization/core';
 import type { WalkForwardRequest } from './walk-forward/core';
 
-export const RUN_KINDS = ['backtest', 'optimization', 'walk_forward', 'monte_carlo'] as const;
+export const RUN_KINDS = ['backtest', 'optimization', 'walk_forward', 'monte_carlo', 'analytics'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -83,6 +83,20 @@ export interface OptimizationSpec {
   readonly combinations: number;
   /** Combinations per chunk job. */
   readonly chunkSize: number;
+}
+
+/** The statistics an analytics run computes (the POST /api/v1/analytics/* routes, the CLI commands). */
+export const ANALYSES = ['adf', 'coint', 'johansen', 'regimes', 'pairs-scan'] as const;
+export type Analysis = (typeof ANALYSES)[number];
+
+/**
+ * An analytics run: which statistic and its request as the route validated it (the DTO's
+ * fields, `mode` left out), checked again against the queued limits when the job runs. The
+ * result is the matching CLI command's `--json` document.
+ */
+export interface AnalyticsRunSpec {
+  readonly analysis: Analysis;
+  readonly request: Readonly<Record<string, unknown>>;
 }
 
 /** A walk-forward analysis: the core's request (the sweep of every fold and the plan) and its data. */

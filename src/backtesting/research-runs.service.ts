@@ -13,9 +13,9 @@ import { SERIES, type StoredBacktestResult } from './research-runner.service';
 import type { ResearchRunEntity } from './research-runs.entity';
 import { DEFAULT_RUN_PAGE_SIZE, type BacktestRequestDto, type RunAcceptedDto, type RunDto, type RunListItemDto, type RunListQueryDto, type RunPageDto } from './research-runs.dto';
 import { ResearchRunsRepository, type ResearchRunListItem } from './research-runs.repository';
-import type { BacktestSpec, DataSpec, RunKind } from './research-run.types';
+import type { AnalyticsRunSpec, BacktestSpec, DataSpec, RunKind } from './research-run.types';
 
-const KIND_NAMES: Record<RunKind, string> = { backtest: 'Backtest', optimization: 'Optimization', walk_forward: 'Walk-forward', monte_carlo: 'Monte Carlo run' };
+const KIND_NAMES: Record<RunKind, string> = { backtest: 'Backtest', optimization: 'Optimization', walk_forward: 'Walk-forward', monte_carlo: 'Monte Carlo run', analytics: 'Analytics run' };
 const CURSOR_PREFIX = 'v1:';
 const DAY_MS = 86_400_000;
 
@@ -78,6 +78,14 @@ export class ResearchRunsService {
       return this.submit(principal, 'monte_carlo', spec, []);
     }
     return this.submit(principal, 'monte_carlo', spec, [spec.source.backtest.data]);
+  }
+
+  /**
+   * An analytics request the route has validated and found too big to answer in the request
+   * (its symbols' bars were read there, so they exist): recorded and enqueued as the others.
+   */
+  submitAnalytics(principal: Principal, spec: AnalyticsRunSpec): Promise<RunAcceptedDto> {
+    return this.submit(principal, 'analytics', spec, []);
   }
 
   async get(principal: Principal, kind: RunKind, id: string): Promise<RunDto> {

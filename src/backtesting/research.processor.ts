@@ -4,6 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { requestContext } from '../common/request-context';
 import { QUEUE_NAMES } from '../queues/queue-registry';
 import { isJob } from '../queues/typed-queue';
+import { ResearchJobHandlers } from './research-job.handlers';
 import { ResearchOutboxService } from './research-outbox.service';
 import { ProgressReporter } from './research-progress.reporter';
 import { isDeterministicFailure, ResearchRunnerService, type RunOutcome } from './research-runner.service';
@@ -39,6 +40,7 @@ export class ResearchProcessor extends WorkerHost {
     private readonly sweeps: ResearchSweepsService,
     private readonly runs: ResearchRunsRepository,
     private readonly outbox: ResearchOutboxService,
+    private readonly handlers: ResearchJobHandlers,
   ) {
     super();
   }
@@ -62,6 +64,7 @@ export class ResearchProcessor extends WorkerHost {
       return this.run(job, runId, () => this.sweeps.runChunk(runId, chunk));
     }
     if (isJob(job, 'research', 'research.walk-forward')) return this.run(job, job.data.runId, (p) => this.sweeps.runWalkForward(job.data.runId, p));
+    if (isJob(job, 'research', 'research.analytics')) return this.run(job, job.data.runId, (p) => this.handlers.run('analytics', job.data.runId, p));
     // Retrying cannot make an unknown job name known: fail it at once.
     throw new UnrecoverableError(`Unknown research job "${job.name}"`);
   }

@@ -7,7 +7,7 @@
 export const QUEUE_NAMES = {
   /** Database upkeep: partitions, retention, aggregate refresh. */
   maintenance: 'maintenance',
-  /** Research runs (backtests, optimizations, walk-forwards, Monte Carlo) and their outbox sweep. */
+  /** Research runs (backtests, optimizations, walk-forwards, Monte Carlo, analytics) and their outbox sweep. */
   research: 'research',
   /** Strategy deployments: the tick that makes running deployments act on new bars. */
   deployments: 'deployments',
@@ -40,6 +40,8 @@ export interface JobPayloads {
     'research.optimization-chunk': { runId: string; chunk: number };
     'research.walk-forward': { runId: string };
     'research.monte-carlo': { runId: string };
+    /** A statistical test too big for a request (AnalyticsRunSpec in the row). */
+    'research.analytics': { runId: string };
     /** Outbox sweep: re-enqueues runs still queued after a minute whose job is not in Redis. */
     'research.sweep-queued': Record<string, never>;
   };

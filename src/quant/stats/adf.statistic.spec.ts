@@ -71,11 +71,35 @@ describe('adfTest', () => {
     expect(Math.abs((t.icBest as number) - brute.lastT[tLag])).toBeLessThan(1e-9);
   });
 
+  // The incremental re-fit (common-sample cross-products plus the rows before them) against
+  // ols() on the full lag-p sample built from scratch; the price-like series sits at a level
+  // 5,000 standard deviations of its steps from zero, where the normal equations are
+  // ill-conditioned unless the constant is partialled out.
+  it.each(['n', 'c', 'ct'] as const)('re-fit (%s) at a lag below maxLag equals ols() on all N - 1 - p rows, also for a price level far from zero', (regression) => {
+    const price = walk.map((v) => 5000 + v);
+    for (const series of [stationary, walk, price]) {
+      const r = adfTest(series, { regression, autolag: 'aic', maxLag: 16 });
+      expect(r.usedLag).toBeLessThan(16);
+      const p = r.usedLag;
+      const xd = series.subarray(1).map((v, i) => v - series[i]);
+      const nobs = xd.length - p;
+      const cols: Float64Array[] = [Float64Array.from({ length: nobs }, (_, i) => series[p + i])];
+      for (let j = 1; j <= p; j++) cols.push(Float64Array.from({ length: nobs }, (_, i) => xd[p + i - j]));
+      if (regression !== 'n') cols.push(new Float64Array(nobs).fill(1));
+      if (regression === 'ct') cols.push(Float64Array.from({ length: nobs }, (_, i) => i + 1));
+      const direct = ols(xd.subarray(p), cols, { hasConstant: regression !== 'n' }).tValues[0];
+      expect(r.nobs).toBe(nobs);
+      expect(Math.abs(r.statistic - direct)).toBeLessThan(1e-10 * Math.abs(direct));
+    }
+  });
+
   it('re-fits the chosen lag on all the rows it allows: nobs = N - 1 - usedLag, and the same τ as a fixed-lag fit', () => {
     const r = adfTest(stationary, { autolag: 'aic', maxLag: 8 });
     expect(r.nobs).toBe(600 - 1 - r.usedLag);
     const fixed = adfTest(stationary, { autolag: 'none', maxLag: r.usedLag });
-    expect(fixed.statistic).toBe(r.statistic);
+    // The same regression reached two ways (common-sample cross-products plus the leading rows,
+    // or the lag-p sample directly): equal but for rounding.
+    expect(Math.abs(fixed.statistic - r.statistic)).toBeLessThan(1e-12 * Math.abs(r.statistic));
     expect(fixed.icBest).toBeNull();
     expect(r.criticalValues).toEqual(mackinnonCrit('c', 1, r.nobs));
     expect(r.pValue).toBe(mackinnonP(r.statistic, 'c', 1));

@@ -26,10 +26,12 @@
  * each candidate is its leading block, and the Cholesky factor of a leading block is the leading
  * block of the full factor. With z = L⁻¹·D·X'y, a model of m columns has SSR = y'y - Σ_{i<m} z_i²
  * and its last coefficient's t-value is z_m / sqrt(SSR/(nobs - m)), so every candidate costs O(1)
- * after one O(k³) factorization.
+ * after one O(k³) factorization. The re-fit at the chosen lag p reuses those cross-products and
+ * adds only the maxLag - p leading rows the common sample left out (refitLag), so the series is
+ * swept once per test however large the chosen lag.
  */
 import { mackinnonCrit, mackinnonP, type AdfRegression, type CriticalValues, type MacKinnonN } from './mackinnon.tables';
-import { choleskyEquilibrated, dot, forwardSubstitute, informationCriteria, ols } from './ols.regression';
+import { choleskyEquilibrated, dot, forwardSubstitute, informationCriteria } from './ols.regression';
 import { StatsInputError } from './stats-input.error';
 
 export type { AdfRegression, CriticalValues } from './mackinnon.tables';
@@ -97,10 +99,6 @@ function trendColumn(n: number): Float64Array {
   return t;
 }
 
-function ones(n: number): Float64Array {
-  return new Float64Array(n).fill(1);
-}
-
 /**
  * The maxLag a series of `length` values gets: `maxLagOption` checked against statsmodels' cap
  * floor(N/2) - ntrend - 1, or the default (see the file header). Throws StatsInputError naming
@@ -144,43 +142,46 @@ export function fitAdf(x: Float64Array, regression: AdfRegression, autolag: AdfA
     throw new StatsInputError('TOO_FEW_OBSERVATIONS', field, `${length} values leave ${length - 1 - maxLag} rows for ${ntrend + 1 + maxLag} regressors`);
   }
 
+  const common = commonCrossProducts(x, xd, ntrend, maxLag, field);
   let usedLag = maxLag;
   let icBest: number | null = null;
   if (autolag !== 'none') {
-    const best = searchLag(x, xd, ntrend, maxLag, autolag, field);
+    const best = searchLag(common, maxLag, autolag, field);
     usedLag = best.lag;
     icBest = best.ic;
   }
-  const fit = fitLag(x, xd, ntrend, usedLag, field);
+  const fit = refitLag(common, x, xd, ntrend, maxLag, usedLag, field);
   return { statistic: fit.statistic, usedLag, nobs: fit.nobs, icBest, maxLag };
 }
 
-/** The regression at lag p on all N - 1 - p rows it allows; τ is the level's t-value. */
-function fitLag(x: Float64Array, xd: Float64Array, ntrend: number, p: number, field: string): { statistic: number; nobs: number } {
-  const nobs = xd.length - p;
-  const y = xd.subarray(p);
-  const columns: Float64Array[] = [x.subarray(p, p + nobs)];
-  for (let j = 1; j <= p; j++) columns.push(xd.subarray(p - j, p - j + nobs));
-  if (ntrend >= 1) columns.push(ones(nobs));
-  if (ntrend >= 2) columns.push(trendColumn(nobs));
-  const fit = olsOrNamed(y, columns, ntrend >= 1, field);
-  return { statistic: fit.tValues[0], nobs };
+/**
+ * Cross-products over the common sample (the rows of the maxLag regression), columns in the
+ * order [trend?, x_{t-1}, Δx_{t-1}, ..., Δx_{t-maxLag}] and y = Δx_t; with a constant they are
+ * centered (co-moments about the common sample's means), without one they are raw.
+ */
+interface CommonCrossProducts {
+  /** Rows of the common sample: N - 1 - maxLag. */
+  readonly nobs: number;
+  /** Head columns before the lags: the trend (with 'ct') and the level. */
+  readonly q: number;
+  /** Columns: q + maxLag. */
+  readonly k: number;
+  /** Whether the constant is partialled out by centering (regression 'c' or 'ct'). */
+  readonly centered: boolean;
+  /** X'X (k×k, row-major, upper triangle filled). */
+  readonly g: Float64Array;
+  /** X'y (k). */
+  readonly xy: Float64Array;
+  /** y'y. */
+  readonly yy: number;
+  /** The columns' means over the common sample (zeros when not centered), trend as 1..nobs. */
+  readonly means: Float64Array;
+  /** y's mean over the common sample (0 when not centered). */
+  readonly yMean: number;
 }
 
-/** ols(), with a collinear design reported against the series rather than a design column. */
-function olsOrNamed(y: Float64Array, columns: Float64Array[], hasConstant: boolean, field: string): ReturnType<typeof ols> {
-  try {
-    return ols(y, columns, { hasConstant });
-  } catch (err) {
-    if (err instanceof StatsInputError && err.problem === 'COLLINEAR_DESIGN') {
-      throw new StatsInputError('COLLINEAR_DESIGN', field, 'the unit-root regression is (almost) collinear (a series that is constant, or linear with a trend term)');
-    }
-    throw err;
-  }
-}
-
-/** The lag search over the common sample (see the file header); returns the chosen lag and criterion. */
-function searchLag(x: Float64Array, xd: Float64Array, ntrend: number, maxLag: number, autolag: Exclude<AdfAutolag, 'none'>, field: string): { lag: number; ic: number } {
+/** Builds CommonCrossProducts (see searchLag's comments for the update along the diagonals). */
+function commonCrossProducts(x: Float64Array, xd: Float64Array, ntrend: number, maxLag: number, field: string): CommonCrossProducts {
   const nobs = xd.length - maxLag;
   // Columns over the common rows (xd index maxLag + r is row r), in the order
   // [trend?, x_{t-1}, Δx_{t-1}, ..., Δx_{t-maxLag}], the constant left out: with a constant every
@@ -189,10 +190,12 @@ function searchLag(x: Float64Array, xd: Float64Array, ntrend: number, maxLag: nu
   // lagged differences, whose means are tiny beside their spread, are centered in the Gram
   // matrix (Σ(a-ā)(b-b̄) = Σab - n·ā·b̄).
   const centered = ntrend >= 1;
+  const headMeans: number[] = [];
   const center = (v: Float64Array): Float64Array => {
     let mean = 0;
     for (let i = 0; i < nobs; i++) mean += v[i];
     mean /= nobs;
+    headMeans.push(mean);
     const out = new Float64Array(nobs);
     for (let i = 0; i < nobs; i++) out[i] = v[i] - mean;
     return out;
@@ -227,34 +230,141 @@ function searchLag(x: Float64Array, xd: Float64Array, ntrend: number, maxLag: nu
   }
 
   const g = new Float64Array(k * k);
-  const z = new Float64Array(k);
+  const xy = new Float64Array(k);
+  const means = new Float64Array(k);
   for (let a = 0; a < q; a++) {
     // A centered head has Σ = 0, so its products with the raw lags are the centered products.
     for (let b = a; b < q; b++) g[a * k + b] = dot(heads[a], heads[b]);
     for (let j = 1; j <= maxLag; j++) g[a * k + q + j - 1] = dot(heads[a], w(j));
-    z[a] = dot(heads[a], w0);
+    xy[a] = dot(heads[a], w0);
+    if (centered) means[a] = headMeans[a];
   }
   for (let i = 1; i <= maxLag; i++) {
     for (let j = i; j <= maxLag; j++) g[(q + i - 1) * k + q + j - 1] = r[i * lags + j];
-    z[q + i - 1] = r[i];
+    xy[q + i - 1] = r[i];
+    if (centered) means[q + i - 1] = sums[i] / nobs;
   }
-  const yy = r[0];
+  for (let a = 0; a < k * k; a++) {
+    if (!Number.isFinite(g[a])) throw new StatsInputError('NON_FINITE_VALUE', field, 'the series\' cross-products overflow');
+  }
+  return { nobs, q, k, centered, g, xy, yy: r[0], means, yMean: centered ? sums[0] / nobs : 0 };
+}
+
+/**
+ * The regression at lag p on all N - 1 - p rows it allows; τ is the level's t-value.
+ *
+ * Incremental: the full sample is the common sample plus the maxLag - p rows before it, so its
+ * cross-products are the common sample's (already built for the search) plus those rows'
+ * contributions, a rank-(maxLag - p) update of the normal equations in O((maxLag - p)·k²)
+ * instead of O(N·k) dot products over the series. With a constant the co-moments about the
+ * pooled means are combined by the pairwise update of Chan, Golub & LeVeque (1979):
+ * S = S_A + S_B + (n_A·n_B/n)·(m_A - m_B)(m_A - m_B)', exact in real arithmetic and free of the
+ * cancellation Σab - n·ā·b̄ would suffer on price levels; S_B, over the few leading rows, is
+ * accumulated about their own means (two passes). The trend of the leading rows continues the
+ * common sample's 1..n_A backwards (0, -1, ...): statsmodels numbers each fit's rows from 1,
+ * a shift the constant absorbs (and a centered column does not see).
+ *
+ * The system is ordered [trend?, Δx_{t-1}, ..., Δx_{t-p}, x_{t-1}], the level last, so with
+ * z = L⁻¹·D·X'y from the equilibrated Cholesky, τ = z_last / sqrt(SSR / (nobs - regressors)) and
+ * SSR = y'y - ||z||² (the same identities as the search; see the file header).
+ */
+function refitLag(cp: CommonCrossProducts, x: Float64Array, xd: Float64Array, ntrend: number, maxLag: number, p: number, field: string): { statistic: number; nobs: number } {
+  const nA = cp.nobs;
+  const nB = maxLag - p;
+  const nobs = nA + nB;
+  // Columns of the lag-p model as indices into the common cross-products, the level last; the
+  // response is index m (handled separately below).
+  const order: number[] = [];
+  if (ntrend >= 2) order.push(0);
+  for (let j = 1; j <= p; j++) order.push(cp.q + j - 1);
+  order.push(cp.q - 1);
+  const m = order.length;
+  const size = m + 1;
+  // Full-sample cross-products of [columns..., y] (upper triangle), from the common sample.
+  const s = new Float64Array(size * size);
+  const at = (a: number, b: number): number => (a <= b ? cp.g[a * cp.k + b] : cp.g[b * cp.k + a]);
+  for (let a = 0; a < m; a++) {
+    for (let b = a; b < m; b++) s[a * size + b] = at(order[a], order[b]);
+    s[a * size + m] = cp.xy[order[a]];
+  }
+  s[m * size + m] = cp.yy;
+
+  if (nB > 0) {
+    // The leading rows: xd index t = p + i is row i of the full fit (y = Δx_t, level x_t, lag j
+    // Δx_{t-j}), trend i + 1 - nB in the common sample's numbering.
+    const rows = new Float64Array(nB * size);
+    for (let i = 0; i < nB; i++) {
+      const t = p + i;
+      const row = i * size;
+      let c = 0;
+      if (ntrend >= 2) rows[row + c++] = i + 1 - nB;
+      for (let j = 1; j <= p; j++) rows[row + c++] = xd[t - j];
+      rows[row + c++] = x[t];
+      rows[row + c] = xd[t];
+    }
+    if (cp.centered) {
+      const meanB = new Float64Array(size);
+      for (let i = 0; i < nB; i++) for (let a = 0; a < size; a++) meanB[a] += rows[i * size + a];
+      for (let a = 0; a < size; a++) meanB[a] /= nB;
+      for (let i = 0; i < nB; i++) for (let a = 0; a < size; a++) rows[i * size + a] -= meanB[a];
+      const d = new Float64Array(size);
+      for (let a = 0; a < m; a++) d[a] = cp.means[order[a]] - meanB[a];
+      d[m] = cp.yMean - meanB[m];
+      const weight = (nA * nB) / nobs;
+      for (let a = 0; a < size; a++) for (let b = a; b < size; b++) s[a * size + b] += weight * d[a] * d[b];
+    }
+    for (let i = 0; i < nB; i++) {
+      const row = i * size;
+      for (let a = 0; a < size; a++) {
+        const va = rows[row + a];
+        for (let b = a; b < size; b++) s[a * size + b] += va * rows[row + b];
+      }
+    }
+  }
+
+  const l = new Float64Array(m * m);
+  const scale = new Float64Array(m);
+  try {
+    choleskyEquilibrated(s, size, m, l, scale, () => field);
+  } catch (err) {
+    if (err instanceof StatsInputError && err.problem === 'COLLINEAR_DESIGN') {
+      throw new StatsInputError('COLLINEAR_DESIGN', field, 'the unit-root regression is (almost) collinear (a series that is constant, or linear with a trend term)');
+    }
+    throw err;
+  }
+  const z = new Float64Array(m);
+  for (let a = 0; a < m; a++) z[a] = s[a * size + m] * scale[a];
+  forwardSubstitute(l, m, z, m);
+  let explained = 0;
+  for (let a = 0; a < m; a++) explained += z[a] * z[a];
+  const ssr = s[m * size + m] - explained;
+  const regressors = ntrend + 1 + p;
+  return { statistic: z[m - 1] / Math.sqrt(ssr / (nobs - regressors)), nobs };
+}
+
+/** The lag search over the common sample (see the file header); returns the chosen lag and criterion. */
+function searchLag(cp: CommonCrossProducts, maxLag: number, autolag: Exclude<AdfAutolag, 'none'>, field: string): { lag: number; ic: number } {
+  const { nobs, k, centered } = cp;
+  const ntrendFree = cp.q - 1;
+  // The common sample's matrix is factored once for every candidate.
   const l = new Float64Array(k * k);
   const scale = new Float64Array(k);
   try {
-    choleskyEquilibrated(g, k, k, l, scale, () => field);
+    choleskyEquilibrated(cp.g, k, k, l, scale, () => field);
   } catch (err) {
     if (err instanceof StatsInputError && err.problem === 'COLLINEAR_DESIGN') {
       throw new StatsInputError('COLLINEAR_DESIGN', field, 'the unit-root regression at maxLag is (almost) collinear');
     }
     throw err;
   }
+  const z = Float64Array.from(cp.xy);
   for (let j = 0; j < k; j++) z[j] *= scale[j];
   forwardSubstitute(l, k, z, k);
+  const yy = cp.yy;
 
   // ssr[m]: the model of the first m columns held here, m = (ntrend - constant) + 1 + lag; the
   // model's regressors, constant included, number m + 1 with a constant and m without.
-  const first = (centered ? ntrend - 1 : 0) + 1;
+  const first = ntrendFree + 1;
   const extra = centered ? 1 : 0;
   const ssr = new Float64Array(k + 1);
   let explained = 0;
