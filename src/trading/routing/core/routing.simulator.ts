@@ -42,8 +42,9 @@ export class VenueSimulator implements RoutingExecutor {
     this.truth = new Map(truth.map((v) => [v.name, v]));
   }
 
-  execute(children: readonly ChildOrder[], market: MarketState): Promise<readonly ChildResult[]> {
-    return Promise.resolve(children.map((c) => this.fill(c, market)));
+  /** Async as the port is (a broker answers later); an unknown venue is a rejection, not a throw. */
+  async execute(children: readonly ChildOrder[], market: MarketState): Promise<readonly ChildResult[]> {
+    return children.map((c) => this.fill(c, market));
   }
 
   nextRound(market: MarketState, waitMs: number): Promise<MarketState> {
