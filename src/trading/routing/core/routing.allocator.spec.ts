@@ -54,7 +54,59 @@ function bruteForce(quantity: number, curves: readonly CostCurve[]): number {
   return best;
 }
 
+/** The textbook greedy, one grid step at a time: the batched steps of allocateGreedy must cost the same. */
+function stepwiseGreedy(quantity: number, curves: readonly CostCurve[]): { quantities: number[]; cost: number } {
+  const u = lotGrid(curves);
+  const q = curves.map(() => 0);
+  for (let left = quantity; left >= u; left -= u) {
+    let best = -1;
+    let bestMarginal = Infinity;
+    curves.forEach((c, v) => {
+      if (q[v] + u > Math.floor(c.capacity / u) * u) return;
+      const m = c.cost(q[v] + u) - c.cost(q[v]);
+      if (m < bestMarginal) [best, bestMarginal] = [v, m];
+    });
+    if (best < 0) break;
+    q[best] += u;
+  }
+  return { quantities: q, cost: q.reduce((s, x, v) => s + (x > 0 ? curves[v].cost(x) : 0), 0) };
+}
+
 describe('allocateGreedy: the lit split', () => {
+  it('taking a level at once costs the same as stepping through it', () => {
+    fc.assert(
+      fc.property(fc.array(litArb(fc.constantFrom(1, 10, 100)), { minLength: 1, maxLength: 4 }), marketArb, fc.integer({ min: 0, max: 8000 }), (venues, market, quantity) => {
+        const curves = curvesFor(venues, market);
+        const u = lotGrid(curves);
+        const onGrid = Math.floor(quantity / u) * u;
+        const a = allocateGreedy(onGrid, curves);
+        const ref = stepwiseGreedy(onGrid, curves);
+        expect(a.quantities.reduce((s, x) => s + x, 0)).toBe(ref.quantities.reduce((s, x) => s + x, 0));
+        expect(Math.abs(a.expectedCost - ref.cost)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ref.cost)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits a million shares in one-share lots', () => {
+    const market: MarketState = { side: 'buy', mid: 100, spread: 0.02, tickSize: 0.01, volatility: 0.02, averageDailyVolume: 1e6 };
+    const venues: LitVenue[] = [0, 1, 2, 3].map((i) => ({
+      name: `v${i}`,
+      kind: 'lit',
+      fees: { unit: 'per_share', maker: 0, taker: 0.001 * i },
+      latencyMs: 1,
+      lotSize: 1,
+      depth: { kind: 'fixed', touchSize: 100_000, decay: 0.99, levels: 50 },
+      fillProbability: 0.9,
+    }));
+    const a = allocateGreedy(1_000_000, curvesFor(venues, market));
+    expect(a.unallocated).toBe(0);
+    expect(a.quantities.reduce((s, x) => s + x, 0)).toBe(1_000_000);
+    // Cheapest fee first: the allocation falls with the fee.
+    expect(a.quantities[0]).toBeGreaterThanOrEqual(a.quantities[1]);
+    expect(a.quantities[2]).toBeGreaterThanOrEqual(a.quantities[3]);
+  });
+
   it('matches brute force on small cases (optimal for convex per-venue costs)', () => {
     fc.assert(
       fc.property(fc.array(litArb(fc.constant(100)), { minLength: 1, maxLength: 3 }), marketArb, fc.double({ min: 0, max: 1, noNaN: true }), (venues, market, frac) => {

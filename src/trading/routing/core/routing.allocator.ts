@@ -8,6 +8,11 @@
  * Problems", MIT Press 1988, ch. 4): every C_v is convex (venue-cost.model.ts), so each venue's
  * marginal costs are non-decreasing and the greedy takes the Q/u cheapest marginals overall.
  *
+ * Within one book level a venue's cost is linear, so its marginal stays the same step after
+ * step and the greedy would keep choosing it: those steps are taken at once (up to the level's
+ * end, `linearUntil`), which gives the same allocation as stepping and keeps a million-share
+ * order with one-share lots to a few hundred iterations.
+ *
  * The common grid is u = lcm of the venues' lots (all venues 100 shares: u = 100), so every step
  * respects every lot. An odd remainder Q mod u goes, whole, to the venue where it costs least
  * among those whose lot divides it; the split is optimal over allocations on the u-grid. What no
@@ -52,9 +57,12 @@ export function allocateGreedy(quantity: number, curves: readonly CostCurve[]): 
       }
     }
     if (best < 0) break;
-    q[best] += u;
-    left -= u;
-    current[best] = next[best];
+    // Steps inside one linear piece all cost bestMarginal: take as many as the piece, capacity and order allow.
+    const end = Math.min(curves[best].linearUntil(q[best]), caps[best]);
+    const steps = q[best] + u <= end ? Math.max(1, Math.min(Math.floor((end - q[best]) / u), Math.floor(left / u))) : 1;
+    q[best] += steps * u;
+    left -= steps * u;
+    current[best] = steps === 1 ? next[best] : curves[best].cost(q[best]);
     next[best] = q[best] + u <= caps[best] ? curves[best].cost(q[best] + u) : Infinity;
   }
   // The odd remainder (or the rest below one grid step): whole, to the cheapest venue that may take it.

@@ -103,6 +103,8 @@ export interface CostCurve {
   cost(q: number): number;
   /** Model cost of q filled shares (fees, spread, impact; no non-fill term), bps of mid. */
   fillCostBps(q: number): number;
+  /** The largest q' ≥ q with C linear on [q, q'] (the end of q's book level, or the capacity). */
+  linearUntil(q: number): number;
 }
 
 function floorToLot(q: number, lot: number): number {
@@ -123,6 +125,14 @@ export function litCostCurve(venue: LitVenue, score: EffectiveVenueScore, market
     capacity,
     cost: (q) => (q > capacity ? Infinity : linear * q + walkCost(levels, q)),
     fillCostBps: (q) => (q <= 0 ? 0 : ((fee * q + walkCost(levels, q)) / (q * market.mid)) * 1e4),
+    linearUntil: (q) => {
+      let boundary = 0;
+      for (const l of levels) {
+        boundary += l.size;
+        if (boundary > q) return Math.min(boundary, capacity);
+      }
+      return capacity;
+    },
   };
 }
 
@@ -136,5 +146,6 @@ export function darkCostCurve(venue: DarkPool, score: EffectiveVenueScore, marke
     capacity,
     cost: (q) => (q > capacity ? Infinity : linear * q),
     fillCostBps: (q) => (q <= 0 ? 0 : (fee / market.mid) * 1e4),
+    linearUntil: () => capacity,
   };
 }
