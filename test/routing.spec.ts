@@ -95,8 +95,9 @@ describe('smart order routing over HTTP', () => {
       expect(refused.statusCode).toBe(403);
       expect(refused.json()).toMatchObject({ statusCode: 403, error: 'FORBIDDEN' });
       const before = await stats();
-      expect(before.decisions).toBeGreaterThanOrEqual(0);
-      await simulate(order({ seed: 1 }));
+      const s = await simulate(order({ seed: 1 }));
+      expect(s.seed).toBe(1);
+      expect((await stats()).decisions).toBe(before.decisions + 1);
     });
   });
 
