@@ -3,6 +3,7 @@ import { ResearchRuns1764900000000 } from './1764900000000-research-runs';
 import { Deployments1765000500000 } from './1765000500000-deployments';
 import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
 import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
+import { Routing1765000300000 } from './1765000300000-routing';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -12,6 +13,7 @@ export const MIGRATIONS = [
   Foundation1764000000000,
   ResearchRuns1764900000000,
   PaperBroker1765000100000,
+  Routing1765000300000,
   AnalyticsRuns1765000400000,
   Deployments1765000500000,
 ];

@@ -19,6 +19,7 @@ import { StrategiesModule } from './strategies/strategies.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AlpacaModule } from './trading/brokers/alpaca/alpaca.module';
 import { PaperBrokerModule } from './trading/brokers/paper/paper-broker.module';
+import { RoutingModule } from './trading/routing/routing.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -45,6 +46,7 @@ export class AppModule {
         AnalyticsModule,
         AlpacaModule,
         PaperBrokerModule,
+        RoutingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

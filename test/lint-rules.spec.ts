@@ -24,6 +24,7 @@ describe('ESLint: the pure core (DESIGN.md principle 1)', () => {
     ["import { Injectable } from '@nestjs/common';", 'src/trading/sizing/core/probe.ts'],
     ["import { Repository } from 'typeorm';", 'src/trading/slippage/core/probe.ts'],
     ["import { DataSource } from 'typeorm';", 'src/trading/brokers/paper/core/probe.ts'],
+    ["import { Module } from '@nestjs/common';", 'src/trading/routing/core/probe.ts'],
   ])('refuses %s in %s', (importLine, path) => {
     const r = lint(path, `${importLine}\nexport const probe = 1;\n`);
     expect(r.status).toBe(1);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_SPEC, ConfigError, loadConfig, redactUrl } from './app-config';
 
@@ -93,6 +94,51 @@ describe('loadConfig', () => {
       .map((s) => s.name)
       .filter((name) => !readme.includes(`\`${name}\``));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('routing venues (QUANTDESK_VENUES)', () => {
+  it('defaults to the builtin set of three lit venues and one dark pool', () => {
+    const c = loadConfig({});
+    expect(c.routingVenues.map((v) => v.kind)).toEqual(['lit', 'lit', 'lit', 'dark']);
+    expect(c).toMatchObject({ routingDarkFirst: true, routingMaxRounds: 3, routingRoundIntervalMs: 1000, routingScoreHalfLife: 50, routingScorePriorWeight: 10 });
+  });
+
+  const one = {
+    name: 'solo',
+    kind: 'dark',
+    fees: { unit: 'bps', maker: 0, taker: 0.5 },
+    latencyMs: 1,
+    lotSize: 1,
+    fillProbability: 0.4,
+    minSize: 100,
+    maxSize: 1000,
+  };
+
+  it('reads a JSON array inline or from a file', () => {
+    expect(loadConfig({ QUANTDESK_VENUES: JSON.stringify([one]) }).routingVenues).toEqual([one]);
+    const dir = mkdtempSync(join(tmpdir(), 'venues-'));
+    const file = join(dir, 'venues.json');
+    writeFileSync(file, JSON.stringify([one]));
+    try {
+      expect(loadConfig({ QUANTDESK_VENUES: file }).routingVenues).toEqual([one]);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  it.each([
+    ['[{"name": "x"', /QUANTDESK_VENUES must hold valid JSON/],
+    ['/nonexistent/venues.json', /QUANTDESK_VENUES must be builtin, a JSON array of venues or a readable file/],
+    [JSON.stringify([{ ...one, fees: { unit: 'bps', maker: 0, taker: 500 } }]), /QUANTDESK_VENUES is invalid: venues\[0\]\.fees\.taker: must be at most 100/],
+    [JSON.stringify([{ ...one, minSize: 5000 }]), /venues\[0\]\.maxSize: must be at least minSize/],
+  ])('refuses QUANTDESK_VENUES=%s naming the field', (value, message) => {
+    expect(() => loadConfig({ QUANTDESK_VENUES: value })).toThrow(message);
+  });
+
+  it('checks the routing settings', () => {
+    expect(() => loadConfig({ QUANTDESK_ROUTING_MAX_ROUNDS: '0' })).toThrow(/QUANTDESK_ROUTING_MAX_ROUNDS must be between 1 and 20/);
+    expect(() => loadConfig({ QUANTDESK_ROUTING_DARK_FIRST: 'sometimes' })).toThrow(/QUANTDESK_ROUTING_DARK_FIRST must be true or false/);
   });
 });
 

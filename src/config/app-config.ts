@@ -4,6 +4,8 @@
  * that an invalid value stops start-up with a message naming the variable, and the
  * README's configuration table can be checked against this list (see config.spec.ts).
  */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_VENUES, parseVenues, type Venue } from '../trading/routing/core/venue.model';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
@@ -70,6 +72,16 @@ export interface AppConfig {
   readonly paperSlippageBps: number;
   /** Paper broker: the `bars` timeframe whose latest bar prices a symbol. */
   readonly paperBarTimeframe: string;
+  /** Venues the smart order router knows (src/trading/routing/core/venue.model.ts). */
+  readonly routingVenues: readonly Venue[];
+  /** Ping dark pools before the lit split when an order qualifies. */
+  readonly routingDarkFirst: boolean;
+  readonly routingMaxRounds: number;
+  readonly routingRoundIntervalMs: number;
+  /** Child orders after which a venue's old evidence weighs half. */
+  readonly routingScoreHalfLife: number;
+  /** How many child orders the configured venue priors are worth. */
+  readonly routingScorePriorWeight: number;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +169,32 @@ function num(min: number, max: number, minExclusive = false): (raw: string, name
 
 /** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
 const cron = text(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
+
+/**
+ * QUANTDESK_VENUES: `builtin` (the default set of venue.model.ts), a JSON array of venues, or the
+ * path of a file holding one. Every problem is named by its path, e.g. `venues[1].fees.taker`.
+ */
+function venues(raw: string, name: string): readonly Venue[] {
+  const v = raw.trim();
+  if (v === 'builtin') return DEFAULT_VENUES;
+  let json = v;
+  if (!v.startsWith('[') && !v.startsWith('{')) {
+    try {
+      json = readFileSync(v, 'utf8');
+    } catch (e) {
+      throw new ConfigError(name, `must be builtin, a JSON array of venues or a readable file; cannot read "${v}": ${(e as Error).message}`);
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    throw new ConfigError(name, `must hold valid JSON: ${(e as Error).message}`);
+  }
+  const r = parseVenues(parsed);
+  if (!r.ok) throw new ConfigError(name, `is invalid: ${r.issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`);
+  return Object.freeze([...r.venues]);
+}
 
 /**
  * Every environment variable QuantDesk reads, in README order. The key is the field of
@@ -302,6 +340,32 @@ export const CONFIG_SPEC = {
     default: '1m',
     description: 'Paper broker: timeframe of the bars that price a symbol',
     parse: text(/^[0-9]+(s|m|h|d|w|mo)$/, 'a timeframe such as 1m, 5m, 1h, 1d'),
+  },
+  routingVenues: {
+    name: 'QUANTDESK_VENUES',
+    default: 'builtin',
+    description: 'Smart order routing venues: builtin (3 lit venues and 1 dark pool), a JSON array, or a file path',
+    parse: venues,
+  },
+  routingDarkFirst: { name: 'QUANTDESK_ROUTING_DARK_FIRST', default: 'true', description: 'Ping dark pools first when an order qualifies', parse: bool },
+  routingMaxRounds: { name: 'QUANTDESK_ROUTING_MAX_ROUNDS', default: '3', description: 'Routing rounds (the first and the re-routes of the rest)', parse: int(1, 20) },
+  routingRoundIntervalMs: {
+    name: 'QUANTDESK_ROUTING_ROUND_INTERVAL_MS',
+    default: '1000',
+    description: 'Wait before re-routing the unfilled rest',
+    parse: int(0, 600_000),
+  },
+  routingScoreHalfLife: {
+    name: 'QUANTDESK_ROUTING_SCORE_HALF_LIFE',
+    default: '50',
+    description: 'Child orders after which old venue evidence weighs half',
+    parse: int(1, 1_000_000),
+  },
+  routingScorePriorWeight: {
+    name: 'QUANTDESK_ROUTING_SCORE_PRIOR_WEIGHT',
+    default: '10',
+    description: 'Child orders the configured venue priors are worth',
+    parse: int(0, 1_000_000),
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 

@@ -1,0 +1,7 @@
+/** The smart order router's pure core: venue models, cost model, split, scores, simulator. */
+export * from './venue.model';
+export * from './venue-cost.model';
+export * from './venue-score';
+export * from './routing.allocator';
+export * from './smart-order.router';
+export * from './routing.simulator';
