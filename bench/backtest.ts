@@ -12,9 +12,9 @@
  * it does not need turned off (store: equity, drawdown, positions off; trades kept) and prints
  * its peak RSS and the growth of ArrayBuffer memory over the input (goal: under 200 MB).
  *
- * Figures, latest (2-core shared AMD EPYC, Node 20; load average 2.8-3.8 from other engineers'
+ * Figures of the previous pass (2-core shared AMD EPYC, Node 20; load average 2.8-3.8 from other engineers'
  * jobs, so the wall clock is 1.5-3x a quiet machine's and not comparable run to run). Before =
- * e6b62d8, after = this commit, timed side by side in one process (interleaved rounds, old and
+ * e6b62d8, after = that pass's commit, timed side by side in one process (interleaved rounds, old and
  * new builds loaded together), least CPU time of a run (user + system), median over six such
  * A/B runs; ms for 1M bars:
  *
@@ -37,6 +37,42 @@
  * reciprocal pre-test (no gain measured). Still short of 100 M bars/s (10 ms); by a CPU
  * profile of the 14.2 ms: main pass ~27% (~4 ms), sma-cross targets ~23%, engine loop ~20%,
  * moments/VaR pass ~13%, the rest GC, trades' cost calls and the order-statistics selection.
+ *
+ * Figures of issue 3's speed pass (before = 3ebfd81, after = this commit; same machine, load
+ * average 1-11 from parallel jobs, three bench runs each, least CPU time, ms for 1M bars):
+ *
+ *                                         before      after
+ *   whole run, every curve and the trades  26.3-31.5   22.2-24.6
+ *   curves not stored (trades kept)        23.6-24.9   18.8-20.0
+ *   returns and metrics only               19.9-20.6   17.5-18.4   (~50 -> ~57 M bars/s)
+ *   targets, streamed (single run)          6.0-6.1     3.9-4.0    (one run 6.4)
+ *   targets, memoizing context              9.0-9.1     7.7-10.9
+ *   engine + metrics, caller's targets     14.5-14.6   14.2-14.3
+ *   computeMetrics alone                    8.9-9.0     8.6-8.8
+ *   10M bars: peak RSS                     257-269 MB  262-269 MB (input alone 125-127 MB)
+ *
+ * What changed: sma-cross's SMA lengths reached its loops as heap doubles (the resolved params
+ * object's field representation), so every x[i - n] converted a float to an index with a check:
+ * now `| 0` (both paths; bit-identical). The main pass tests the drawdown only at a new low since
+ * the peak (the bench's wealth runs down to ~0, where dd = -1 passed the pre-test and divided on
+ * every bar). Profile after (--cpu-prof, 300 returns-and-metrics runs): main pass ~32%, engine
+ * loop (runBarsFast) ~20%, sma-cross targets ~22% (the two SMA divisions' line is two thirds of
+ * it), moments/VaR pass ~15%, trade() ~3%, the rest the radix plan and selection, the target
+ * array's allocation and GC. In the main pass the radix count (hi word, bucket, increment) is
+ * ~1.9 ms of ~5.8. Still ~0.57x of the 100 M bars/s goal.
+ * Tried and dropped (each slower, results bit for bit unchanged): (1) VaR/CVaR candidates
+ * gathered in the main pass under a falling radix bound (a branch-free store per return; exact
+ * because the bound only falls and always keeps the wanted ranks' buckets whole) instead of the
+ * radix count there and the collection in the moments pass: the moments pass got ~1.4 ms cheaper,
+ * the main pass no cheaper, the bound's compactions cost ~1.5 ms and computeMetrics alone
+ * deoptimized (8.9 -> 20 ms). (2) The SMA comparison behind a multiply pre-test (sumF·slow vs
+ * sumS·fast with a tolerance, the exact divisions only near a tie): slower before and after the
+ * integer fix (3.8 -> 5.6 ms after it).
+ * Memory, 10M bars: of the ~135 MB the run adds over Node + input, 80 MB is the returns array
+ * (written over the targets) and ~50 MB the 170,498 Trade objects (~185 B each live, plus the
+ * young generation they are promoted through); with trades off the peak is 206 MB. Under 200 MB
+ * with an n-sized Float64Array of returns in the result is out of reach (Node ~45 MB + input
+ * 80 MB + returns 80 MB).
  *
  * Earlier figures (3f7fdf5 -> e6b62d8, wall-clock medians, noisy): returns and metrics only
  * 19-22 -> ~18 ms; 10M bars peak RSS 343 -> 266 MB. The pathology fixed then: computeMetrics'

@@ -4,7 +4,9 @@
  * drawdown may be a new maximum. It must change nothing: maxDrawdown and its duration equal
  * those of the plain loop (a division every period) bit for bit, here on series built to sit
  * on the bound (drawdowns equal or 1 ulp apart, tiny returns, a total loss, a negative and an
- * infinite wealth). The engine's fused pass has the same pre-test; backtest.fused-metrics.spec.ts
+ * infinite wealth), and with the test before it (only a new low since the peak can deepen the
+ * max drawdown) on a wealth run down to ~0 (dd = -1 on every bar) and on lows interleaved with
+ * rebounds that stay below the peak. The engine's fused pass has the same pre-test; backtest.fused-metrics.spec.ts
  * holds it to computeMetrics.
  */
 import { computeMetrics } from './performance-metrics';
@@ -53,6 +55,8 @@ describe('main pass: the drawdown pre-test changes no result', () => {
     ['troughs 1 ulp apart', Float64Array.from({ length: 4000 }, (_, i) => (i % 2 === 0 ? (i % 4 === 0 ? -0.1 : ulpUp(-0.1)) : 1 / 0.9 - 1))],
     ['tiny returns', Float64Array.from({ length: 5000 }, () => (rnd() - 0.5) * 1e-15)],
     ['a total loss', Float64Array.from([0.1, -0.05, -1, 0.2, 0.3])],
+    ['a wealth run down to ~0 (dd = -1 for thousands of bars), then rebounds', Float64Array.from({ length: 20_000 }, (_, i) => (i < 15_000 ? (rnd() - 0.6) * 0.04 : (rnd() - 0.3) * 0.04))],
+    ['lows and rebounds below the peak, new lows 1 ulp apart', Float64Array.from({ length: 6000 }, (_, i) => [0.05, -0.1, 0.05, i % 8 === 3 ? ulpUp(-0.1) : -0.1][i % 4])],
     ['a negative wealth', Float64Array.from([0.1, -0.5, -1.5, 0.2, -3, 0.1])],
     ['an infinite wealth', Float64Array.from([1e308, 1e308, -0.5, 0.1, -0.9, 0.2])],
   ];

@@ -47,7 +47,9 @@ export const GAIN = 10;
 export const LOSS = 11;
 export const MIN = 12;
 export const MAX = 13;
-export const MAIN_PASS_SLOTS = 14;
+/** Lowest wealth since the running peak was set (the drawdown's first test, see mainPass). */
+export const TROUGH = 14;
+export const MAIN_PASS_SLOTS = 15;
 
 /**
  * The drawdown pre-test: a division per period below the peak, dd = (wealth - peak) / peak,
@@ -134,6 +136,7 @@ export function mainPass(rs: Float64Array, words: Int32Array, from: number, to: 
   let loss = acc[LOSS];
   let min = acc[MIN];
   let max = acc[MAX];
+  let trough = acc[TROUGH];
   let stop = to;
   for (let i = from; i < to; i++) {
     const v = rs[i];
@@ -160,13 +163,21 @@ export function mainPass(rs: Float64Array, words: Int32Array, from: number, to: 
       invPeak = 1 / wealth;
       peakIndex = i + 1;
       if (recovery < 0) recovery = i + 1;
-    } else if ((wealth - peak) * invPeak < ddBound) {
-      const dd = (wealth - peak) / peak;
-      if (dd < maxDrawdown) {
-        maxDrawdown = dd;
-        ddBound = dd * DD_BOUND;
-        ddPeakIndex = peakIndex;
-        recovery = -1;
+      trough = wealth;
+    } else if (wealth < trough) {
+      // Only a new low since the peak can deepen the max drawdown: for a fixed peak the rounded
+      // dd is monotone in the wealth, and the trough's dd was already compared. (Without this
+      // test a wealth run down to ~0, dd = -1 every bar, passed the pre-test and divided on
+      // every bar.)
+      trough = wealth;
+      if ((wealth - peak) * invPeak < ddBound) {
+        const dd = (wealth - peak) / peak;
+        if (dd < maxDrawdown) {
+          maxDrawdown = dd;
+          ddBound = dd * DD_BOUND;
+          ddPeakIndex = peakIndex;
+          recovery = -1;
+        }
       }
     }
   }
@@ -184,6 +195,7 @@ export function mainPass(rs: Float64Array, words: Int32Array, from: number, to: 
   acc[LOSS] = loss;
   acc[MIN] = min;
   acc[MAX] = max;
+  acc[TROUGH] = trough;
   return stop;
 }
 
@@ -242,6 +254,7 @@ export function startMainPass(): Float64Array {
   acc[WEALTH] = 1;
   acc[PEAK] = 1;
   acc[RECOVERY] = -1;
+  acc[TROUGH] = 1;
   acc[MIN] = Infinity;
   acc[MAX] = -Infinity;
   return acc;
