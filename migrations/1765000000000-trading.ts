@@ -9,7 +9,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   normalized request, so a different body under a used id is told apart (409). Decimals are
  *   `numeric` (exact). `status` changes only through the transition table
  *   (src/trading/orders/order-state-machine.ts), and every change is a row of `order_events`.
- * - `fills`: UNIQUE (broker, fill_id): a broker's execution is applied once.
+ * - `fills`: UNIQUE (account_id, broker, fill_id): a broker's execution is applied once. A
+ *   Broker instance serves one account (broker.types.ts), so "per broker" is per account and
+ *   broker: two accounts' paper brokers may number their fills alike.
  * - `positions`: quantity (signed), average cost and realized P&L (net of commissions) per
  *   account and symbol; `last_price` is the last fill's price, the mark when no bar is newer.
  * - `account_balances` + `account_cash_ledger`: the cash of an account and every change to it
@@ -55,8 +57,9 @@ export class Trading1765000000000 implements MigrationInterface {
     // The list: newest first per account (admin: across accounts).
     await q.query(`CREATE INDEX orders_account_created_idx ON orders (account_id, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX orders_created_idx ON orders (created_at DESC, id DESC)`);
-    // Broker events name the broker's id; exposure reads an account's open orders.
-    await q.query(`CREATE UNIQUE INDEX orders_broker_order_id_key ON orders (broker, broker_order_id) WHERE broker_order_id IS NOT NULL`);
+    // Broker events name the broker's id; exposure reads an account's open orders. A Broker
+    // instance serves one account, so its ids are unique within (account, broker) only.
+    await q.query(`CREATE UNIQUE INDEX orders_broker_order_id_key ON orders (account_id, broker, broker_order_id) WHERE broker_order_id IS NOT NULL`);
     await q.query(`CREATE INDEX orders_open_idx ON orders (account_id, symbol) WHERE status IN ('new', 'accepted', 'partially_filled')`);
 
     await q.query(`
@@ -86,7 +89,7 @@ export class Trading1765000000000 implements MigrationInterface {
         liquidity text CHECK (liquidity IN ('maker', 'taker')),
         at timestamptz NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
-        CONSTRAINT fills_broker_fill_id_key UNIQUE (broker, fill_id)
+        CONSTRAINT fills_broker_fill_id_key UNIQUE (account_id, broker, fill_id)
       )`);
     await q.query(`CREATE INDEX fills_order_idx ON fills (order_id, at)`);
     await q.query(`CREATE INDEX fills_account_at_idx ON fills (account_id, at DESC, id DESC)`);

@@ -17,6 +17,7 @@ import { AuthModule } from './auth/auth.module';
 import { BacktestingModule } from './backtesting/backtesting.module';
 import { StrategiesModule } from './strategies/strategies.module';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { TradingModule } from './trading/trading.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -41,6 +42,7 @@ export class AppModule {
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,
+        TradingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

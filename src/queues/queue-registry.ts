@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   /** Research runs (backtests, optimizations, walk-forwards, Monte Carlo) and their outbox sweep. */
   research: 'research',
+  /** The order management system's scheduled work: the daily equity snapshot. */
+  trading: 'trading',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -40,6 +42,13 @@ export interface JobPayloads {
     'research.monte-carlo': { runId: string };
     /** Outbox sweep: re-enqueues runs still queued after a minute whose job is not in Redis. */
     'research.sweep-queued': Record<string, never>;
+  };
+  trading: {
+    /**
+     * One `account_equity_snapshots` row per account for a UTC day (YYYY-MM-DD; omitted: the
+     * day the job runs), upserted, so a repeated or redelivered job rewrites the same rows.
+     */
+    'trading.equity-snapshot': { day?: string };
   };
 }
 
