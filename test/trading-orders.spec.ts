@@ -359,6 +359,31 @@ describe('orders API (OMS over a broker)', () => {
     });
   });
 
+  describe('pre-trade gate on replace', () => {
+    it('a denied replacement is stored rejected and answered 422; the old order keeps working and the broker is not asked', async () => {
+      const old = (await post(limit('GATEDRPL'))).json<Order>();
+      const gate = t.app.get<PreTradeGate>(PRE_TRADE_GATE);
+      const spy = jest.spyOn(gate, 'check').mockReturnValue({ allowed: false, reason: 'halted' });
+      const before = brokerOf(accountA).calls.replace;
+      try {
+        const res = await t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/orders/${old.id}`,
+          headers: bearer(keys.traderA),
+          payload: { clientOrderId: coid('gatedrpl-new'), limitPrice: '1' },
+        });
+        expect(res.statusCode).toBe(422);
+        const { details } = res.json<{ details: { reason: string; orderId: string } }>();
+        expect(details.reason).toBe('halted');
+        expect(await detail(details.orderId)).toMatchObject({ status: 'rejected', replacesOrderId: old.id });
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await detail(old.id)).status).toBe('accepted');
+      expect(brokerOf(accountA).calls.replace).toBe(before);
+    });
+  });
+
   describe('lists', () => {
     it('pages through every order of the account once, newest first; filters by status, symbol, side and time', async () => {
       const made: string[] = [];

@@ -287,30 +287,35 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
 
     const accountId = old.accountId as AccountId;
     const decision = await this.gate.check({ accountId, order: spec });
-    if (!decision.allowed) throw new PreTradeDeniedError(decision.reason, old.id, decision.details);
+    const row = {
+      accountId,
+      clientOrderId: spec.clientOrderId,
+      broker: old.broker,
+      symbol: spec.symbol,
+      side: spec.side,
+      type: spec.type,
+      timeInForce: spec.timeInForce,
+      quantity: formatDecimal(spec.quantity),
+      limitPrice: spec.limitPrice ? formatDecimal(spec.limitPrice) : null,
+      stopPrice: spec.stopPrice ? formatDecimal(spec.stopPrice) : null,
+      parentOrderId: old.parentOrderId,
+      venue: old.venue,
+      arrivalPrice: old.arrivalPrice,
+      requestHash: hash,
+      replacesOrderId: old.id,
+    };
+    if (!decision.allowed) {
+      // Stored like a denied new order; the old order keeps working.
+      const reason = PRE_TRADE_REJECT_PREFIX + decision.reason;
+      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason }, [
+        { from: null, to: 'new', reason: `replaces ${old.id}` },
+        { from: 'new', to: transition('new', 'rejected'), reason },
+      ]);
+      if (!denied) return this.repeat(await this.mustFindByClientId(accountId, spec.clientOrderId), hash);
+      throw new PreTradeDeniedError(decision.reason, denied.id, decision.details);
+    }
     const broker = await this.brokers.forAccount(accountId);
-    const inserted = await this.orders.insertOrder(
-      {
-        accountId,
-        clientOrderId: spec.clientOrderId,
-        broker: old.broker,
-        symbol: spec.symbol,
-        side: spec.side,
-        type: spec.type,
-        timeInForce: spec.timeInForce,
-        quantity: formatDecimal(spec.quantity),
-        limitPrice: spec.limitPrice ? formatDecimal(spec.limitPrice) : null,
-        stopPrice: spec.stopPrice ? formatDecimal(spec.stopPrice) : null,
-        status: 'new',
-        parentOrderId: old.parentOrderId,
-        venue: old.venue,
-        arrivalPrice: old.arrivalPrice,
-        requestHash: hash,
-        replacesOrderId: old.id,
-        rejectReason: null,
-      },
-      [{ from: null, to: 'new', reason: `replaces ${old.id}` }],
-    );
+    const inserted = await this.orders.insertOrder({ ...row, status: 'new', rejectReason: null }, [{ from: null, to: 'new', reason: `replaces ${old.id}` }]);
     if (!inserted) return this.repeat(await this.mustFindByClientId(accountId, spec.clientOrderId), hash);
 
     const replacement: OrderReplacement = {
