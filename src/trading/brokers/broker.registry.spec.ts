@@ -29,6 +29,14 @@ describe('BrokerRegistry', () => {
     expect(closed).toHaveBeenCalledTimes(1);
   });
 
+  it('takes an async factory (one that loads state first) and still starts what it gives', async () => {
+    const registry = new BrokerRegistry(loadConfig({ QUANTDESK_BROKER: 'spec' }));
+    const b = new SpecBroker();
+    registry.register('spec', async () => b);
+    expect(await registry.forAccount(accountId('a'))).toBe(b);
+    expect(b.calls.start).toBe(1);
+  });
+
   it('an unregistered broker name is a 503 naming it; a name is registered once', async () => {
     const registry = new BrokerRegistry(loadConfig({ QUANTDESK_BROKER: 'alpaca' }));
     registry.register('spec', () => new SpecBroker());

@@ -5,8 +5,12 @@ import { ServiceUnavailableError } from '../../common/errors/domain-error';
 import type { AccountId } from '../../common/typed-ids';
 import type { Broker } from './broker.types';
 
-/** Builds the broker instance of one account (a Broker serves one account). */
-export type BrokerFactory = (accountId: AccountId) => Broker;
+/**
+ * Builds (or finds) the broker instance of one account (a Broker serves one account). May be
+ * async, e.g. a factory that loads state first; `start` is called after it either way (it is
+ * idempotent by the Broker contract).
+ */
+export type BrokerFactory = (accountId: AccountId) => Broker | Promise<Broker>;
 
 /**
  * Which Broker an account trades through. The broker's name comes from config
@@ -62,7 +66,7 @@ export class BrokerRegistry implements OnApplicationShutdown {
         broker: name,
       });
     }
-    const broker = factory(accountId);
+    const broker = await factory(accountId);
     for (const listener of this.created) listener(accountId, broker);
     await broker.start();
     return broker;
