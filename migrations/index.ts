@@ -4,6 +4,7 @@ import { Deployments1765000500000 } from './1765000500000-deployments';
 import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
 import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
 import { Routing1765000300000 } from './1765000300000-routing';
+import { Trading1765000000000 } from './1765000000000-trading';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -12,6 +13,7 @@ import { Routing1765000300000 } from './1765000300000-routing';
 export const MIGRATIONS = [
   Foundation1764000000000,
   ResearchRuns1764900000000,
+  Trading1765000000000,
   PaperBroker1765000100000,
   Routing1765000300000,
   AnalyticsRuns1765000400000,

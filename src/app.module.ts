@@ -17,9 +17,9 @@ import { AuthModule } from './auth/auth.module';
 import { BacktestingModule } from './backtesting/backtesting.module';
 import { StrategiesModule } from './strategies/strategies.module';
 import { AnalyticsModule } from './analytics/analytics.module';
-import { AlpacaModule } from './trading/brokers/alpaca/alpaca.module';
-import { PaperBrokerModule } from './trading/brokers/paper/paper-broker.module';
 import { RoutingModule } from './trading/routing/routing.module';
+import { TradingModule } from './trading/trading.module';
+import { DeploymentsModule } from './strategies/runner/deployments.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -44,9 +44,9 @@ export class AppModule {
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,
-        AlpacaModule,
-        PaperBrokerModule,
+        TradingModule,
         RoutingModule,
+        DeploymentsModule.withOrders(TradingModule),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -82,6 +82,10 @@ export interface AppConfig {
   readonly routingScoreHalfLife: number;
   /** How many child orders the configured venue priors are worth. */
   readonly routingScorePriorWeight: number;
+  /** The broker every account trades through (a name in the BrokerRegistry: paper, alpaca, ...). */
+  readonly tradingBroker: string;
+  /** Cron (UTC) of the daily equity snapshot of every account. */
+  readonly equitySnapshotCron: string;
 }
 
 export class ConfigError extends Error {
@@ -366,6 +370,18 @@ export const CONFIG_SPEC = {
     default: '10',
     description: 'Child orders the configured venue priors are worth',
     parse: int(0, 1_000_000),
+  },
+  tradingBroker: {
+    name: 'QUANTDESK_BROKER',
+    default: 'paper',
+    description: 'Broker every account trades through: paper or alpaca',
+    parse: text(/^[a-z][a-z0-9_-]{0,31}$/, 'a broker name (lower-case letters, digits, _ -)'),
+  },
+  equitySnapshotCron: {
+    name: 'EQUITY_SNAPSHOT_CRON',
+    default: '55 23 * * *',
+    description: 'Cron (UTC) of the daily equity snapshot of every account',
+    parse: cron,
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 

@@ -43,9 +43,16 @@ export class DeploymentsService {
       // Live sentiment arrives with the data-sources module; until then nothing could feed it.
       issues.push({ field: 'strategy', reason: `${strategy.name} needs a live sentiment feed, which this server does not have yet; backtest it with sentiment items instead` });
     }
+    // The mode must be what the server's broker is: a "paper" deployment must never reach a
+    // live broker, and live money needs LIVE_TRADING_ENABLED as well as a live broker.
     const mode = dto.mode ?? 'paper';
+    const broker = this.config.tradingBroker;
     if (mode === 'live' && !this.config.liveTradingEnabled) {
       issues.push({ field: 'mode', reason: 'live trading is disabled on this server (LIVE_TRADING_ENABLED=false); use mode "paper"' });
+    } else if (mode === 'live' && broker === 'paper') {
+      issues.push({ field: 'mode', reason: 'this server trades through the paper broker (QUANTDESK_BROKER=paper); use mode "paper"' });
+    } else if (mode === 'paper' && broker !== 'paper') {
+      issues.push({ field: 'mode', reason: `this server trades through the ${broker} broker (QUANTDESK_BROKER), not paper` });
     }
     if (issues.length || !strategy || !params) throw new ValidationFailedError('Invalid deployment', issues);
     const dep = await this.repo.insert({

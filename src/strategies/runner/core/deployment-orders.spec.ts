@@ -57,6 +57,9 @@ describe('deploymentClientOrderId', () => {
     expect(deploymentClientOrderId(id, 1_700_000_000_000, 'AAPL')).toBe(deploymentClientOrderId(id, 1_700_000_000_000, 'AAPL'));
     expect(deploymentClientOrderId(id, 1_700_000_000_000, 'AAPL')).not.toBe(deploymentClientOrderId(id, 1_700_000_060_000, 'AAPL'));
     expect(deploymentClientOrderId(id, 1_700_000_000_000, 'AAPL')).not.toBe(deploymentClientOrderId(id, 1_700_000_000_000, 'MSFT'));
-    expect(deploymentClientOrderId(id, 1_700_000_000_000, 'BRK.B').length).toBeLessThanOrEqual(128);
+    const longest = deploymentClientOrderId(id, 4_102_444_800_000, 'A'.repeat(32));
+    expect(longest.length).toBeLessThanOrEqual(64);
+    expect(deploymentClientOrderId(id, 1_700_000_000_000, 'EUR/USD')).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
+    expect(deploymentClientOrderId(id, 1_700_000_000_000, 'EUR/USD')).not.toBe(deploymentClientOrderId(id, 1_700_000_000_000, 'EUR_USD'));
   });
 });

@@ -49,8 +49,10 @@ export function decideOrder(input: OrderDecisionInput): OrderDecision {
 /**
  * The client order id of a deployment's order for one symbol at one bar: deterministic, so the
  * same decision sent again (after a crash between recording and sending) is the same order at
- * the order management system, never a second one. Short enough for Alpaca's 128-character limit.
+ * the order management system, never a second one. Within the API's client order id alphabet
+ * (letters, digits, . _ : -; at most 64): a symbol's `/` (EUR/USD) is written `:`, which no
+ * symbol contains, so two symbols never share an id.
  */
 export function deploymentClientOrderId(deploymentId: string, barMs: number, symbol: string): string {
-  return `dep-${deploymentId.replace(/-/g, '').slice(0, 16)}-${barMs.toString(36)}-${symbol}`;
+  return `dep-${deploymentId.replace(/-/g, '').slice(0, 16)}-${barMs.toString(36)}-${symbol.replace(/\//g, ':')}`;
 }
