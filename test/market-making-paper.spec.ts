@@ -142,6 +142,21 @@ describe('market-making session against the paper broker (PostgreSQL)', () => {
     await session.close();
   });
 
+  it('refuses a malformed event naming the field, and orders nothing for it', async () => {
+    const symbol = `MB${tag()}`;
+    const b = paper(await newAccount(), { now: T0 });
+    const session = await MarketMakingSession.open({ sessionId: `b${tag()}`, params: resolveMarketMakingParams({ sigma: 2 }), sender: new BrokerOrderSender(b, { symbol }) });
+    await expect(session.onEvent({ kind: 'quote', time: 1, bid: 100.5, ask: 100, bidSize: 1, askSize: 1 })).rejects.toMatchObject({ field: 'ask' });
+    await expect(session.onEvent({ kind: 'quote', time: Infinity, bid: 99, ask: 100, bidSize: 1, askSize: 1 })).rejects.toMatchObject({ field: 'time' });
+    await expect(session.onEvent({ kind: 'trade', time: 1, price: 100, size: 0, side: 1 })).rejects.toMatchObject({ field: 'size' });
+    await session.onEvent({ kind: 'trade', time: 2, price: 100, size: 1, side: 1 });
+    await expect(session.onEvent({ kind: 'trade', time: 1, price: 100, size: 1, side: -1 })).rejects.toMatchObject({ field: 'time' });
+    expect(session.sent).toEqual([]);
+    expect(await b.listOrders({ status: 'all' })).toEqual([]);
+    await expect(MarketMakingSession.open({ sessionId: 'no spaces', params, sender: new BrokerOrderSender(b, { symbol }) })).rejects.toMatchObject({ field: 'sessionId' });
+    await session.close();
+  });
+
   it('after a restart adopts its open orders from the database instead of placing them again, and continues its client order ids', async () => {
     const symbol = `MR${tag()}`;
     const account = await newAccount();

@@ -111,6 +111,7 @@ export class MarketMakingSession {
   private seq = 0;
   private eventIndex = 0;
   private mid = NaN;
+  private lastTime = -Infinity;
   /** What the quoter has seen (fills applied at event starts). */
   private quotedInventory = 0;
   /** Every fill received so far: the limit check's position. */
@@ -227,8 +228,31 @@ export class MarketMakingSession {
     }
   }
 
+  /** The simulator's stream rules (validateMarketEvents) for one event, against the previous one's time. */
+  private check(event: MarketEvent): void {
+    const bad = (field: string, reason: string): never => {
+      throw new MarketMakingSessionError(field, `event ${this.eventIndex}: ${field} ${reason}`);
+    };
+    if (!Number.isFinite(event.time)) bad('time', `${event.time} is not finite`);
+    if (event.time < this.lastTime) bad('time', `${event.time} is before the previous event's ${this.lastTime} (events must be time-ordered)`);
+    if (event.kind === 'quote') {
+      const finiteOrNaN = (x: number): boolean => x !== Infinity && x !== -Infinity && typeof x === 'number';
+      if (!finiteOrNaN(event.bid)) bad('bid', `${event.bid} is not a number (NaN: unknown)`);
+      if (!finiteOrNaN(event.ask)) bad('ask', `${event.ask} is not a number (NaN: unknown)`);
+      if (event.bid === event.bid && event.ask === event.ask && !(event.bid < event.ask)) bad('ask', `${event.ask} is not above the bid ${event.bid}`);
+      if (event.bidSize < 0) bad('bidSize', 'is negative');
+      if (event.askSize < 0) bad('askSize', 'is negative');
+    } else if (event.kind === 'trade') {
+      if (!(event.price > 0 && Number.isFinite(event.price))) bad('price', `${event.price} is not a finite positive number`);
+      if (!(event.size > 0 && Number.isFinite(event.size))) bad('size', `${event.size} is not a finite positive number`);
+      if (event.side !== 1 && event.side !== -1) bad('side', `${String(event.side)} is not +1 (buy) or -1 (sell)`);
+    } else bad('kind', 'is neither quote nor trade');
+  }
+
   private async process(event: MarketEvent): Promise<void> {
     if (this.closed) throw new MarketMakingSessionError('session', 'the session is closed');
+    this.check(event);
+    this.lastTime = event.time;
     await this.options.sender.sync?.();
     const i = this.eventIndex;
     // 1. Fills since the last event, as the simulator's step 1 (at the mid they rested against).

@@ -30,7 +30,7 @@
 import { Xoshiro128 } from '../../../quant/random';
 import type { Quoter } from './avellaneda-stoikov.quoter';
 import { fillProbability, tradeThroughSize } from './intensity-fill.model';
-import { QUOTE_EVENT, validateMarketEvents, type MarketEvents } from './market-events.types';
+import { MarketEventsError, QUOTE_EVENT, validateMarketEvents, type MarketEvents } from './market-events.types';
 import type { MarketMakingParams } from './market-making.params';
 import { QuotingStep } from './market-making.step';
 
@@ -124,6 +124,11 @@ export function simulateMarketMaking(events: MarketEvents, params: MarketMakingP
   const intensity = fillModel === 'intensity';
   const rng = Xoshiro128.fromSeed(options.seed ?? 0);
   const given = fillModel === 'given' ? (options.givenFills ?? []) : [];
+  given.forEach((g, j) => {
+    if (!Number.isSafeInteger(g.event) || g.event < 0 || (j > 0 && g.event < given[j - 1].event)) throw new MarketEventsError('givenFills', j, `given fill ${j}: event ${g.event} is not a non-negative integer in event order`);
+    if (g.side !== 1 && g.side !== -1) throw new MarketEventsError('givenFills', j, `given fill ${j}: side ${String(g.side)} is not +1 (our bid) or -1 (our ask)`);
+    if (!(g.size > 0 && Number.isFinite(g.size))) throw new MarketEventsError('givenFills', j, `given fill ${j}: size ${g.size} is not a finite positive number`);
+  });
   let nextGiven = 0;
   const step = new QuotingStep(params, options.quoter);
   const tracker = step.tracker;
@@ -208,9 +213,8 @@ export function simulateMarketMaking(events: MarketEvents, params: MarketMakingP
       }
     }
     // 1'. Given fills of this event (whatever dt), at the prices that were resting.
-    while (nextGiven < given.length && given[nextGiven].event <= i) {
+    while (nextGiven < given.length && given[nextGiven].event === i) {
       const g = given[nextGiven++];
-      if (g.event < i) continue;
       if (g.side > 0) buy(quotes.bidPrice, g.size, mid, i);
       else sell(quotes.askPrice, g.size, mid, i);
     }
