@@ -5,10 +5,10 @@
  *
  * A `Quoter` is pure: market state + inventory + time in, bid/ask quotes with sizes out, no
  * memory of its own. DESIGN principle 2 ("the same quoting code runs there and against the
- * paper broker"): the event-driven simulator (market-making.simulator.ts) is one caller; a
- * paper-broker adapter (the trading issue brings the broker) is meant to be another, feeding
- * the same MarketSignalsTracker from its quote/trade stream and sending the quotes it gets as
- * orders, unchanged. Everything stateful (volatility EWMAs, order-flow window, adverse-fill
+ * paper broker"): the event-driven simulator (market-making.simulator.ts) is one caller, the
+ * live session against a broker (../market-making.session.ts) the other; both go through
+ * QuotingStep (market-making.step.ts), the same MarketSignalsTracker in front of this quoter,
+ * and the session sends the quotes it gets as orders, unchanged. Everything stateful (volatility EWMAs, order-flow window, adverse-fill
  * cooldown) lives in the tracker, which is causal: the state at event i depends on events 0..i.
  *
  * The model (A-S 2008, the approximate solution for the exponential-utility maker, section 3):
@@ -58,7 +58,7 @@ export interface QuotePair {
   spread: number;
 }
 
-/** The pure quoting contract: the simulator and a paper-broker adapter call it alike. */
+/** The pure quoting contract: the simulator and the live session call it alike (through QuotingStep). */
 export interface Quoter {
   /** Writes the quotes for (market state, inventory) into `out` (no allocation). */
   quote(state: Readonly<MarketState>, inventory: number, out: QuotePair): void;

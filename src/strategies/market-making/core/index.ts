@@ -5,4 +5,6 @@ export { createAvellanedaStoikovQuoter, emptyQuotePair, optimalSpread, reservati
 export { MarketSignalsTracker } from './market-signals.tracker';
 export { fillIntensity, fillProbability, tradeThroughSize } from './intensity-fill.model';
 export { generateSyntheticMarket, SyntheticMarketError, type SyntheticMarket, type SyntheticMarketOptions } from './synthetic-market.generator';
-export { simulateMarketMaking, type FillModel, type InventoryHistogram, type MarketMakingReport, type MarketMakingSteps, type SideStats, type SimulatorOptions } from './market-making.simulator';
+export { simulateMarketMaking, type FillModel, type GivenFill, type InventoryHistogram, type MarketMakingReport, type MarketMakingSteps, type SideStats, type SimulatorOptions } from './market-making.simulator';
+export { QuotingStep } from './market-making.step';
+export { planQuotes, sizeWithinLimit, type QuotePlan, type SideAction, type WorkingQuote } from './quote.manager';

@@ -1,13 +1,15 @@
 /**
  * The event-driven market-making simulator (DESIGN principle 2: market making lives on quotes
- * and trades, with its own simulator). It is one caller of the pure Quoter
- * (avellaneda-stoikov.quoter.ts); a paper-broker adapter is meant to be another, with the same
- * MarketSignalsTracker in front of the same quoter.
+ * and trades, with its own simulator). It is one caller of the shared QuotingStep
+ * (market-making.step.ts: the MarketSignalsTracker in front of the pure Quoter); the live
+ * session against a broker (../market-making.session.ts) is the other.
  *
  * Per event i at time t_i, in this order (all causal: nothing after event i is read):
  *   1. the quotes resting since event i-1 may fill over (t_{i-1}, t_i]: by the intensity model
  *      (one seeded draw per quoted side, P = 1 - e^(-A·e^(-kδ)·Δt), δ from the mid they were
- *      posted against) — the default — or, with `fillModel: 'trades'`, only by trades (step 2);
+ *      posted against) — the default — or, with `fillModel: 'trades'`, only by trades (step 2),
+ *      or, with `fillModel: 'given'`, exactly the `givenFills` listed for event i (fills a
+ *      broker made, replayed so the quotes can be compared with a live session's);
  *   2. the event: a quote moves the mid to (bid + ask)/2 and marks the inventory to it; a trade
  *      updates the order-flow window and, with the trades model, fills us when at or through
  *      our price (intensity-fill.model.ts states the queue assumptions);
@@ -26,13 +28,21 @@
  * on a dyadic grid the identity holds exactly in float64 (the spec checks it so).
  */
 import { Xoshiro128 } from '../../../quant/random';
-import { emptyQuotePair, createAvellanedaStoikovQuoter, type Quoter } from './avellaneda-stoikov.quoter';
+import type { Quoter } from './avellaneda-stoikov.quoter';
 import { fillProbability, tradeThroughSize } from './intensity-fill.model';
-import { QUOTE_EVENT, validateMarketEvents, type MarketEvents } from './market-events.types';
+import { MarketEventsError, QUOTE_EVENT, validateMarketEvents, type MarketEvents } from './market-events.types';
 import type { MarketMakingParams } from './market-making.params';
-import { MarketSignalsTracker } from './market-signals.tracker';
+import { QuotingStep } from './market-making.step';
 
-export type FillModel = 'intensity' | 'trades';
+/** 'given': the fills of `givenFills` only (fills that happened elsewhere, e.g. on a broker, replayed for a parity check). */
+export type FillModel = 'intensity' | 'trades' | 'given';
+
+/** A fill that happened before event `event` was processed (step 1 of that event), of our resting bid (side +1) or ask (side -1). */
+export interface GivenFill {
+  readonly event: number;
+  readonly side: 1 | -1;
+  readonly size: number;
+}
 
 export interface SimulatorOptions {
   /** 'intensity' (default): Poisson fills A·e^(-kδ); 'trades': fills by trades at or through our price. */
@@ -43,6 +53,8 @@ export interface SimulatorOptions {
   readonly record?: boolean;
   /** The quoter to run (default: Avellaneda-Stoikov on `params`). */
   readonly quoter?: Quoter;
+  /** With fillModel 'given': the fills, in event order, each at our resting quote's price. */
+  readonly givenFills?: readonly GivenFill[];
 }
 
 /** Per-event values after the event was processed and the new quotes posted. */
@@ -111,9 +123,16 @@ export function simulateMarketMaking(events: MarketEvents, params: MarketMakingP
   const fillModel: FillModel = options.fillModel ?? 'intensity';
   const intensity = fillModel === 'intensity';
   const rng = Xoshiro128.fromSeed(options.seed ?? 0);
-  const quoter = options.quoter ?? createAvellanedaStoikovQuoter(params);
-  const tracker = new MarketSignalsTracker(params);
-  const quotes = emptyQuotePair();
+  const given = fillModel === 'given' ? (options.givenFills ?? []) : [];
+  given.forEach((g, j) => {
+    if (!Number.isSafeInteger(g.event) || g.event < 0 || (j > 0 && g.event < given[j - 1].event)) throw new MarketEventsError('givenFills', j, `given fill ${j}: event ${g.event} is not a non-negative integer in event order`);
+    if (g.side !== 1 && g.side !== -1) throw new MarketEventsError('givenFills', j, `given fill ${j}: side ${String(g.side)} is not +1 (our bid) or -1 (our ask)`);
+    if (!(g.size > 0 && Number.isFinite(g.size))) throw new MarketEventsError('givenFills', j, `given fill ${j}: size ${g.size} is not a finite positive number`);
+  });
+  let nextGiven = 0;
+  const step = new QuotingStep(params, options.quoter);
+  const tracker = step.tracker;
+  const quotes = step.quotes;
   const { A, k, qMax, orderSize, feePerUnit } = params;
   const n = events.length;
   const { time, kind, bid, ask, price, size, side } = events;
@@ -193,20 +212,23 @@ export function simulateMarketMaking(events: MarketEvents, params: MarketMakingP
         }
       }
     }
-    tracker.beginEvent(i, t);
-    // 2. The event itself.
+    // 1'. Given fills of this event (whatever dt), at the prices that were resting.
+    while (nextGiven < given.length && given[nextGiven].event === i) {
+      const g = given[nextGiven++];
+      if (g.side > 0) buy(quotes.bidPrice, g.size, mid, i);
+      else sell(quotes.askPrice, g.size, mid, i);
+    }
+    // 2. The event itself; 3. volatility and adverse checks on the new mid (NaN: the quoter stays out).
     if (kind[i] === QUOTE_EVENT) {
       quoteEvents++;
-      const m = (bid[i] + ask[i]) / 2;
+      const m = step.observeQuote(i, t, bid[i], ask[i]);
       if (m === m) {
         if (mid === mid) invPnl += q * (m - mid);
         mid = m;
       }
-      // 3. Volatility and adverse checks on the new mid (NaN: the quoter stays out).
-      tracker.onMid(i, t, m);
     } else {
-      tracker.onTrade(side[i], size[i]);
-      if (!intensity) {
+      step.observeTrade(i, t, side[i], size[i]);
+      if (fillModel === 'trades') {
         const z = tradeThroughSize(side[i], price[i], size[i], quotes.bidPrice, bidRemaining, quotes.askPrice, askRemaining);
         if (z > 0) {
           if (side[i] < 0) buy(quotes.bidPrice, z, mid, i);
@@ -215,7 +237,7 @@ export function simulateMarketMaking(events: MarketEvents, params: MarketMakingP
       }
     }
     // 4. New quotes for the state after event i.
-    quoter.quote(tracker.state, q, quotes);
+    step.quote(q);
     bidRemaining = quotes.bidSize;
     askRemaining = quotes.askSize;
     if (bidRemaining > 0) bidQuotes++;

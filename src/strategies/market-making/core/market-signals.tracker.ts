@@ -1,7 +1,8 @@
 /**
  * The causal market signals a Quoter reads (MarketState): short-term and baseline volatility of
  * the mid, order-flow imbalance of recent trades, and the adverse-fill cooldown. The simulator
- * feeds it event by event; a paper-broker adapter would feed it the same way, so both callers
+ * feeds it event by event, and the live session (../market-making.session.ts) the same way
+ * through the shared QuotingStep, so both callers
  * hand the quoter the same state for the same stream. State at event i depends on events 0..i
  * only; nothing is allocated after construction.
  *
