@@ -16,6 +16,7 @@ const PURE_CORE = [
   'src/strategies/market-making/core/**/*.ts',
   'src/risk/core/**/*.ts',
   'src/trading/sizing/core/**/*.ts',
+  'src/trading/execution/core/**/*.ts',
   'src/ml/core/**/*.ts',
 ];
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process'];

@@ -21,6 +21,7 @@ describe('ESLint: the pure core (DESIGN.md principle 1)', () => {
     ["import Redis from 'ioredis';", 'src/risk/core/probe.ts'],
     ["import { readFileSync } from 'node:fs';", 'src/quant/metrics/probe.ts'],
     ["import * as net from 'net';", 'src/strategies/core/probe.ts'],
+    ["import { Queue } from 'bullmq';", 'src/trading/execution/core/probe.ts'],
   ])('refuses %s in %s', (importLine, path) => {
     const r = lint(path, `${importLine}\nexport const probe = 1;\n`);
     expect(r.status).toBe(1);
