@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   /** Research runs (backtests, optimizations, walk-forwards, Monte Carlo) and their outbox sweep. */
   research: 'research',
+  /** Execution algorithms: one delayed job per next child order of a parent (timers in Redis, state in PostgreSQL). */
+  execution: 'execution',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -40,6 +42,17 @@ export interface JobPayloads {
     'research.monte-carlo': { runId: string };
     /** Outbox sweep: re-enqueues runs still queued after a minute whose job is not in Redis. */
     'research.sweep-queued': Record<string, never>;
+  };
+  /**
+   * A parent order's timers. The job id is deterministic (`slice-<parent>-<index>`,
+   * `pov-<parent>-<tick>`) and the job only acts on a slice still pending in PostgreSQL, so a
+   * re-armed or redelivered job never sends a child twice.
+   */
+  execution: {
+    /** Sends slice `index` of a TWAP/VWAP/IS parent when due, then arms the next pending slice. */
+    'execution.slice': { parentId: string; index: number };
+    /** POV: sizes and sends a child from the market volume seen since the last one; tick n of the parent. */
+    'execution.pov-tick': { parentId: string; tick: number };
   };
 }
 
