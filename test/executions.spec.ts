@@ -337,6 +337,24 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
     expect(view.sentQuantity).toBe('50');
   });
 
+  it('a job re-fired for a slice already sent sends nothing; one whose send was not recorded resends the same client id (a repeat at the OMS)', async () => {
+    const service = app.get(ExecutionsService);
+    const id = await create({ algo: 'twap', symbol: symbol('I'), side: 'buy', quantity: 6, params: { durationSeconds: 600, intervalSeconds: 300 } });
+    await until('the first child', () => oms.sentIds(id).length === 1);
+    await until('slice 0 recorded as sent', async () => (await get(id)).slices[0].status === 'sent');
+    expect(await service.runSlice(id, 0)).toBe('not-pending');
+    expect(oms.sentIds(id)).toEqual([`${id}-0`]);
+    // As if the process died after the OMS took the child but before the slice was marked sent.
+    await db.query(`UPDATE parent_order_slices SET status = 'pending', sent_at = NULL WHERE parent_id = $1 AND slice_index = 0`, [id]);
+    expect(await service.runSlice(id, 0)).toBe('repeat');
+    expect(oms.sentIds(id)).toEqual([`${id}-0`, `${id}-0`]);
+    expect(oms.byClientId.has(`${id}-1`)).toBe(false); // slice 1 is not due for 5 minutes
+    const view = await get(id);
+    expect(view.slices.map((s) => s.status)).toEqual(['sent', 'pending']);
+    expect(view.children).toHaveLength(1);
+    await service.cancel({ keyId: 'k', keyName: 'k', accountId: view.accountId, role: 'trader' }, id);
+  });
+
   it('pause and cancel of a final parent are conflicts', async () => {
     const service = app.get(ExecutionsService);
     const id = await create({ algo: 'twap', symbol: symbol('C'), side: 'buy', quantity: 5, params: { durationSeconds: 600, intervalSeconds: 600 } });
