@@ -355,6 +355,28 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
     await service.cancel({ keyId: 'k', keyName: 'k', accountId: view.accountId, role: 'trader' }, id);
   });
 
+  it('slices still pending a minute past the window are skipped, not sent late', async () => {
+    const id = await create({ algo: 'twap', symbol: symbol('L'), side: 'buy', quantity: 4, params: { durationSeconds: 600, intervalSeconds: 150 } });
+    await until('the first child', () => oms.sentIds(id).length === 1);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/pause`, headers: trader })).statusCode).toBe(200);
+    // As if the parent had stayed paused (or the process down) until two minutes after its end.
+    await db.query(`UPDATE parent_orders SET start_at = start_at - interval '12 minutes', end_at = now() - interval '2 minutes' WHERE id = $1`, [id]);
+    await db.query(`UPDATE parent_order_slices SET due_at = due_at - interval '12 minutes' WHERE parent_id = $1`, [id]);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/resume`, headers: trader })).statusCode).toBe(200);
+    const view = await until('the late slices skipped', async () => {
+      const v = await get(id);
+      return v.slices.slice(1).every((s) => s.status === 'skipped') && v;
+    });
+    expect(oms.sentIds(id)).toEqual([`${id}-0`]);
+    expect(view.slices[1].note).toMatch(/window ended/);
+    // Slice 0's child is still working, so the parent is not complete until the OMS closes it.
+    expect(view.status).toBe('running');
+    expect(await app.get(ExecutionsService).onChildClosed(id, `${id}-0`, 'expired')).toBe(true);
+    const closed = await get(id);
+    expect(closed.status).toBe('completed');
+    expect(closed.slices[0]).toMatchObject({ status: 'done', childStatus: 'expired' });
+  });
+
   it('pause and cancel of a final parent are conflicts', async () => {
     const service = app.get(ExecutionsService);
     const id = await create({ algo: 'twap', symbol: symbol('C'), side: 'buy', quantity: 5, params: { durationSeconds: 600, intervalSeconds: 600 } });

@@ -5,6 +5,8 @@ import { ParentOrdersRepository } from './parent-orders.repository';
 
 /** Job states in which a job is already armed: it will run without our help. */
 const ARMED_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
+/** A delayed job due this far from the slice's time is re-timed. */
+const RETIME_TOLERANCE_MS = 1000;
 
 /**
  * A parent's timers: one BullMQ delayed job for its next slice (and, for POV, its next look at
@@ -66,6 +68,13 @@ export class ExecutionTimers implements OnApplicationBootstrap {
   private async arm<J extends JobName<'execution'>>(name: J, data: JobPayload<'execution', J>, baseId: string, at: Date): Promise<void> {
     const raw = this.queues.raw('execution');
     const state = await raw.getJobState(baseId);
+    if (state === 'delayed') {
+      // Already armed; only its time may be stale (armed for a due time that has since moved,
+      // or on a clock that drifted), in which case it is moved rather than duplicated.
+      const job = await raw.getJob(baseId);
+      if (job && Math.abs(job.timestamp + job.delay - at.getTime()) > RETIME_TOLERANCE_MS) await job.changeDelay(Math.max(0, at.getTime() - Date.now()));
+      return;
+    }
     if (ARMED_STATES.has(state)) return;
     const jobId = state === 'unknown' ? baseId : `${baseId}-r${Date.now().toString(36)}`;
     await this.queues.get('execution').add(name, data, { jobId, delay: Math.max(0, at.getTime() - Date.now()) });
