@@ -345,13 +345,18 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
     expect(await service.runSlice(id, 0)).toBe('not-pending');
     expect(oms.sentIds(id)).toEqual([`${id}-0`]);
     // As if the process died after the OMS took the child but before the slice was marked sent.
-    await db.query(`UPDATE parent_order_slices SET status = 'pending', sent_at = NULL WHERE parent_id = $1 AND slice_index = 0`, [id]);
+    await db.query(`UPDATE parent_order_slices SET status = 'pending', sent_at = NULL, child_order_id = NULL WHERE parent_id = $1 AND slice_index = 0`, [id]);
+    await db.query(`UPDATE parent_orders SET sent_quantity = 0 WHERE id = $1`, [id]);
     expect(await service.runSlice(id, 0)).toBe('repeat');
     expect(oms.sentIds(id)).toEqual([`${id}-0`, `${id}-0`]);
     expect(oms.byClientId.has(`${id}-1`)).toBe(false); // slice 1 is not due for 5 minutes
     const view = await get(id);
     expect(view.slices.map((s) => s.status)).toEqual(['sent', 'pending']);
     expect(view.children).toHaveLength(1);
+    expect(view.children[0].orderId).toBe(oms.byClientId.get(`${id}-0`)?.id);
+    expect(view.sentQuantity).toBe('3');
+    expect(await service.runSlice(id, 0)).toBe('not-pending');
+    expect((await get(id)).sentQuantity).toBe('3');
     await service.cancel({ keyId: 'k', keyName: 'k', accountId: view.accountId, role: 'trader' }, id);
   });
 

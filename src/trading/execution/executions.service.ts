@@ -99,9 +99,15 @@ export class ExecutionsService {
   }
 
   async get(principal: Principal, id: string): Promise<{ parent: ParentOrderRow; slices: SliceRow[]; fills: Awaited<ReturnType<ParentOrdersRepository['fills']>>; quality: Awaited<ReturnType<ParentOrdersRepository['quality']>> }> {
-    const parent = await this.visible(principal, id);
-    const [slices, fills, quality] = await Promise.all([this.parents.slices(id), this.parents.fills(id), this.parents.quality(id)]);
-    return { parent, slices, fills, quality };
+    // One snapshot: a child marked sent between two reads would otherwise show in the slices
+    // but not yet in the parent's sent quantity.
+    return this.parents.snapshot(async (tx) => {
+      const parent = await this.visible(principal, id, tx);
+      const slices = await this.parents.slices(id, tx);
+      const fills = await this.parents.fills(id, tx);
+      const quality = await this.parents.quality(id, tx);
+      return { parent, slices, fills, quality };
+    });
   }
 
   /** Stops sending: timers that fire find the parent paused and do nothing. */
@@ -322,9 +328,11 @@ export class ExecutionsService {
         await this.completeIfDone(tx, p);
         return false;
       }
-      await this.parents.markSent(tx, parent.id, slice.index, result.id, result.status, formatDecimal(result.filledQuantity));
+      const marked = await this.parents.markSent(tx, parent.id, slice.index, result.id, result.status, formatDecimal(result.filledQuantity));
+      // Filled from inside the submit: the slice may be done already.
+      if (marked) await this.completeIfDone(tx, p);
       // Cancelled while the child was being submitted: the slice was skipped, the child is live.
-      return current?.status === 'skipped' || p.status === 'cancelled';
+      return !marked && (current?.status === 'skipped' || p.status === 'cancelled');
     });
     if (cancelNow) await this.orders.cancel(accountId(parent.accountId), result.id).catch((err: Error) => this.logger.warn(`Cancel of late child ${slice.childClientOrderId} failed: ${err.message}`));
     return result.created ? 'sent' : 'repeat';
@@ -418,8 +426,8 @@ export class ExecutionsService {
   }
 
   /** The parent if the caller may see it: its own account's, or any for admin; else 404. */
-  private async visible(principal: Principal, id: string): Promise<ParentOrderRow> {
-    const p = await this.parents.find(id);
+  private async visible(principal: Principal, id: string, tx?: EntityManager): Promise<ParentOrderRow> {
+    const p = await this.parents.find(id, tx);
     if (!p || (principal.role !== 'admin' && p.accountId !== principal.accountId)) throw new NotFoundError('Parent order', id);
     return p;
   }

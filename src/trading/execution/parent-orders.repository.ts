@@ -106,6 +106,11 @@ export class ParentOrdersRepository {
     return this.db.transaction(work);
   }
 
+  /** Reads in one snapshot (REPEATABLE READ), so a parent and its slices read together agree. */
+  snapshot<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction('REPEATABLE READ', work);
+  }
+
   /** The parent and its whole schedule, in one transaction (nothing is enqueued before it commits). */
   async insert(parent: NewParent, slices: readonly { at: number; quantity: string }[]): Promise<string> {
     return this.db.transaction(async (tx) => {
@@ -176,16 +181,25 @@ export class ParentOrdersRepository {
     return row;
   }
 
-  async markSent(tx: EntityManager, parentId: string, index: number, childOrderId: string, childStatus: string, filledQuantity: string): Promise<void> {
-    await tx.query(
-      `UPDATE parent_order_slices SET status = 'sent', child_order_id = $3, child_status = $4, sent_at = now(), filled_quantity = greatest(filled_quantity, $5::numeric)
-        WHERE parent_id = $1 AND slice_index = $2 AND status = 'pending'`,
+  /**
+   * The port took the child: pending → sent (done at once if its fills, reported from inside
+   * the submit, already cover it) and the parent's sent quantity grows by the slice. False when
+   * the slice was no longer pending (a duplicate job, or a cancel that skipped it meanwhile):
+   * then only the child's order id is recorded and nothing is counted twice.
+   */
+  async markSent(tx: EntityManager, parentId: string, index: number, childOrderId: string, childStatus: string, filledQuantity: string): Promise<boolean> {
+    const [rows] = await tx.query<[{ quantity: string }[], number]>(
+      `UPDATE parent_order_slices SET child_order_id = $3, child_status = $4, sent_at = now(), filled_quantity = greatest(filled_quantity, $5::numeric),
+              status = CASE WHEN greatest(filled_quantity, $5::numeric) >= quantity THEN 'done' ELSE 'sent' END
+        WHERE parent_id = $1 AND slice_index = $2 AND status = 'pending' RETURNING quantity::text AS quantity`,
       [parentId, index, childOrderId, childStatus, filledQuantity],
     );
-    await tx.query(
-      `UPDATE parent_orders SET sent_quantity = sent_quantity + (SELECT quantity FROM parent_order_slices WHERE parent_id = $1 AND slice_index = $2), updated_at = now() WHERE id = $1`,
-      [parentId, index],
-    );
+    if (rows.length === 0) {
+      await tx.query(`UPDATE parent_order_slices SET child_order_id = coalesce(child_order_id, $3) WHERE parent_id = $1 AND slice_index = $2`, [parentId, index, childOrderId]);
+      return false;
+    }
+    await tx.query(`UPDATE parent_orders SET sent_quantity = sent_quantity + $2::numeric, updated_at = now() WHERE id = $1`, [parentId, rows[0].quantity]);
+    return true;
   }
 
   async skipSlice(tx: EntityManager, parentId: string, index: number, note: string, childOrderId: string | null = null, childStatus: string | null = null): Promise<void> {
@@ -281,8 +295,8 @@ export class ParentOrdersRepository {
     );
   }
 
-  async quality(parentId: string): Promise<QualityRow | null> {
-    const rows = await this.db.query<QualityRow[]>(
+  async quality(parentId: string, tx?: EntityManager): Promise<QualityRow | null> {
+    const rows = await (tx ?? this.db).query<QualityRow[]>(
       `SELECT filled_quantity::text AS "filledQuantity", fill_rate AS "fillRate", average_price AS "averagePrice", arrival_price::text AS "arrivalPrice",
               market_vwap AS "marketVwap", last_price AS "lastPrice", implementation_shortfall_bps AS "implementationShortfallBps",
               execution_cost_bps AS "executionCostBps", vwap_slippage_bps AS "vwapSlippageBps", commission::text AS commission, computed_at AS "computedAt"
