@@ -29,9 +29,12 @@ class RecordingOms implements OrderSubmissionPort {
   readonly byClientId = new Map<string, { id: OrderId; status: OrderStatus }>();
   /** Symbols whose orders the "risk gate" refuses with a typed error. */
   readonly refuse = new Set<string>();
+  /** Symbols whose submits fail like a dropped connection (not a typed refusal). */
+  readonly crash = new Set<string>();
 
   async submit(account: AccountId, order: SubmittedOrder): Promise<SubmissionResult> {
     this.submits.push({ accountId: account, order, at: Date.now() });
+    if (this.crash.has(order.symbol)) throw new Error('connection reset by the OMS');
     if (this.refuse.has(order.symbol)) throw new UnprocessableError('RISK_DENIED', `risk gate: ${order.symbol} is restricted`);
     const existing = this.byClientId.get(order.clientOrderId);
     if (existing) return { ...existing, filledQuantity: ZERO, created: false };
@@ -380,6 +383,20 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
     const closed = await get(id);
     expect(closed.status).toBe('completed');
     expect(closed.slices[0]).toMatchObject({ status: 'done', childStatus: 'expired' });
+  });
+
+  it('an OMS that keeps failing is retried with the same client id, then the parent fails with the reason', async () => {
+    const sym = symbol('F');
+    oms.crash.add(sym);
+    const id = await create({ algo: 'twap', symbol: sym, side: 'buy', quantity: 2, params: { durationSeconds: 600, intervalSeconds: 300 } });
+    const view = await until('the parent failed', async () => {
+      const v = await get(id);
+      return v.status === 'failed' && v;
+    });
+    expect(view.error).toMatch(/connection reset/);
+    expect(view.slices[0].status).toBe('pending');
+    // QUEUE_ATTEMPTS (5 by default) attempts, every one with the same client order id.
+    expect(oms.sentIds(id)).toEqual(new Array(config.queueAttempts).fill(`${id}-0`));
   });
 
   it('pause and cancel of a final parent are conflicts', async () => {
