@@ -15,6 +15,7 @@ import { ORDER_SUBMISSION, type OrderSubmissionPort, type SubmissionResult, type
 import type { OrderStatus } from '../src/trading/orders/order.types';
 import { ExecutionModule } from '../src/trading/execution/execution.module';
 import { ExecutionsService } from '../src/trading/execution/executions.service';
+import { EXECUTION_REARM_SCHEDULER_ID, ExecutionTimers } from '../src/trading/execution/execution-timers.service';
 import type { ExecutionDto } from '../src/trading/execution/executions.dto';
 import { createTestKey } from './support/market-data-keys';
 import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
@@ -397,6 +398,26 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
     expect(view.slices[0].status).toBe('pending');
     // QUEUE_ATTEMPTS (5 by default) attempts, every one with the same client order id.
     expect(oms.sentIds(id)).toEqual(new Array(config.queueAttempts).fill(`${id}-0`));
+  });
+
+  it('the re-arm sweep is scheduled and arms a parent whose timers Redis lost', async () => {
+    const queue = new Queue('execution', { connection: redisOptions(config.redisUrl), prefix: config.redisPrefix });
+    try {
+      await app.get(ExecutionTimers).started();
+      expect(await queue.getJobScheduler(EXECUTION_REARM_SCHEDULER_ID)).toMatchObject({ every: 60_000 });
+      const id = await create({ algo: 'twap', symbol: symbol('W'), side: 'buy', quantity: 3, params: { durationSeconds: 1.5, intervalSeconds: 0.5 } });
+      await until('the first child', () => oms.sentIds(id).length === 1);
+      await queue.drain(true);
+      await sleep(700);
+      const stalled = oms.sentIds(id).length;
+      expect(stalled).toBeLessThan(3);
+      // What the scheduled execution.rearm job runs.
+      expect(await app.get(ExecutionTimers).rearmAll()).toBeGreaterThanOrEqual(1);
+      await until('the rest after the sweep', () => oms.sentIds(id).length === 3);
+      expect(oms.sentIds(id)).toEqual([0, 1, 2].map((i) => `${id}-${i}`));
+    } finally {
+      await queue.close();
+    }
   });
 
   it('pause and cancel of a final parent are conflicts', async () => {

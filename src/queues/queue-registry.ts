@@ -53,6 +53,8 @@ export interface JobPayloads {
     'execution.slice': { parentId: string; index: number };
     /** POV: sizes and sends a child from the market volume seen since the last one; tick n of the parent. */
     'execution.pov-tick': { parentId: string; tick: number };
+    /** Outbox sweep (job scheduler, every minute): re-arms every running parent's next timer; a no-op for those armed. */
+    'execution.rearm': Record<string, never>;
   };
 }
 

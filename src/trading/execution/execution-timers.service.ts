@@ -1,10 +1,16 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/inject-config.decorator';
+import { requestContext } from '../../common/request-context';
 import { QueuesService } from '../../queues/queues.service';
 import type { JobName, JobPayload } from '../../queues/queue-registry';
 import { ParentOrdersRepository } from './parent-orders.repository';
 
 /** Job states in which a job is already armed: it will run without our help. */
 const ARMED_STATES = new Set(['delayed', 'waiting', 'prioritized', 'waiting-children']);
+/** BullMQ job scheduler id of the re-arm sweep: one in Redis, however many workers upsert it. */
+export const EXECUTION_REARM_SCHEDULER_ID = 'execution.rearm';
+export const EXECUTION_REARM_EVERY_MS = 60_000;
 /** A delayed job due this far from the slice's time is re-timed. */
 const RETIME_TOLERANCE_MS = 1000;
 
@@ -22,8 +28,10 @@ const RETIME_TOLERANCE_MS = 1000;
 @Injectable()
 export class ExecutionTimers implements OnApplicationBootstrap {
   private readonly logger = new Logger('ExecutionTimers');
+  private startedPromise: Promise<void> = Promise.resolve();
 
   constructor(
+    @InjectConfig() private readonly config: AppConfig,
     private readonly queues: QueuesService,
     private readonly parents: ParentOrdersRepository,
   ) {}
@@ -39,18 +47,35 @@ export class ExecutionTimers implements OnApplicationBootstrap {
   /**
    * Timers re-armed after a restart: every running parent's first pending slice (at its due
    * time, or at once if that passed while we were down: see ExecutionsService.runSlice for what
-   * happens to a slice past the window), and POV's next tick at once.
+   * happens to a slice past the window), and POV's next tick at once. Worker/all processes also
+   * upsert the minute's re-arm sweep (the outbox: a parent stored while Redis refused its first
+   * timer, or whose timers Redis lost, is armed within a minute). In the background, so that
+   * bootstrap does not hang on a Redis that does not answer; `started` settles when done.
    */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      const running = await this.parents.running();
-      for (const p of running) await this.rearm(p.id);
-      if (running.length) this.logger.log(`Re-armed the timers of ${running.length} running parent order(s)`);
-    } catch (err) {
-      // Redis or the database down at start-up: the parents stay as stored and are re-armed by
-      // the next start or a resume; starting the process matters more.
-      this.logger.error(`Could not re-arm parent orders: ${(err as Error).message}`);
-    }
+  onApplicationBootstrap(): void {
+    this.startedPromise = requestContext.run({ requestId: 'execution:startup' }, async () => {
+      try {
+        const n = await this.rearmAll();
+        if (n) this.logger.log(`Re-armed the timers of ${n} running parent order(s)`);
+        if (this.config.role !== 'api') {
+          await this.queues.get('execution').upsertScheduler(EXECUTION_REARM_SCHEDULER_ID, { every: EXECUTION_REARM_EVERY_MS }, 'execution.rearm', {});
+        }
+      } catch (err) {
+        // The parents stay as stored; the sweep (or the next start) arms them.
+        this.logger.error(`Could not re-arm parent orders: ${(err as Error).message}`);
+      }
+    });
+  }
+
+  started(): Promise<void> {
+    return this.startedPromise;
+  }
+
+  /** Re-arms every running parent; returns how many there were. */
+  async rearmAll(): Promise<number> {
+    const running = await this.parents.running();
+    for (const p of running) await this.rearm(p.id);
+    return running.length;
   }
 
   /** Arms whatever the parent waits for next (its first pending slice; POV's tick). */

@@ -4,6 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { requestContext } from '../../common/request-context';
 import { QUEUE_NAMES } from '../../queues/queue-registry';
 import { isJob } from '../../queues/typed-queue';
+import { ExecutionTimers } from './execution-timers.service';
 import { ExecutionsService } from './executions.service';
 
 /**
@@ -16,7 +17,10 @@ import { ExecutionsService } from './executions.service';
 export class ExecutionProcessor extends WorkerHost {
   private readonly logger = new Logger('Execution');
 
-  constructor(private readonly executions: ExecutionsService) {
+  constructor(
+    private readonly executions: ExecutionsService,
+    private readonly timers: ExecutionTimers,
+  ) {
     super();
   }
 
@@ -25,11 +29,12 @@ export class ExecutionProcessor extends WorkerHost {
       const parentId = (job.data as { parentId?: string }).parentId ?? '';
       try {
         if (isJob(job, 'execution', 'execution.slice')) return { parentId, outcome: await this.executions.runSlice(job.data.parentId, job.data.index) };
+        if (isJob(job, 'execution', 'execution.rearm')) return { parentId, outcome: `re-armed ${await this.timers.rearmAll()}` };
         if (isJob(job, 'execution', 'execution.pov-tick')) return { parentId, outcome: await this.executions.runPovTick(job.data.parentId, job.data.tick) };
       } catch (err) {
         const attempt = job.attemptsMade + 1;
         this.logger.error(`${job.name} of parent ${parentId} failed (attempt ${attempt}): ${(err as Error).stack ?? String(err)}`);
-        if (attempt >= (job.opts.attempts ?? 1)) await this.executions.markFailed(parentId, `Child order could not be sent: ${(err as Error).message}`).catch(() => undefined);
+        if (parentId && attempt >= (job.opts.attempts ?? 1)) await this.executions.markFailed(parentId, `Child order could not be sent: ${(err as Error).message}`).catch(() => undefined);
         throw err;
       }
       throw new UnrecoverableError(`Unknown execution job "${job.name}"`);

@@ -33,6 +33,8 @@ import type { OrderSide } from '../orders/order.types';
 export const LATE_SLICE_GRACE_MS = 60_000;
 /** A job firing this much before its slice is due (clock drift between processes) re-arms instead of sending. */
 const EARLY_TOLERANCE_MS = 250;
+/** How long a request waits for Redis to take a parent's timer (then the sweep arms it). */
+const ARM_TIMEOUT_MS = 2000;
 
 /** What the OMS reports for a child order: one execution. */
 export interface ChildFill {
@@ -94,7 +96,9 @@ export class ExecutionsService {
       },
       slices.map((s) => ({ at: s.at, quantity: String(s.quantity) })),
     );
-    await this.timers.rearm(id);
+    // The rows are the truth: if Redis refuses the first timer now, the minute's re-arm sweep
+    // (ExecutionTimers) arms it, so the request still succeeds.
+    await this.armSoon(id);
     return id;
   }
 
@@ -128,7 +132,7 @@ export class ExecutionsService {
       if (!p || p.status !== 'paused') throw new ConflictError(`Parent order ${id} is ${p?.status ?? 'gone'}, not paused`, { status: p?.status });
       await this.parents.setStatus(tx, id, 'running');
     });
-    await this.timers.rearm(id);
+    await this.armSoon(id);
   }
 
   /**
@@ -336,6 +340,23 @@ export class ExecutionsService {
     });
     if (cancelNow) await this.orders.cancel(accountId(parent.accountId), result.id).catch((err: Error) => this.logger.warn(`Cancel of late child ${slice.childClientOrderId} failed: ${err.message}`));
     return result.created ? 'sent' : 'repeat';
+  }
+
+  /**
+   * Arms the parent's next timer for a request, waiting at most ARM_TIMEOUT_MS: a Redis that
+   * refuses or does not answer leaves the stored parent to the minute's re-arm sweep rather
+   * than failing (or hanging) the request.
+   */
+  private async armSoon(parentId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ARM_TIMEOUT_MS)));
+    const armed = this.timers.rearm(parentId).then(
+      () => 'armed' as const,
+      (err: Error) => err,
+    );
+    const outcome = await Promise.race([armed, timeout]);
+    clearTimeout(timer);
+    if (outcome !== 'armed') this.logger.warn(`Timer of parent ${parentId} not armed (${outcome === 'timeout' ? 'Redis did not answer' : outcome.message}); the re-arm sweep will`);
   }
 
   private async armNext(parentId: string): Promise<void> {
