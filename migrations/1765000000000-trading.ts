@@ -42,7 +42,7 @@ export class Trading1765000000000 implements MigrationInterface {
         filled_quantity numeric NOT NULL DEFAULT 0 CHECK (filled_quantity >= 0 AND filled_quantity <= quantity),
         average_fill_price numeric,
         status text NOT NULL CHECK (status IN (${statuses})),
-        parent_order_id uuid REFERENCES orders(id) ON DELETE RESTRICT,
+        parent_order_id uuid,
         venue text,
         arrival_price numeric,
         request_hash text NOT NULL,

@@ -5,6 +5,7 @@ import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
 import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
 import { Routing1765000300000 } from './1765000300000-routing';
 import { Trading1765000000000 } from './1765000000000-trading';
+import { Execution1765000200000 } from './1765000200000-execution';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   ResearchRuns1764900000000,
   Trading1765000000000,
   PaperBroker1765000100000,
+  Execution1765000200000,
   Routing1765000300000,
   AnalyticsRuns1765000400000,
   Deployments1765000500000,

@@ -20,6 +20,7 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { RoutingModule } from './trading/routing/routing.module';
 import { TradingModule } from './trading/trading.module';
 import { DeploymentsModule } from './strategies/runner/deployments.module';
+import { ExecutionModule } from './trading/execution/execution.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -47,6 +48,7 @@ export class AppModule {
         TradingModule,
         RoutingModule,
         DeploymentsModule.withOrders(TradingModule),
+        ExecutionModule.forRoot({ imports: [TradingModule] }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

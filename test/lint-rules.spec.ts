@@ -26,6 +26,7 @@ describe('ESLint: the pure core (DESIGN.md principle 1)', () => {
     ["import { DataSource } from 'typeorm';", 'src/trading/brokers/paper/core/probe.ts'],
     ["import { Module } from '@nestjs/common';", 'src/trading/routing/core/probe.ts'],
     ["import { EntityManager } from 'typeorm';", 'src/trading/ledger/probe.ts'],
+    ["import { Queue } from 'bullmq';", 'src/trading/execution/core/probe.ts'],
   ])('refuses %s in %s', (importLine, path) => {
     const r = lint(path, `${importLine}\nexport const probe = 1;\n`);
     expect(r.status).toBe(1);

@@ -13,6 +13,8 @@ export const QUEUE_NAMES = {
   deployments: 'deployments',
   /** The order management system's scheduled work: the daily equity snapshot. */
   trading: 'trading',
+  /** Execution algorithms: one delayed job per next child order of a parent (timers in Redis, state in PostgreSQL). */
+  execution: 'execution',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -61,6 +63,19 @@ export interface JobPayloads {
      * day the job runs), upserted, so a repeated or redelivered job rewrites the same rows.
      */
     'trading.equity-snapshot': { day?: string };
+  };
+  /**
+   * A parent order's timers. The job id is deterministic (`slice-<parent>-<index>`,
+   * `pov-<parent>-<tick>`) and the job only acts on a slice still pending in PostgreSQL, so a
+   * re-armed or redelivered job never sends a child twice.
+   */
+  execution: {
+    /** Sends slice `index` of a TWAP/VWAP/IS parent when due, then arms the next pending slice. */
+    'execution.slice': { parentId: string; index: number };
+    /** POV: sizes and sends a child from the market volume seen since the last one; tick n of the parent. */
+    'execution.pov-tick': { parentId: string; tick: number };
+    /** Outbox sweep (job scheduler, every minute): re-arms every running parent's next timer; a no-op for those armed. */
+    'execution.rearm': Record<string, never>;
   };
 }
 

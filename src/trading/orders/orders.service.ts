@@ -34,6 +34,19 @@ export interface OrderDetail {
 /** What applying one broker event did (reconciliation counts these). */
 export type EventOutcome = 'applied' | 'duplicate' | 'ignored';
 
+/**
+ * What changed on an order after its transaction committed: a fill, or the order ending without
+ * one. For senders that keep their own state about their orders (execution algorithms' parents).
+ */
+export interface OrderUpdate {
+  readonly accountId: AccountId;
+  readonly orderId: string;
+  readonly clientOrderId: string;
+  readonly parentOrderId: string | null;
+  readonly kind: 'fill' | 'cancelled' | 'expired' | 'rejected';
+  readonly fill?: BrokerFill;
+}
+
 export interface ReplaceRequest {
   /** The replacing order's own client order id (unique per account, like any order's). */
   readonly clientOrderId: ClientOrderId;
@@ -79,6 +92,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   private readonly logger = new Logger('Orders');
   /** Per account, the tail of its broker events being applied in arrival order. */
   private readonly eventChains = new Map<string, Promise<unknown>>();
+  private readonly updateListeners: ((update: OrderUpdate) => Promise<void> | void)[] = [];
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -364,6 +378,24 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     return next;
   }
 
+  /**
+   * Hears of each fill and each end without a fill once its transaction has committed (a
+   * duplicate is not told again). A listener that throws is logged; the order is not affected.
+   */
+  onOrderUpdate(listener: (update: OrderUpdate) => Promise<void> | void): void {
+    this.updateListeners.push(listener);
+  }
+
+  private async tell(update: OrderUpdate): Promise<void> {
+    for (const listener of this.updateListeners) {
+      try {
+        await listener(update);
+      } catch (err) {
+        this.logger.warn(`An order listener failed on ${update.kind} of order ${update.orderId}: ${(err as Error).message}`);
+      }
+    }
+  }
+
   /** Resolves once every event of the account received so far has been applied. */
   async settled(accountId: string): Promise<void> {
     await this.eventChains.get(accountId);
@@ -376,8 +408,10 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    */
   async applyBrokerEvent(accountId: AccountId, event: BrokerEvent): Promise<EventOutcome> {
     if (event.kind === 'fill') return this.applyBrokerFill(accountId, event.fill);
-    return this.orders.inTransaction(async (tx) => {
+    let order: { id: string; clientOrderId: string; parentOrderId: string | null } | null = null;
+    const outcome = await this.orders.inTransaction(async (tx): Promise<EventOutcome> => {
       const o = await this.lockForEvent(tx, accountId, event.clientOrderId, event.brokerOrderId);
+      order = o;
       if (o.brokerOrderId === null && event.kind !== 'rejected') await this.orders.update(tx, o.id, { brokerOrderId: event.brokerOrderId });
       switch (event.kind) {
         case 'accepted':
@@ -398,6 +432,11 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
           return 'applied';
       }
     });
+    const ended = order as { id: string; clientOrderId: string; parentOrderId: string | null } | null;
+    if (outcome === 'applied' && ended && (event.kind === 'cancelled' || event.kind === 'expired' || event.kind === 'rejected')) {
+      await this.tell({ accountId, orderId: ended.id, clientOrderId: ended.clientOrderId, parentOrderId: ended.parentOrderId, kind: event.kind });
+    }
+    return outcome;
   }
 
   /**
@@ -405,9 +444,11 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    * average fill price, status and event), position (average cost, realized P&L) and cash
    * (trade and commission ledger entries).
    */
-  applyBrokerFill(accountId: AccountId, fill: BrokerFill): Promise<EventOutcome> {
-    return this.orders.inTransaction(async (tx) => {
+  async applyBrokerFill(accountId: AccountId, fill: BrokerFill): Promise<EventOutcome> {
+    let order: { id: string; clientOrderId: string; parentOrderId: string | null } | null = null;
+    const outcome = await this.orders.inTransaction(async (tx): Promise<EventOutcome> => {
       let o = await this.lockForEvent(tx, accountId, fill.clientOrderId, fill.brokerOrderId);
+      order = o;
       if (fill.symbol !== o.symbol || fill.side !== o.side) {
         throw new FillRejectedError(`Fill ${fill.fillId} (${fill.side} ${fill.symbol}) does not match order ${o.id} (${o.side} ${o.symbol})`, { fillId: fill.fillId });
       }
@@ -466,6 +507,11 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       await this.portfolioRepo.addCash(tx, accountId, formatDecimal(new Decimal(balance.cash).plus(effect.cashDelta)), entries);
       return 'applied';
     });
+    const filled = order as { id: string; clientOrderId: string; parentOrderId: string | null } | null;
+    if (outcome === 'applied' && filled) {
+      await this.tell({ accountId, orderId: filled.id, clientOrderId: filled.clientOrderId, parentOrderId: filled.parentOrderId, kind: 'fill', fill });
+    }
+    return outcome;
   }
 
   // ---- queries ------------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { createTestKey } from './support/market-data-keys';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface Execution {
+  status: string;
+  slices: { status: string; childClientOrderId: string }[];
+  quality: { fillRate: number; implementationShortfallBps: number | null } | null;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A TWAP parent in the real app: its children go through the order management system (stored
+ * once each, with the parent's id) to the paper broker, fill on the next bars, and the fills come
+ * back to the parent, which completes with its execution quality.
+ */
+describe('execution algorithms through the order management system and the paper broker', () => {
+  let t: TestApp;
+  let trader: Record<string, string>;
+  const symbol = `EXO${randomBytes(3).toString('hex').toUpperCase()}`;
+  beforeAll(async () => {
+    t = await startTestApp({ PAPER_LATENCY_MS: '0' });
+    trader = { authorization: `Bearer ${await createTestKey(t.app.get(DataSource), 'trader')}` };
+  });
+  afterAll(() => t.close());
+
+  const bar = (i: number, price: number) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/market-data/bars',
+      headers: trader,
+      payload: { symbol, timeframe: '1m', rows: [{ ts: new Date(Date.parse('2024-07-10T14:00:00Z') + i * 60_000).toISOString(), open: price, high: price + 1, low: price - 1, close: price, volume: 1_000_000 }] },
+    });
+
+  it('sends each child once through the OMS, and the children fills complete the parent', async () => {
+    expect((await bar(0, 50)).statusCode).toBe(201);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/executions',
+      headers: trader,
+      payload: { algo: 'twap', symbol, side: 'buy', quantity: '300', params: { durationSeconds: 1.5, intervalSeconds: 0.5, lotSize: 100, arrivalPrice: '50' } },
+    });
+    expect(created.statusCode).toBe(202);
+    const { id } = created.json<{ id: string }>();
+    const read = async (): Promise<Execution> => (await t.app.inject({ method: 'GET', url: `/api/v1/executions/${id}`, headers: trader })).json<Execution>();
+
+    // Each child reaches the OMS once, as a market order naming its parent; a new bar fills it.
+    const db = t.app.get(DataSource);
+    let i = 1;
+    const deadline = Date.now() + 30_000;
+    let e = await read();
+    while (e.status !== 'completed' && Date.now() < deadline) {
+      await sleep(300);
+      expect((await bar(i++, 50 + i / 10)).statusCode).toBe(201);
+      e = await read();
+    }
+    expect(e.status).toBe('completed');
+    const children = await db.query<{ client_order_id: string; parent_order_id: string; status: string; filled_quantity: string }[]>(
+      `SELECT client_order_id, parent_order_id, status, filled_quantity::text FROM orders WHERE symbol = $1 ORDER BY client_order_id`,
+      [symbol],
+    );
+    expect(children.map((c) => c.client_order_id)).toEqual([0, 1, 2].map((k) => `${id}-${k}`));
+    expect(children.every((c) => c.parent_order_id === id && c.status === 'filled' && c.filled_quantity === '100')).toBe(true);
+    expect(e.quality?.fillRate).toBe(1);
+    // Bought above the 50 arrival price: a positive shortfall (a cost).
+    expect(e.quality?.implementationShortfallBps).toBeGreaterThan(0);
+  }, 60_000);
+});
