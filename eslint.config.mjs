@@ -21,6 +21,7 @@ const PURE_CORE = [
   'src/trading/slippage/core/**/*.ts',
   'src/trading/brokers/paper/core/**/*.ts',
   'src/trading/routing/core/**/*.ts',
+  'src/trading/ledger/**/*.ts',
   'src/ml/core/**/*.ts',
 ];
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process'];

@@ -1,5 +1,6 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
 import { ResearchRuns1764900000000 } from './1764900000000-research-runs';
+import { Trading1765000000000 } from './1765000000000-trading';
 import { Deployments1765000500000 } from './1765000500000-deployments';
 import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
 import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
@@ -12,6 +13,7 @@ import { Routing1765000300000 } from './1765000300000-routing';
 export const MIGRATIONS = [
   Foundation1764000000000,
   ResearchRuns1764900000000,
+  Trading1765000000000,
   PaperBroker1765000100000,
   Routing1765000300000,
   AnalyticsRuns1765000400000,

@@ -20,6 +20,7 @@ import { AnalyticsModule } from './analytics/analytics.module';
 import { AlpacaModule } from './trading/brokers/alpaca/alpaca.module';
 import { PaperBrokerModule } from './trading/brokers/paper/paper-broker.module';
 import { RoutingModule } from './trading/routing/routing.module';
+import { TradingModule } from './trading/trading.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -47,6 +48,7 @@ export class AppModule {
         AlpacaModule,
         PaperBrokerModule,
         RoutingModule,
+        TradingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -25,6 +25,7 @@ describe('ESLint: the pure core (DESIGN.md principle 1)', () => {
     ["import { Repository } from 'typeorm';", 'src/trading/slippage/core/probe.ts'],
     ["import { DataSource } from 'typeorm';", 'src/trading/brokers/paper/core/probe.ts'],
     ["import { Module } from '@nestjs/common';", 'src/trading/routing/core/probe.ts'],
+    ["import { EntityManager } from 'typeorm';", 'src/trading/ledger/probe.ts'],
   ])('refuses %s in %s', (importLine, path) => {
     const r = lint(path, `${importLine}\nexport const probe = 1;\n`);
     expect(r.status).toBe(1);

@@ -26,6 +26,11 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('debug');
   });
 
+  it('trading: paper broker, 100000 of paper cash and a snapshot before midnight UTC by default', () => {
+    expect(loadConfig({})).toMatchObject({ tradingBroker: 'paper', paperCash: '100000', equitySnapshotCron: '55 23 * * *' });
+    expect(loadConfig({ QUANTDESK_BROKER: 'alpaca', QUANTDESK_PAPER_CASH: '2500.50' })).toMatchObject({ tradingBroker: 'alpaca', paperCash: '2500.50' });
+  });
+
   it.each([
     ['PORT', 'abc', /PORT must be an integer/],
     ['PORT', '70000', /PORT must be between 1 and 65535/],
@@ -37,6 +42,10 @@ describe('loadConfig', () => {
     ['DATABASE_AUTO_MIGRATE', 'maybe', /DATABASE_AUTO_MIGRATE must be true or false/],
     ['BARS_MAINTENANCE_CRON', 'every day', /BARS_MAINTENANCE_CRON must be a five-field cron/],
     ['REDIS_PREFIX', 'has space', /REDIS_PREFIX must be letters/],
+    ['QUANTDESK_BROKER', 'Paper Broker', /QUANTDESK_BROKER must be a broker name/],
+    ['QUANTDESK_PAPER_CASH', '-5', /QUANTDESK_PAPER_CASH must be a non-negative decimal/],
+    ['QUANTDESK_PAPER_CASH', '1e6', /QUANTDESK_PAPER_CASH must be a non-negative decimal/],
+    ['EQUITY_SNAPSHOT_CRON', 'daily', /EQUITY_SNAPSHOT_CRON must be a five-field cron/],
   ])('refuses %s=%s naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

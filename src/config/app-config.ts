@@ -82,6 +82,12 @@ export interface AppConfig {
   readonly routingScoreHalfLife: number;
   /** How many child orders the configured venue priors are worth. */
   readonly routingScorePriorWeight: number;
+  /** The broker every account trades through (a name in the BrokerRegistry: paper, alpaca, ...). */
+  readonly tradingBroker: string;
+  /** The cash an account's ledger starts with (its paper deposit), a decimal string. */
+  readonly paperCash: string;
+  /** Cron (UTC) of the daily equity snapshot of every account. */
+  readonly equitySnapshotCron: string;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +172,8 @@ function num(min: number, max: number, minExclusive = false): (raw: string, name
     return n;
   };
 }
+/** A non-negative decimal amount of money, kept as its text (the ledger parses it exactly). */
+const money = text(/^\d{1,15}(\.\d{1,8})?$/, 'a non-negative decimal amount (e.g. 100000 or 2500.50)');
 
 /** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
 const cron = text(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
@@ -366,6 +374,24 @@ export const CONFIG_SPEC = {
     default: '10',
     description: 'Child orders the configured venue priors are worth',
     parse: int(0, 1_000_000),
+  },
+  tradingBroker: {
+    name: 'QUANTDESK_BROKER',
+    default: 'paper',
+    description: 'Broker every account trades through: paper or alpaca',
+    parse: text(/^[a-z][a-z0-9_-]{0,31}$/, 'a broker name (lower-case letters, digits, _ -)'),
+  },
+  paperCash: {
+    name: 'QUANTDESK_PAPER_CASH',
+    default: '100000',
+    description: "Initial cash deposited in an account's ledger when it first trades",
+    parse: money,
+  },
+  equitySnapshotCron: {
+    name: 'EQUITY_SNAPSHOT_CRON',
+    default: '55 23 * * *',
+    description: 'Cron (UTC) of the daily equity snapshot of every account',
+    parse: cron,
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 

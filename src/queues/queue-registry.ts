@@ -11,6 +11,8 @@ export const QUEUE_NAMES = {
   research: 'research',
   /** Strategy deployments: the tick that makes running deployments act on new bars. */
   deployments: 'deployments',
+  /** The order management system's scheduled work: the daily equity snapshot. */
+  trading: 'trading',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -52,6 +54,13 @@ export interface JobPayloads {
    */
   deployments: {
     'deployments.tick': Record<string, never>;
+  };
+  trading: {
+    /**
+     * One `account_equity_snapshots` row per account for a UTC day (YYYY-MM-DD; omitted: the
+     * day the job runs), upserted, so a repeated or redelivered job rewrites the same rows.
+     */
+    'trading.equity-snapshot': { day?: string };
   };
 }
 

@@ -30,6 +30,8 @@ export interface SubmittedOrder extends OrderSpec {
   readonly parentOrderId?: string;
   /** A venue chosen by the smart order router, if any. */
   readonly venue?: string;
+  /** The sender's reference price at decision time (for slippage); else the OMS stores its mark. */
+  readonly arrivalPrice?: Decimal;
 }
 
 export interface SubmissionResult {

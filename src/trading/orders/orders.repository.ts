@@ -1,0 +1,303 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { OrderSide, OrderStatus, OrderType, TimeInForce } from './order.types';
+import type { FillEntity, OrderEntity, OrderEventEntity } from './order.entity';
+
+export interface NewOrderRow {
+  readonly accountId: string;
+  readonly clientOrderId: string;
+  readonly broker: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly quantity: string;
+  readonly limitPrice: string | null;
+  readonly stopPrice: string | null;
+  readonly status: OrderStatus;
+  readonly parentOrderId: string | null;
+  readonly venue: string | null;
+  readonly arrivalPrice: string | null;
+  readonly requestHash: string;
+  readonly replacesOrderId: string | null;
+  readonly rejectReason: string | null;
+}
+
+export interface EventRow {
+  readonly from: OrderStatus | null;
+  readonly to: OrderStatus;
+  readonly reason: string | null;
+  readonly at?: Date;
+}
+
+export type OrderPatch = Partial<Pick<OrderEntity, 'status' | 'brokerOrderId' | 'filledQuantity' | 'averageFillPrice' | 'rejectReason'>>;
+
+export interface NewFillRow {
+  readonly broker: string;
+  readonly fillId: string;
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly quantity: string;
+  readonly price: string;
+  readonly commission: string;
+  readonly venue: string | null;
+  readonly liquidity: 'maker' | 'taker' | null;
+  readonly at: Date;
+}
+
+export interface OrderPageQuery {
+  /** null: every account (admin). */
+  readonly accountId: string | null;
+  readonly status?: OrderStatus;
+  readonly symbol?: string;
+  readonly side?: OrderSide;
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+export interface FillPageQuery {
+  readonly accountId: string | null;
+  readonly symbol?: string;
+  readonly orderId?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly afterId?: string;
+  readonly limit: number;
+}
+
+/** Where to find an order a broker event names. */
+export type OrderKey = { readonly id: string } | { readonly accountId: string; readonly clientOrderId: string } | { readonly accountId: string; readonly brokerOrderId: string };
+
+type Row = Record<string, unknown>;
+
+const ORDER_COLUMNS: Record<keyof OrderEntity, string> = {
+  id: 'id',
+  accountId: 'account_id',
+  clientOrderId: 'client_order_id',
+  broker: 'broker',
+  brokerOrderId: 'broker_order_id',
+  symbol: 'symbol',
+  side: 'side',
+  type: 'type',
+  timeInForce: 'time_in_force',
+  quantity: 'quantity',
+  limitPrice: 'limit_price',
+  stopPrice: 'stop_price',
+  filledQuantity: 'filled_quantity',
+  averageFillPrice: 'average_fill_price',
+  status: 'status',
+  parentOrderId: 'parent_order_id',
+  venue: 'venue',
+  arrivalPrice: 'arrival_price',
+  requestHash: 'request_hash',
+  replacesOrderId: 'replaces_order_id',
+  rejectReason: 'reject_reason',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+function toOrder(r: Row): OrderEntity {
+  const out: Record<string, unknown> = {};
+  for (const [k, col] of Object.entries(ORDER_COLUMNS)) out[k] = r[col];
+  return out as unknown as OrderEntity;
+}
+
+const toEvent = (r: Row): OrderEventEntity => ({
+  id: String(r.id),
+  orderId: r.order_id as string,
+  fromStatus: r.from_status as OrderStatus | null,
+  toStatus: r.to_status as OrderStatus,
+  reason: r.reason as string | null,
+  at: r.at as Date,
+});
+
+const toFill = (r: Row): FillEntity => ({
+  id: r.id as string,
+  broker: r.broker as string,
+  fillId: r.fill_id as string,
+  orderId: r.order_id as string,
+  accountId: r.account_id as string,
+  symbol: r.symbol as string,
+  side: r.side as OrderSide,
+  quantity: r.quantity as string,
+  price: r.price as string,
+  commission: r.commission as string,
+  venue: r.venue as string | null,
+  liquidity: r.liquidity as 'maker' | 'taker' | null,
+  at: r.at as Date,
+});
+
+/**
+ * The only I/O of orders, order events and fills. Every status change is written with its
+ * event row in one transaction; writes that must be atomic with positions and cash take the
+ * caller's transaction (`inTransaction`), see PortfolioRepository.
+ */
+@Injectable()
+export class OrdersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  inTransaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  /**
+   * INSERT ... ON CONFLICT (account_id, client_order_id) DO NOTHING, with the order's first
+   * events, in one transaction. null when the client order id was already used: exactly one of
+   * any number of concurrent requests gets the row.
+   */
+  insertOrder(row: NewOrderRow, events: readonly EventRow[]): Promise<OrderEntity | null> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<Row[]>(
+        `INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
+                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (account_id, client_order_id) DO NOTHING RETURNING *`,
+        [
+          row.accountId,
+          row.clientOrderId,
+          row.broker,
+          row.symbol,
+          row.side,
+          row.type,
+          row.timeInForce,
+          row.quantity,
+          row.limitPrice,
+          row.stopPrice,
+          row.status,
+          row.parentOrderId,
+          row.venue,
+          row.arrivalPrice,
+          row.requestHash,
+          row.replacesOrderId,
+          row.rejectReason,
+        ],
+      );
+      if (rows.length === 0) return null;
+      const order = toOrder(rows[0]);
+      for (const e of events) await this.insertEvent(tx, order.id, e);
+      return order;
+    });
+  }
+
+  /** The order, locked FOR UPDATE in the transaction; null if there is none. */
+  async lock(tx: EntityManager, key: OrderKey): Promise<OrderEntity | null> {
+    let rows: Row[];
+    if ('id' in key) rows = await tx.query<Row[]>(`SELECT * FROM orders WHERE id = $1 FOR UPDATE`, [key.id]);
+    else if ('clientOrderId' in key) {
+      rows = await tx.query<Row[]>(`SELECT * FROM orders WHERE account_id = $1 AND client_order_id = $2 FOR UPDATE`, [key.accountId, key.clientOrderId]);
+    } else rows = await tx.query<Row[]>(`SELECT * FROM orders WHERE account_id = $1 AND broker_order_id = $2 FOR UPDATE`, [key.accountId, key.brokerOrderId]);
+    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  async update(tx: EntityManager, id: string, patch: OrderPatch): Promise<void> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return;
+    const sets = entries.map(([k], i) => `${ORDER_COLUMNS[k as keyof OrderEntity]} = $${i + 2}`);
+    await tx.query(`UPDATE orders SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...entries.map(([, v]) => v)]);
+  }
+
+  async insertEvent(tx: EntityManager, orderId: string, e: EventRow): Promise<void> {
+    await tx.query(`INSERT INTO order_events (order_id, from_status, to_status, reason, at) VALUES ($1, $2, $3, $4, coalesce($5, now()))`, [
+      orderId,
+      e.from,
+      e.to,
+      e.reason,
+      e.at ?? null,
+    ]);
+  }
+
+  /** INSERT ... ON CONFLICT (account_id, broker, fill_id) DO NOTHING: the new row's id, or null for a fill already applied. */
+  async insertFill(tx: EntityManager, f: NewFillRow): Promise<string | null> {
+    const rows = await tx.query<{ id: string }[]>(
+      `INSERT INTO fills (broker, fill_id, order_id, account_id, symbol, side, quantity, price, commission, venue, liquidity, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT (account_id, broker, fill_id) DO NOTHING RETURNING id`,
+      [f.broker, f.fillId, f.orderId, f.accountId, f.symbol, f.side, f.quantity, f.price, f.commission, f.venue, f.liquidity, f.at],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async findById(id: string): Promise<OrderEntity | null> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM orders WHERE id = $1`, [id]);
+    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  /** The order if the account may see it (null account: admin, any). */
+  async findVisible(id: string, accountId: string | null): Promise<OrderEntity | null> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM orders WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2::uuid)`, [id, accountId]);
+    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  async findByClientId(accountId: string, clientOrderId: string): Promise<OrderEntity | null> {
+    const rows = await this.db.query<Row[]>(`SELECT * FROM orders WHERE account_id = $1 AND client_order_id = $2`, [accountId, clientOrderId]);
+    return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  async events(orderId: string): Promise<OrderEventEntity[]> {
+    return (await this.db.query<Row[]>(`SELECT * FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId])).map(toEvent);
+  }
+
+  async fillsOf(orderId: string): Promise<FillEntity[]> {
+    return (await this.db.query<Row[]>(`SELECT * FROM fills WHERE order_id = $1 ORDER BY at, created_at, id`, [orderId])).map(toFill);
+  }
+
+  /** Newest first (created_at, id), keyset-paginated; one row more than `limit` says whether more follow. */
+  async page(q: OrderPageQuery): Promise<OrderEntity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown): void => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.accountId !== null) add('account_id = ?', q.accountId);
+    if (q.status !== undefined) add('status = ?', q.status);
+    if (q.symbol !== undefined) add('symbol = ?', q.symbol);
+    if (q.side !== undefined) add('side = ?', q.side);
+    if (q.from !== undefined) add('created_at >= ?', q.from);
+    if (q.to !== undefined) add('created_at < ?', q.to);
+    if (q.afterId !== undefined) add('(created_at, id) < (SELECT c.created_at, c.id FROM orders c WHERE c.id = ?)', q.afterId);
+    params.push(q.limit + 1);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toOrder);
+  }
+
+  /** Fills, newest first (at, id), keyset-paginated like `page`. */
+  async pageFills(q: FillPageQuery): Promise<FillEntity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown): void => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.accountId !== null) add('account_id = ?', q.accountId);
+    if (q.symbol !== undefined) add('symbol = ?', q.symbol);
+    if (q.orderId !== undefined) add('order_id = ?', q.orderId);
+    if (q.from !== undefined) add('at >= ?', q.from);
+    if (q.to !== undefined) add('at < ?', q.to);
+    if (q.afterId !== undefined) add('(at, id) < (SELECT c.at, c.id FROM fills c WHERE c.id = ?)', q.afterId);
+    params.push(q.limit + 1);
+    const rows = await this.db.query<Row[]>(
+      `SELECT * FROM fills ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toFill);
+  }
+
+  /** Unfilled quantity of the account's open orders in a symbol, per side (decimal text). */
+  async openQuantities(accountId: string, symbol: string): Promise<{ buy: string; sell: string }> {
+    const rows = await this.db.query<{ side: OrderSide; open: string }[]>(
+      `SELECT side, sum(quantity - filled_quantity)::text AS open FROM orders
+        WHERE account_id = $1 AND symbol = $2 AND status IN ('new', 'accepted', 'partially_filled') GROUP BY side`,
+      [accountId, symbol],
+    );
+    return { buy: rows.find((r) => r.side === 'buy')?.open ?? '0', sell: rows.find((r) => r.side === 'sell')?.open ?? '0' };
+  }
+}

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BrokerRegistry } from './brokers/broker.registry';
+import { FillEntity, OrderEntity, OrderEventEntity } from './orders/order.entity';
+import { ORDER_SUBMISSION } from './orders/order-submission.port';
+import { OrdersApiService } from './orders/orders-api.service';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersRepository } from './orders/orders.repository';
+import { OrdersService } from './orders/orders.service';
+import { AllowAllPreTradeGate, PRE_TRADE_GATE } from './orders/pre-trade-gate';
+import { EquitySnapshotProcessor } from './portfolio/equity-snapshot.processor';
+import { EquitySnapshotScheduler } from './portfolio/equity-snapshot.scheduler';
+import { PortfolioController } from './portfolio/portfolio.controller';
+import { PortfolioRepository } from './portfolio/portfolio.repository';
+import { PortfolioService } from './portfolio/portfolio.service';
+import { PositionEntity } from './portfolio/position.entity';
+
+/**
+ * The order management system: orders, fills, positions, cash and equity over HTTP; the
+ * OrderSubmissionPort (ORDER_SUBMISSION) every order sender uses; the BrokerRegistry broker
+ * modules register their factories in; the PRE_TRADE_GATE (allow-all until the risk module
+ * provides its own); the `trading` queue's daily equity snapshot.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([OrderEntity, OrderEventEntity, FillEntity, PositionEntity])],
+  controllers: [OrdersController, PortfolioController],
+  providers: [
+    BrokerRegistry,
+    { provide: PRE_TRADE_GATE, useClass: AllowAllPreTradeGate },
+    OrdersRepository,
+    PortfolioRepository,
+    PortfolioService,
+    OrdersService,
+    { provide: ORDER_SUBMISSION, useExisting: OrdersService },
+    OrdersApiService,
+    EquitySnapshotProcessor,
+    EquitySnapshotScheduler,
+  ],
+  exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, PRE_TRADE_GATE],
+})
+export class TradingModule {}
