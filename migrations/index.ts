@@ -5,6 +5,7 @@ import { Deployments1765000500000 } from './1765000500000-deployments';
 import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
 import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
 import { Routing1765000300000 } from './1765000300000-routing';
+import { Reconciliation1765000600000 } from './1765000600000-reconciliation';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   Routing1765000300000,
   AnalyticsRuns1765000400000,
   Deployments1765000500000,
+  Reconciliation1765000600000,
 ];

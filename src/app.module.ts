@@ -21,6 +21,7 @@ import { AlpacaModule } from './trading/brokers/alpaca/alpaca.module';
 import { PaperBrokerModule } from './trading/brokers/paper/paper-broker.module';
 import { RoutingModule } from './trading/routing/routing.module';
 import { TradingModule } from './trading/trading.module';
+import { PaperBrokerRegistrationModule } from './trading/brokers/paper/paper-broker.registration';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -49,6 +50,7 @@ export class AppModule {
         PaperBrokerModule,
         RoutingModule,
         TradingModule,
+        PaperBrokerRegistrationModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

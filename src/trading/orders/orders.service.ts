@@ -17,6 +17,7 @@ import type { OrderSubmissionPort, SubmissionResult, SubmittedOrder, SymbolExpos
 import { TERMINAL_STATUSES, type OrderSpec, type OrderStatus, type TimeInForce } from './order.types';
 import { orderIssues, requestHash } from './order.validation';
 import { OrdersRepository, type OrderKey } from './orders.repository';
+import { ReconciliationState } from '../reconciliation/reconciliation.state';
 import { PRE_TRADE_GATE, PRE_TRADE_REJECT_PREFIX, PreTradeDeniedError, type PreTradeGate } from './pre-trade-gate';
 
 /** An order with whether this call created it (201) or found it (200, a repeat). */
@@ -87,6 +88,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     private readonly brokers: BrokerRegistry,
     @Inject(PRE_TRADE_GATE) private readonly gate: PreTradeGate,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly reconciliation: ReconciliationState,
   ) {}
 
   onModuleInit(): void {
@@ -121,6 +123,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     const hash = requestHash(order);
     const existing = await this.orders.findByClientId(accountId, order.clientOrderId);
     if (existing) return this.repeat(existing, hash);
+    // No new order while the account's books and its broker's disagree (or are not compared yet).
+    this.reconciliation.assertTradable(accountId);
 
     // The gate, synchronously in the request, before any write and any broker call.
     const decision = await this.gate.check({ accountId, order });
