@@ -10,6 +10,10 @@ import { PaperBrokerFactory } from '../src/trading/brokers/paper/paper-broker.fa
 import type { PaperBroker } from '../src/trading/brokers/paper/paper-broker';
 import type { OrderSpec } from '../src/trading/orders/order.types';
 import { ReconciliationService } from '../src/trading/reconciliation/reconciliation.service';
+import { Job } from 'bullmq';
+import { QueuesService } from '../src/queues/queues.service';
+import { EquitySnapshotProcessor } from '../src/trading/portfolio/equity-snapshot.processor';
+import { RECONCILIATION_SCHEDULER_ID } from '../src/trading/reconciliation/reconciliation.scheduler';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -204,5 +208,31 @@ describe('reconciliation against the paper broker (real PostgreSQL)', () => {
     expect(row).toEqual({ status: 'rejected', reject_reason: 'not received by the broker' });
     expect(win(account).delivered).toBe(delivered);
     expect(await win(account).inner.getOrderByClientId(clientOrderId(`l1-${run}`))).toBeNull();
+  });
+
+  it('is scheduled on the trading queue every RECONCILIATION_EVERY_MS, and the trading.reconcile job reconciles the accounts this process trades', async () => {
+    const queue = t.app.get(QueuesService).raw('trading');
+    let schedulers = await queue.getJobSchedulers();
+    for (let i = 0; i < 50 && !schedulers.some((s) => s.key === RECONCILIATION_SCHEDULER_ID); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      schedulers = await queue.getJobSchedulers();
+    }
+    expect(schedulers.find((s) => s.key === RECONCILIATION_SCHEDULER_ID)).toMatchObject({ name: 'trading.reconcile', every: 60000 });
+
+    const { key, account } = await newTrader('scheduled');
+    const symbol = `RCD${run.slice(0, 3).toUpperCase()}`;
+    await bar(symbol, 40);
+    await t.app.get(BrokerRegistry).forAccount(account);
+    win(account).muted = true;
+    expect((await order(key, { clientOrderId: `s1-${run}`, symbol, side: 'buy', type: 'market', quantity: '4', timeInForce: 'gtc' })).statusCode).toBe(201);
+    await bar(symbol, 41);
+    win(account).muted = false;
+    // The job run as the trading queue's worker runs it (called directly: another spec's process
+    // on the same Redis prefix could take a queued job, and it trades none of these accounts).
+    await t.app.get(EquitySnapshotProcessor).process(new Job(queue, 'trading.reconcile', {}));
+    const [latest] = await svc.latest(account);
+    expect(latest).toMatchObject({ accountId: account, trigger: 'schedule', ok: true, missedFills: 1 });
+    const [pos] = await db.query<{ quantity: string }[]>(`SELECT quantity FROM positions WHERE account_id = $1 AND symbol = $2`, [account, symbol]);
+    expect(new Decimal(pos.quantity).toFixed()).toBe('4');
   });
 });
