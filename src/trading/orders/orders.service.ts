@@ -80,6 +80,14 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   private readonly logger = new Logger('Orders');
   /** Per account, the tail of its broker events being applied in arrival order. */
   private readonly eventChains = new Map<string, Promise<unknown>>();
+  /**
+   * Orders whose submit is in progress in this process (`account:clientOrderId`). Their broker's
+   * `accepted` event says what the submit's ack will say (broker id, new -> accepted), and the
+   * ack is applied under the same row lock; so the event is skipped rather than queued as a
+   * second transaction that every later submit of the account would wait behind. (A submit that
+   * fails resolves the order by getOrderByClientId, or leaves it `new` for reconciliation.)
+   */
+  private readonly submitting = new Set<string>();
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -164,7 +172,13 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     ]);
     if (!inserted) return this.repeat(await this.mustFindByClientId(accountId, order.clientOrderId), hash);
 
-    await this.sendToBroker(broker, inserted, order);
+    const inFlight = `${accountId}:${order.clientOrderId}`;
+    this.submitting.add(inFlight);
+    try {
+      await this.sendToBroker(broker, inserted, order);
+    } finally {
+      this.submitting.delete(inFlight);
+    }
     return { order: await this.mustFind(inserted.id), created: true };
   }
 
@@ -234,8 +248,10 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
         if (o.status === 'new') await this.move(tx, o, 'rejected', `broker: ${ack.rejectReason ?? 'rejected'}`, { rejectReason: ack.rejectReason ?? 'rejected' });
         return;
       }
-      if (o.brokerOrderId === null) await this.orders.update(tx, o.id, { brokerOrderId: ack.brokerOrderId });
-      if (o.status === 'new') await this.move(tx, o, 'accepted', 'broker ack', {}, ack.at);
+      // The usual ack (new, no broker id yet) is one UPDATE: broker id and status together.
+      const setId = o.brokerOrderId === null ? { brokerOrderId: ack.brokerOrderId } : {};
+      if (o.status === 'new') await this.move(tx, o, 'accepted', 'broker ack', setId, ack.at);
+      else if (o.brokerOrderId === null) await this.orders.update(tx, o.id, setId);
       // A terminal status in the ack itself (an IOC that found nothing) with no fill to wait for.
       const after = o.status === 'new' ? 'accepted' : o.status;
       if ((ack.status === 'cancelled' || ack.status === 'expired') && OPEN.has(after) && new Decimal(o.filledQuantity).isZero()) {
@@ -356,6 +372,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   /** Applies events of one account in arrival order; errors are logged, never thrown at the broker. */
   private enqueueEvent(accountId: AccountId, event: BrokerEvent): Promise<unknown> {
     const prev = this.eventChains.get(accountId) ?? Promise.resolve();
+    if (event.kind === 'accepted' && this.submitting.has(`${accountId}:${event.clientOrderId}`)) return prev;
     const next = prev.then(() =>
       this.applyBrokerEvent(accountId, event).catch((err: unknown) => {
         this.logger.error(`Broker event ${event.kind} for account ${accountId} not applied: ${(err as Error).message}`);
