@@ -4,6 +4,8 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { Decimal } from '../src/common/decimal';
 import { accountId as toAccountId, clientOrderId, type AccountId } from '../src/common/typed-ids';
 import { BrokerRegistry } from '../src/trading/brokers/broker.registry';
+import type { BrokerEvent } from '../src/trading/brokers/broker.types';
+import { OrdersService } from '../src/trading/orders/orders.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../src/trading/orders/order-submission.port';
 import { PRE_TRADE_GATE, type PreTradeGate } from '../src/trading/orders/pre-trade-gate';
 import { SpecBroker } from './support/spec-broker';
@@ -245,8 +247,8 @@ describe('orders API (OMS over a broker)', () => {
       const order = res.json<Order>();
       const b = brokerOf(accountA);
       const fill = b.fill(b.brokerIdOf(clientOrderId(order.clientOrderId))!, clientOrderId(order.clientOrderId), { symbol: 'DUP', side: 'buy' }, new Decimal(4), new Decimal('50.25'));
-      const oms = t.app.get(ORDER_SUBMISSION) as unknown as { applyBrokerEvent: (a: AccountId, e: unknown) => Promise<string> };
-      const event = { kind: 'fill', fill, cumulativeQuantity: new Decimal(4), leavesQuantity: new Decimal(6) };
+      const oms = t.app.get(OrdersService);
+      const event: BrokerEvent = { kind: 'fill', fill, cumulativeQuantity: new Decimal(4), leavesQuantity: new Decimal(6) };
       expect(await oms.applyBrokerEvent(accountA, event)).toBe('applied');
       const cash = (await get('/api/v1/account')).json<{ cash: string }>().cash;
       expect(await oms.applyBrokerEvent(accountA, event)).toBe('duplicate');
@@ -270,7 +272,7 @@ describe('orders API (OMS over a broker)', () => {
     it('cancel: a partially filled order ends cancelled; a second cancel is a 409', async () => {
       const order = (await post(limit('CXL', { quantity: 10 }))).json<Order>();
       const b = brokerOf(accountA);
-      const oms = t.app.get(ORDER_SUBMISSION) as unknown as { applyBrokerEvent: (a: AccountId, e: unknown) => Promise<string> };
+      const oms = t.app.get(OrdersService);
       const fill = b.fill(b.brokerIdOf(clientOrderId(order.clientOrderId))!, clientOrderId(order.clientOrderId), { symbol: 'CXL', side: 'buy' }, new Decimal(3));
       await oms.applyBrokerEvent(accountA, { kind: 'fill', fill, cumulativeQuantity: new Decimal(3), leavesQuantity: new Decimal(7) });
       const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/orders/${order.id}`, headers: bearer(keys.traderA) });
