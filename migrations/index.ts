@@ -1,11 +1,12 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
 import { ResearchRuns1764900000000 } from './1764900000000-research-runs';
+import { Trading1765000000000 } from './1765000000000-trading';
 import { Deployments1765000500000 } from './1765000500000-deployments';
 import { PaperBroker1765000100000 } from './1765000100000-paper-broker';
 import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
 import { Routing1765000300000 } from './1765000300000-routing';
-import { Trading1765000000000 } from './1765000000000-trading';
 import { Execution1765000200000 } from './1765000200000-execution';
+import { Reconciliation1765000600000 } from './1765000600000-reconciliation';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   Routing1765000300000,
   AnalyticsRuns1765000400000,
   Deployments1765000500000,
+  Reconciliation1765000600000,
 ];

@@ -31,7 +31,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUANTDESK_BROKER: 'alpaca' })).toMatchObject({ tradingBroker: 'alpaca' });
   });
 
+  it('reconciliation: every minute, a new order unknown to the broker is rejected after 30 s', () => {
+    expect(loadConfig({})).toMatchObject({ reconciliationEveryMs: 60000, reconciliationNewOrderGraceMs: 30000 });
+    expect(loadConfig({ RECONCILIATION_EVERY_MS: '5000', RECONCILIATION_NEW_ORDER_GRACE_MS: '0' })).toMatchObject({ reconciliationEveryMs: 5000, reconciliationNewOrderGraceMs: 0 });
+  });
+
   it.each([
+    ['RECONCILIATION_EVERY_MS', '10', /RECONCILIATION_EVERY_MS must be between 1000 and 86400000/],
     ['PORT', 'abc', /PORT must be an integer/],
     ['PORT', '70000', /PORT must be between 1 and 65535/],
     ['QUANTDESK_ROLE', 'boss', /QUANTDESK_ROLE must be one of all, api, worker/],

@@ -86,6 +86,10 @@ export interface AppConfig {
   readonly tradingBroker: string;
   /** Cron (UTC) of the daily equity snapshot of every account. */
   readonly equitySnapshotCron: string;
+  /** How often every account with orders is reconciled against its broker (ms). */
+  readonly reconciliationEveryMs: number;
+  /** A `new` order the broker does not know is rejected ("not received") once this old (ms). */
+  readonly reconciliationNewOrderGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -382,6 +386,18 @@ export const CONFIG_SPEC = {
     default: '55 23 * * *',
     description: 'Cron (UTC) of the daily equity snapshot of every account',
     parse: cron,
+  },
+  reconciliationEveryMs: {
+    name: 'RECONCILIATION_EVERY_MS',
+    default: '60000',
+    description: 'How often each account with orders is reconciled against its broker (ms)',
+    parse: int(1000, 86_400_000),
+  },
+  reconciliationNewOrderGraceMs: {
+    name: 'RECONCILIATION_NEW_ORDER_GRACE_MS',
+    default: '30000',
+    description: 'Age after which a new order the broker does not know is rejected as not received (ms)',
+    parse: int(0, 86_400_000),
   },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 

@@ -63,6 +63,11 @@ export interface JobPayloads {
      * day the job runs), upserted, so a repeated or redelivered job rewrites the same rows.
      */
     'trading.equity-snapshot': { day?: string };
+    /**
+     * Reconciles every account with orders (or the one named) against its broker; idempotent
+     * (fills are applied once by fill id), scheduled every RECONCILIATION_EVERY_MS.
+     */
+    'trading.reconcile': { accountId?: string };
   };
   /**
    * A parent order's timers. The job id is deterministic (`slice-<parent>-<index>`,

@@ -17,6 +17,11 @@ import { PortfolioController } from './portfolio/portfolio.controller';
 import { PortfolioRepository } from './portfolio/portfolio.repository';
 import { PortfolioService } from './portfolio/portfolio.service';
 import { PositionEntity } from './portfolio/position.entity';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationRepository } from './reconciliation/reconciliation.repository';
+import { ReconciliationScheduler } from './reconciliation/reconciliation.scheduler';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { ReconciliationState } from './reconciliation/reconciliation.state';
 
 /**
  * The order management system: orders, fills, positions, cash and equity over HTTP; the
@@ -26,7 +31,7 @@ import { PositionEntity } from './portfolio/position.entity';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([OrderEntity, OrderEventEntity, FillEntity, PositionEntity]), PaperBrokerModule, AlpacaModule],
-  controllers: [OrdersController, PortfolioController],
+  controllers: [OrdersController, PortfolioController, ReconciliationController],
   providers: [
     BrokerRegistry,
     BrokerWiring,
@@ -39,7 +44,11 @@ import { PositionEntity } from './portfolio/position.entity';
     OrdersApiService,
     EquitySnapshotProcessor,
     EquitySnapshotScheduler,
+    ReconciliationState,
+    ReconciliationRepository,
+    ReconciliationService,
+    ReconciliationScheduler,
   ],
-  exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, PRE_TRADE_GATE],
+  exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, PRE_TRADE_GATE, ReconciliationService],
 })
 export class TradingModule {}

@@ -17,6 +17,7 @@ import type { OrderSubmissionPort, SubmissionResult, SubmittedOrder, SymbolExpos
 import { TERMINAL_STATUSES, type OrderSpec, type OrderStatus, type TimeInForce } from './order.types';
 import { orderIssues, requestHash } from './order.validation';
 import { OrdersRepository, type OrderKey } from './orders.repository';
+import { ReconciliationState } from '../reconciliation/reconciliation.state';
 import { PRE_TRADE_GATE, PRE_TRADE_REJECT_PREFIX, PreTradeDeniedError, type PreTradeGate } from './pre-trade-gate';
 
 /** An order with whether this call created it (201) or found it (200, a repeat). */
@@ -93,6 +94,14 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   /** Per account, the tail of its broker events being applied in arrival order. */
   private readonly eventChains = new Map<string, Promise<unknown>>();
   private readonly updateListeners: ((update: OrderUpdate) => Promise<void> | void)[] = [];
+  /**
+   * Orders whose submit is in progress in this process (`account:clientOrderId`). Their broker's
+   * `accepted` event says what the submit's ack will say (broker id, new -> accepted), and the
+   * ack is applied under the same row lock; so the event is skipped rather than queued as a
+   * second transaction that every later submit of the account would wait behind. (A submit that
+   * fails resolves the order by getOrderByClientId, or leaves it `new` for reconciliation.)
+   */
+  private readonly submitting = new Set<string>();
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -101,6 +110,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     private readonly brokers: BrokerRegistry,
     @Inject(PRE_TRADE_GATE) private readonly gate: PreTradeGate,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly reconciliation: ReconciliationState,
   ) {}
 
   onModuleInit(): void {
@@ -135,6 +145,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     const hash = requestHash(order);
     const existing = await this.orders.findByClientId(accountId, order.clientOrderId);
     if (existing) return this.repeat(existing, hash);
+    // No new order while the account's books and its broker's disagree (or are not compared yet).
+    this.reconciliation.assertTradable(accountId);
 
     // The gate, synchronously in the request, before any write and any broker call.
     const decision = await this.gate.check({ accountId, order });
@@ -174,7 +186,13 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     ]);
     if (!inserted) return this.repeat(await this.mustFindByClientId(accountId, order.clientOrderId), hash);
 
-    await this.sendToBroker(broker, inserted, order);
+    const inFlight = `${accountId}:${order.clientOrderId}`;
+    this.submitting.add(inFlight);
+    try {
+      await this.sendToBroker(broker, inserted, order);
+    } finally {
+      this.submitting.delete(inFlight);
+    }
     return { order: await this.mustFind(inserted.id), created: true };
   }
 
@@ -244,8 +262,10 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
         if (o.status === 'new') await this.move(tx, o, 'rejected', `broker: ${ack.rejectReason ?? 'rejected'}`, { rejectReason: ack.rejectReason ?? 'rejected' });
         return;
       }
-      if (o.brokerOrderId === null) await this.orders.update(tx, o.id, { brokerOrderId: ack.brokerOrderId });
-      if (o.status === 'new') await this.move(tx, o, 'accepted', 'broker ack', {}, ack.at);
+      // The usual ack (new, no broker id yet) is one UPDATE: broker id and status together.
+      const setId = o.brokerOrderId === null ? { brokerOrderId: ack.brokerOrderId } : {};
+      if (o.status === 'new') await this.move(tx, o, 'accepted', 'broker ack', setId, ack.at);
+      else if (o.brokerOrderId === null) await this.orders.update(tx, o.id, setId);
       // A terminal status in the ack itself (an IOC that found nothing) with no fill to wait for.
       const after = o.status === 'new' ? 'accepted' : o.status;
       if ((ack.status === 'cancelled' || ack.status === 'expired') && OPEN.has(after) && new Decimal(o.filledQuantity).isZero()) {
@@ -366,6 +386,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   /** Applies events of one account in arrival order; errors are logged, never thrown at the broker. */
   private enqueueEvent(accountId: AccountId, event: BrokerEvent): Promise<unknown> {
     const prev = this.eventChains.get(accountId) ?? Promise.resolve();
+    if (event.kind === 'accepted' && this.submitting.has(`${accountId}:${event.clientOrderId}`)) return prev;
     const next = prev.then(() =>
       this.applyBrokerEvent(accountId, event).catch((err: unknown) => {
         this.logger.error(`Broker event ${event.kind} for account ${accountId} not applied: ${(err as Error).message}`);

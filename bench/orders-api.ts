@@ -1,0 +1,191 @@
+/**
+ * `npm run bench -- orders-api [--rate R] [--seconds S] [--connections C] [--latency MS] [--pool N]`:
+ * issue 5's goal for the order API: POST /api/v1/orders to the paper broker at 1,000 requests a
+ * second for 30 s from a local load generator (autocannon), p99 under 10 ms and no errors.
+ *
+ * The compiled server (this bench's own build of src/main.ts, bench/.out/dist) runs as a child
+ * process on a scratch database and Redis prefix (both removed afterwards), so the load
+ * generator and the server do not share an event loop. One trader key, one bar for the symbol;
+ * every request is a new clientOrderId (autocannon's setupRequest) for a limit buy far below the
+ * market, so the paper broker stores it and it rests (no fill). Beside the load, a `SELECT 1`
+ * probe on its own connection measures what the shared machine does to a trivial round trip.
+ * Printed: requests/s achieved, p50/p90/p99/max latency, non-2xx answers and errors, against
+ * the goal. PAPER_LATENCY_MS is 0 by default here (the paper broker's simulated network delay
+ * would be added to every request; --latency sets it). `--cpu-prof DIR` profiles the server.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { generateApiKey, hashSecret } from '../src/auth/api-key.crypto';
+import { loadConfig } from '../src/config/app-config';
+import { dropDatabase } from '../src/database/database-bootstrap';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v < 0) throw new Error(`${name} must be a number >= 0`);
+  return v;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function waitReady(base: string, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error('the server exited before it was ready');
+    try {
+      if ((await fetch(`${base}/health/ready`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server was not ready within 60 s');
+}
+
+/** `SELECT 1` round trips every `everyMs` until stopped: the machine's noise floor for a query. */
+function selectOneProbe(url: string, everyMs: number): { stop: () => Promise<number[]> } {
+  const ms: number[] = [];
+  let running = true;
+  const client = new Client({ connectionString: url });
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const t = performance.now();
+      await client.query('SELECT 1');
+      ms.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+    await client.end();
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return ms.sort((a, b) => a - b);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const rate = arg('--rate', 1000);
+  const seconds = arg('--seconds', 30);
+  const connections = arg('--connections', 50);
+  const latencyMs = arg('--latency', 0);
+  const pool = arg('--pool', 20);
+  const config = loadConfig();
+  const db = new URL(config.databaseUrl);
+  const tag = randomBytes(3).toString('hex');
+  db.pathname = `/${db.pathname.slice(1)}_bench_orders_${tag}`.slice(0, 60);
+  const databaseUrl = db.toString();
+  const redisPrefix = `bench_orders_${tag}`;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+
+  // --cpu-prof DIR: the server writes a V8 CPU profile there when it stops (where the time goes).
+  const profIndex = process.argv.indexOf('--cpu-prof');
+  const profArgs = profIndex >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profIndex + 1]}`] : [];
+  const child = spawn(process.execPath, [...profArgs, join(__dirname, '..', 'src', 'main.js')], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      DATABASE_AUTO_CREATE: 'true',
+      DATABASE_POOL_SIZE: String(pool),
+      REDIS_PREFIX: redisPrefix,
+      PAPER_LATENCY_MS: String(latencyMs),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let exited = false;
+  const gone = new Promise<void>((done) => child.once('exit', () => ((exited = true), done())));
+  const pg = new Client({ connectionString: databaseUrl });
+  try {
+    await waitReady(base, () => exited);
+    await pg.connect();
+    const { key, publicId, secret } = generateApiKey();
+    const [{ id }] = (await pg.query<{ id: string }>(`INSERT INTO accounts (name) VALUES ($1) RETURNING id`, [`bench-${tag}`])).rows;
+    await pg.query(`INSERT INTO api_keys (account_id, name, role, key_prefix, key_hash) VALUES ($1, 'bench', 'trader', $2, $3)`, [id, publicId, await hashSecret(secret)]);
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const bar = await fetch(`${base}/api/v1/market-data/bars`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ symbol: 'BNCH', timeframe: '1m', rows: [{ ts: '2024-07-10T15:00:00Z', open: 100, high: 101, low: 99, close: 100, volume: 1_000_000 }] }),
+    });
+    if (bar.status !== 201) throw new Error(`bar import answered ${bar.status}: ${await bar.text()}`);
+
+    let n = 0;
+    const request = (phase: string): autocannon.Request => ({
+      method: 'POST',
+      path: '/api/v1/orders',
+      headers,
+      setupRequest: (req) => ({
+        ...req,
+        body: JSON.stringify({ clientOrderId: `${phase}-${++n}`, symbol: 'BNCH', side: 'buy', type: 'limit', limitPrice: '1', quantity: '1', timeInForce: 'gtc' }),
+      }),
+    });
+    const run = (opts: autocannon.Options): Promise<autocannon.Result> =>
+      new Promise((resolve, reject) => {
+        autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+      });
+
+    // Warm-up (JIT, pools, key cache), not reported.
+    await run({ url: base, connections, duration: 5, overallRate: Math.min(rate, 500), requests: [request('warm')] });
+
+    const probe = selectOneProbe(databaseUrl, 10);
+    const r = await run({ url: base, connections, duration: seconds, overallRate: rate, requests: [request('bench')] });
+    const probeMs = await probe.stop();
+    const [{ count }] = (await pg.query<{ count: string }>(`SELECT count(*) FROM orders WHERE client_order_id LIKE 'bench-%' AND status = 'accepted'`)).rows;
+
+    const achieved = r.requests.total / (r.duration || seconds);
+    const ok = r.latency.p99 < 10 && r.errors === 0 && r.non2xx === 0 && r.timeouts === 0;
+    const lines = [
+      `orders-api: POST /api/v1/orders -> paper broker (PAPER_LATENCY_MS=${latencyMs}), target ${rate}/s for ${seconds} s, ${connections} connections, pool ${pool}`,
+      `  achieved     ${achieved.toFixed(0)} requests/s (${r.requests.total} requests, ${count} orders accepted)`,
+      `  latency ms   p50 ${r.latency.p50}  p90 ${r.latency.p90}  p99 ${r.latency.p99}  max ${r.latency.max}  (autocannon: whole milliseconds)`,
+      `  non-2xx ${r.non2xx}  errors ${r.errors}  timeouts ${r.timeouts}`,
+      `  SELECT 1 probe beside it (${probeMs.length} queries): p50 ${quantile(probeMs, 0.5).toFixed(2)} ms  p99 ${quantile(probeMs, 0.99).toFixed(2)} ms  max ${quantile(probeMs, 1).toFixed(2)} ms`,
+      `  goal p99 < 10 ms, no errors: ${ok ? 'MET' : 'NOT MET'}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await pg.end().catch(() => undefined);
+    if (!exited) child.kill('SIGTERM');
+    await gone;
+    await dropDatabase(databaseUrl).catch(() => undefined);
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
