@@ -17,8 +17,10 @@
  * Everything at or before bar t depends only on bars 0..t and targets 0..t-1 (the causality
  * spec proves it). One fused pass over the bars computes returns, equity, drawdown, costs,
  * exposure, turnover and trades; it runs in chunks of CHUNK bars through one loop function (as
- * src/quant/indicators do) so V8 optimizes it whole. No allocation per bar (one Trade object per
- * round trip). Then computeMetrics over the returns; for one instrument without a leverage cap
+ * src/quant/indicators do) so V8 optimizes it whole. No allocation per bar (round trips go into
+ * a TradeLog of typed arrays, trade-log.ts; result.trades makes the Trade objects when read).
+ * backtestStrategy runs the registered sma-cross over one instrument through its fused kernel
+ * instead (backtestPath, sma-cross.fused-kernel.ts: the same results bit for bit). Then computeMetrics over the returns; for one instrument without a leverage cap
  * (runBarsFast) computeMetrics' main pass (metrics-pass.ts, the very function, so bit-identical)
  * runs over each chunk's returns right behind the engine's loop, while they are in cache, and
  * only the rest of the metrics reads the returns again. (That main pass used to be fused into
