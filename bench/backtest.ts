@@ -74,13 +74,48 @@
  * with an n-sized Float64Array of returns in the result is out of reach (Node ~45 MB + input
  * 80 MB + returns 80 MB).
  *
+ * Figures of issue 3's fused-kernel pass (before = 23ebc11, after = this commit; same machine,
+ * load average 8-9 from parallel jobs and this pass's own specs, so absolute figures are
+ * 1.5-2x a quiet machine's: read the ratios). Speed: both builds loaded in one process,
+ * interleaved rounds (old, new, old, new...), least CPU time of a round, three such runs; ms
+ * for 1M bars:
+ *
+ *                                              before      after      ratio before/after
+ *   whole run, every curve and the trades      24.3-42.7   23.3-30.7   1.03-1.59
+ *   curves not stored, trades kept, not read   19.0-22.7   18.3-19.0   1.04-1.19
+ *   the same, the trades then read (.length)   19.5-23.1   21.5-21.7   0.90-1.07
+ *   returns and metrics only                   17.6-18.0   18.0-18.1   0.98-1.00   (~55 M bars/s)
+ *   10M bars: peak RSS (fresh processes)       260-268 MB  218-232 MB  (input alone 125-127 MB)
+ *
+ * What changed: backtestStrategy takes a fused sma-cross kernel (backtestPath says when:
+ * src/backtesting/core/sma-cross.fused-kernel.ts, bit-identical to the generic path): per block
+ * of CHUNK bars the SMA targets into a reused scratch array, the engine's runBarsFast arithmetic
+ * and the metrics main pass, so no n-sized targets array goes through memory; and the trades
+ * are recorded in typed arrays (TradeLog, 56 B a trade) and made into Trade objects only when
+ * `result.trades` is read (the same objects, the same JSON). The old "before" whole run
+ * varies most (GC of the n-sized targets/positions arrays and the Trade objects).
+ * Still ~0.55x of the 100 M bars/s goal for returns and metrics only: the fusion took the
+ * targets' round trip through memory out, and that was not what bound the time. Tried and
+ * dropped (each measured in the same A/B, results bit for bit the same): one loop per bar for
+ * the SMAs, the target and the engine (~10% slower than separate loops: it loses the engine's
+ * tight loops over held bars and every bar pays the trade and side tests); that loop with the
+ * main pass fused in too (~15% slower: ~30 live doubles, more than the 16 vector registers);
+ * the SMA comparison by products with a proven 2^-48 margin instead of two divisions (no gain).
+ * Profile of the fused path (--cpu-prof, returns and metrics only): SMA+engine ~45% (~8 ms),
+ * main pass ~24%, moments/VaR pass ~13%, GC ~3%.
+ * Memory, 10M bars: of the ~95 MB the run adds over Node + input, 80 MB is the returns array
+ * and ~14 MB the trade log (262,144 slots for 170,498 trades, growth by doubling). The returns
+ * must stay: BacktestResult.returns is an n-sized Float64Array of the public contract, and the
+ * metrics' moments/VaR pass reads every return a second time after the main pass. So Node
+ * ~45 MB + input 80 MB + returns 80 MB puts 200 MB out of reach for this run's shape.
+ *
  * Earlier figures (3f7fdf5 -> e6b62d8, wall-clock medians, noisy): returns and metrics only
  * 19-22 -> ~18 ms; 10M bars peak RSS 343 -> 266 MB. The pathology fixed then: computeMetrics'
  * loops, compiled on-stack in a first long call, deoptimized on every later exit and ran their
  * tail unoptimized (see FIRST_CHUNK in src/quant/metrics/metrics-pass.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { backtestStrategy, runBacktest } from '../src/backtesting/core';
+import { backtestPath, backtestStrategy, runBacktest } from '../src/backtesting/core';
 import { computeMetrics } from '../src/quant/metrics';
 import { computeTargets, createIndicatorContext, singleSeries, smaCross, strategyParams } from '../src/strategies/core';
 import { timeRuns } from './support/timing';
@@ -149,6 +184,7 @@ if (process.argv.includes('--memory-child')) {
   const ms = (t: { ms: number; cpuMin: number }): string => `${t.ms.toFixed(2).padStart(7)} ms (CPU min ${t.cpuMin.toFixed(2).padStart(6)})`;
   const out = (s: string): boolean => process.stdout.write(`${s}\n`);
   out(`sma-cross backtest over ${n.toLocaleString('en-US')} bars (fast 10, slow 50, long/short, 10 bps; Node ${process.version}; median wall time of runs, least CPU time; one thread)`);
+  out(`  backtestStrategy's path: ${backtestPath(smaCross, params, data, { costs })}`);
   out(`  whole run: targets, engine, metrics; every curve and the trades  ${ms(full)}  ${rate(full.cpuMin)} (CPU min)`);
   out(`  whole run, curves not stored (returns, metrics, trades)          ${ms(lean)}  ${rate(lean.cpuMin)} (CPU min)`);
   out(`  whole run, returns and metrics only                              ${ms(bare)}  ${rate(bare.cpuMin)} (CPU min)`);

@@ -17,8 +17,10 @@
  * Everything at or before bar t depends only on bars 0..t and targets 0..t-1 (the causality
  * spec proves it). One fused pass over the bars computes returns, equity, drawdown, costs,
  * exposure, turnover and trades; it runs in chunks of CHUNK bars through one loop function (as
- * src/quant/indicators do) so V8 optimizes it whole. No allocation per bar (one Trade object per
- * round trip). Then computeMetrics over the returns; for one instrument without a leverage cap
+ * src/quant/indicators do) so V8 optimizes it whole. No allocation per bar (round trips go into
+ * a TradeLog of typed arrays, trade-log.ts; result.trades makes the Trade objects when read).
+ * backtestStrategy runs the registered sma-cross over one instrument through its fused kernel
+ * instead (backtestPath, sma-cross.fused-kernel.ts: the same results bit for bit). Then computeMetrics over the returns; for one instrument without a leverage cap
  * (runBarsFast) computeMetrics' main pass (metrics-pass.ts, the very function, so bit-identical)
  * runs over each chunk's returns right behind the engine's loop, while they are in cache, and
  * only the rest of the metrics reads the returns again. (That main pass used to be fused into
@@ -31,10 +33,13 @@ import * as mp from '../../quant/metrics/metrics-pass';
 import { wordsOf } from '../../quant/metrics/order-statistics';
 import { createIndicatorContext, type IndicatorContext } from '../../strategies/core/indicator.context';
 import type { MarketData } from '../../strategies/core/market-data.types';
+import { smaCross, type SmaCrossParams } from '../../strategies/core/sma-cross.strategy';
 import type { StrategyParams } from '../../strategies/core/strategy-params';
 import { computeTargets } from '../../strategies/core/strategy.runner';
 import type { Strategy } from '../../strategies/core/strategy.types';
-import { BacktestInputError, type BacktestOptions, type BacktestResult, type Trade } from './backtest.types';
+import { BacktestInputError, type BacktestOptions, type BacktestResult } from './backtest.types';
+import { fusedSmaCrossFits, runFusedSmaCross } from './sma-cross.fused-kernel';
+import { TradeLog, withLazyTrades } from './trade-log';
 import { needsVolatility, resolveCostModel, rollingVolatility, tradeCost, type ResolvedCostModel, type TradeCostParts } from './transaction-costs';
 
 export const DEFAULT_CAPITAL = 100_000;
@@ -59,7 +64,7 @@ interface Run {
   /** Position held over the current bar, per instrument. */
   readonly held: Float64Array;
   // Open round trip per instrument (when trades are stored).
-  readonly trades: Trade[] | null;
+  readonly trades: TradeLog | null;
   readonly entryIndex: Int32Array;
   readonly entryPrice: Float64Array;
   readonly entrySize: Float64Array;
@@ -94,21 +99,7 @@ const FIRST_CHUNK = 256;
 type Totals = Float64Array;
 
 function closeTrade(run: Run, k: number, exitIndex: number | null, exitPrice: number | null, holdingTo: number): void {
-  const size = run.entrySize[k];
-  const pnl = run.tradePnl[k];
-  (run.trades as Trade[]).push({
-    instrument: k,
-    symbol: run.symbols[k],
-    side: size > 0 ? 'long' : 'short',
-    entryIndex: run.entryIndex[k],
-    exitIndex,
-    entryPrice: run.entryPrice[k],
-    exitPrice,
-    size,
-    holdingBars: holdingTo - run.entryIndex[k],
-    pnl,
-    pnlPct: pnl / run.entryEquity[k],
-  });
+  (run.trades as TradeLog).push(k, run.entryIndex[k], exitIndex ?? -1, run.entryPrice[k], exitPrice ?? NaN, run.entrySize[k], holdingTo - run.entryIndex[k], run.tradePnl[k], run.entryEquity[k]);
 }
 
 /** Instrument k changes from `prev` to `w` at the close of bar d; returns the cost (fraction of equity E). */
@@ -346,13 +337,21 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
  * or the returns when positions are not stored, are written over them instead of into a fresh
  * zero-filled array (the same values; one n-sized allocation fewer per instrument).
  */
-function backtest(data: MarketData, targets: readonly Float64Array[], options: BacktestOptions, owned: boolean): BacktestResult {
+/** A run's options resolved and checked (the checks backtest() makes after its targets' lengths). */
+interface Setup {
+  readonly capital: number;
+  readonly cap: number;
+  readonly periodsPerYear: number;
+  readonly costs: ResolvedCostModel;
+  readonly tradeCosts: boolean;
+  readonly keepTrades: boolean;
+  readonly keepPositions: boolean;
+  readonly keepEquity: boolean;
+  readonly keepDrawdown: boolean;
+}
+
+function resolveSetup(data: MarketData, options: BacktestOptions): Setup {
   const n = data.length;
-  const nk = data.bars.length;
-  if (targets.length !== nk) throw new BacktestInputError(`${targets.length} target series for ${nk} instruments`);
-  targets.forEach((tg, k) => {
-    if (tg.length !== n) throw new BacktestInputError(`${data.symbols[k]}: ${tg.length} targets for ${n} bars`);
-  });
   if (n < 3) throw new BacktestInputError(`need at least 3 bars (2 returns), got ${n}`);
   const capital = options.capital ?? DEFAULT_CAPITAL;
   if (!(capital > 0 && capital < Infinity)) throw new BacktestInputError(`capital must be a positive number, got ${capital}`);
@@ -367,8 +366,27 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     });
   }
   const store = options.store ?? {};
-  const keepTrades = store.trades ?? true;
-  const keepPositions = store.positions ?? true;
+  return {
+    capital,
+    cap,
+    periodsPerYear,
+    costs,
+    tradeCosts: costs.commissionBps + costs.commissionPerShare + costs.commissionMinimum + costs.spreadBps + costs.slippageBps + costs.volatilitySlippage + costs.impactCoefficient > 0,
+    keepTrades: store.trades ?? true,
+    keepPositions: store.positions ?? true,
+    keepEquity: store.equity ?? true,
+    keepDrawdown: store.drawdown ?? true,
+  };
+}
+
+function backtest(data: MarketData, targets: readonly Float64Array[], options: BacktestOptions, owned: boolean): BacktestResult {
+  const n = data.length;
+  const nk = data.bars.length;
+  if (targets.length !== nk) throw new BacktestInputError(`${targets.length} target series for ${nk} instruments`);
+  targets.forEach((tg, k) => {
+    if (tg.length !== n) throw new BacktestInputError(`${data.symbols[k]}: ${tg.length} targets for ${n} bars`);
+  });
+  const { capital, cap, periodsPerYear, costs, tradeCosts, keepTrades, keepPositions, keepEquity, keepDrawdown } = resolveSetup(data, options);
   const fast = nk === 1 && cap === Infinity;
   const returnsOverTargets = owned && fast && !keepPositions;
   const run: Run = {
@@ -379,16 +397,16 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     sigma: needsVolatility(costs) ? data.bars.map((b) => rollingVolatility(b.close, costs.volatilityWindow)) : null,
     volume: costs.impactCoefficient > 0 ? data.bars.map((b) => b.volume as Float64Array) : null,
     positions: keepPositions ? (owned ? targets.slice() : data.bars.map(() => new Float64Array(n))) : null,
-    equityCurve: (store.equity ?? true) ? new Float64Array(n) : null,
-    drawdownCurve: (store.drawdown ?? true) ? new Float64Array(n) : null,
+    equityCurve: keepEquity ? new Float64Array(n) : null,
+    drawdownCurve: keepDrawdown ? new Float64Array(n) : null,
     returns: returnsOverTargets ? targets[0] : new Float64Array(n),
     cap,
     costs,
-    tradeCosts: costs.commissionBps + costs.commissionPerShare + costs.commissionMinimum + costs.spreadBps + costs.slippageBps + costs.volatilitySlippage + costs.impactCoefficient > 0,
+    tradeCosts,
     borrowPerBar: costs.borrowRateAnnual / periodsPerYear,
     parts: { commission: 0, spread: 0, slippage: 0, impact: 0, total: 0 },
     held: new Float64Array(nk),
-    trades: keepTrades ? [] : null,
+    trades: keepTrades ? new TradeLog() : null,
     entryIndex: new Int32Array(nk),
     entryPrice: new Float64Array(nk),
     entrySize: new Float64Array(nk),
@@ -439,7 +457,7 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
   const turnover = s[TURNOVER] / periods;
   const metrics = { ...base, exposure: s[IN_MARKET] / periods, turnover, annualTurnover: turnover * periodsPerYear };
   const total = s[COMMISSION] + s[SPREAD] + s[SLIPPAGE] + s[IMPACT] + s[BORROW];
-  return {
+  const result: BacktestResult = {
     bars: n,
     symbols: data.symbols,
     capital,
@@ -447,7 +465,7 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     drawdown: run.drawdownCurve,
     returns: run.returns,
     positions: run.positions,
-    trades: run.trades,
+    trades: null,
     metrics,
     costs: { commission: s[COMMISSION], spread: s[SPREAD], slippage: s[SLIPPAGE], impact: s[IMPACT], borrow: s[BORROW], total },
     finalEquity: s[EQUITY],
@@ -455,6 +473,76 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     entries: s[ENTRIES],
     exits: s[EXITS],
   };
+  return withLazyTrades(result, run.trades, data.symbols);
+}
+
+/** Which code backtestStrategy runs (backtestPath). */
+export type BacktestPath = 'sma-cross-fused' | 'generic';
+
+/**
+ * The path backtestStrategy takes, explicit so a spec can pin it: the fused sma-cross kernel
+ * (sma-cross.fused-kernel.ts; bit-identical results, one loop instead of targets, engine and a
+ * main pass) when the strategy is the registered `sma-cross` object, the context is the default
+ * non-memoizing one (a sweep's memoizing context shares its SMA arrays: generic), there is one
+ * instrument, no leverage cap, the options are valid (else the generic path reports the errors
+ * in its order: the targets' first) and the series is long enough for the streamed SMAs. Any
+ * cost model and any `store` choice are supported.
+ */
+export function backtestPath<P extends StrategyParams>(strategy: Strategy<P>, params: P, data: MarketData, options: BacktestOptions & { readonly ctx?: IndicatorContext } = {}): BacktestPath {
+  if ((strategy as Strategy<StrategyParams>) !== (smaCross as Strategy<StrategyParams>)) return 'generic';
+  if (options.ctx !== undefined && options.ctx.memoizing) return 'generic';
+  if (data.bars.length !== 1 || (options.maxGrossLeverage ?? Infinity) !== Infinity) return 'generic';
+  const p = params as unknown as SmaCrossParams;
+  if (!fusedSmaCrossFits(data.bars[0].close, p.fast | 0, p.slow | 0)) return 'generic';
+  try {
+    resolveSetup(data, options);
+  } catch {
+    return 'generic';
+  }
+  return 'sma-cross-fused';
+}
+
+/** backtestStrategy over the fused sma-cross kernel (backtestPath said so). */
+function backtestSmaCrossFused(p: SmaCrossParams, data: MarketData, options: BacktestOptions): BacktestResult {
+  const setup = resolveSetup(data, options);
+  const n = data.length;
+  const close = data.bars[0].close;
+  const { capital, costs, periodsPerYear } = setup;
+  const out = runFusedSmaCross(close, p.fast, p.slow, p.longOnly, {
+    symbol: data.symbols[0],
+    capital,
+    costs,
+    tradeCosts: setup.tradeCosts,
+    borrowPerBar: costs.borrowRateAnnual / periodsPerYear,
+    sigma: needsVolatility(costs) ? rollingVolatility(close, costs.volatilityWindow) : null,
+    volume: costs.impactCoefficient > 0 ? (data.bars[0].volume as Float64Array) : null,
+    keepEquity: setup.keepEquity,
+    keepDrawdown: setup.keepDrawdown,
+    keepPositions: setup.keepPositions,
+    keepTrades: setup.keepTrades,
+  });
+  const rs = out.returns.subarray(1);
+  const base: PerformanceMetrics = out.mainPassComplete ? mp.fromMainPass(rs, out.mainPass, out.counts, periodsPerYear) : computeMetrics(out.returns, { periodsPerYear });
+  const periods = n - 1;
+  const turnover = out.turnover / periods;
+  const metrics = { ...base, exposure: out.inMarket / periods, turnover, annualTurnover: turnover * periodsPerYear };
+  const result: BacktestResult = {
+    bars: n,
+    symbols: data.symbols,
+    capital,
+    equity: out.equity,
+    drawdown: out.drawdown,
+    returns: out.returns,
+    positions: out.positions === null ? null : [out.positions],
+    trades: null,
+    metrics,
+    costs: { commission: out.commission, spread: out.spread, slippage: out.slippage, impact: out.impact, borrow: out.borrow, total: out.commission + out.spread + out.slippage + out.impact + out.borrow },
+    finalEquity: out.finalEquity,
+    finalEquityMultiple: out.finalEquity / capital,
+    entries: out.entries,
+    exits: out.exits,
+  };
+  return withLazyTrades(result, out.trades, data.symbols);
 }
 
 /**
@@ -466,5 +554,6 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
 export function backtestStrategy<P extends StrategyParams>(strategy: Strategy<P>, params: P, data: MarketData, options: BacktestOptions & { readonly ctx?: IndicatorContext } = {}): BacktestResult {
   const ctx = options.ctx ?? createIndicatorContext(data, { memoize: false });
   if (ctx.data !== data) throw new BacktestInputError('the indicator context was made for other data');
+  if (backtestPath(strategy, params, data, options) === 'sma-cross-fused') return backtestSmaCrossFused(params as unknown as SmaCrossParams, data, options);
   return backtest(data, computeTargets(strategy, params, ctx), options, true);
 }
