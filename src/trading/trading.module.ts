@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BrokerRegistry } from './brokers/broker.registry';
 import { BrokerWiring } from './brokers/broker-wiring';
+import { SlippageController } from './slippage/slippage.controller';
+import { SlippageRepository } from './slippage/slippage.repository';
+import { SlippageService } from './slippage/slippage.service';
 import { AlpacaModule } from './brokers/alpaca/alpaca.module';
 import { PaperBrokerModule } from './brokers/paper/paper-broker.module';
 import { FillEntity, OrderEntity, OrderEventEntity } from './orders/order.entity';
@@ -31,7 +34,7 @@ import { ReconciliationState } from './reconciliation/reconciliation.state';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([OrderEntity, OrderEventEntity, FillEntity, PositionEntity]), PaperBrokerModule, AlpacaModule],
-  controllers: [OrdersController, PortfolioController, ReconciliationController],
+  controllers: [OrdersController, PortfolioController, ReconciliationController, SlippageController],
   providers: [
     BrokerRegistry,
     BrokerWiring,
@@ -48,6 +51,8 @@ import { ReconciliationState } from './reconciliation/reconciliation.state';
     ReconciliationRepository,
     ReconciliationService,
     ReconciliationScheduler,
+    SlippageRepository,
+    SlippageService,
   ],
   exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, PRE_TRADE_GATE, ReconciliationService],
 })

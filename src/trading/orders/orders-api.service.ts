@@ -163,7 +163,7 @@ function refuseOtherAccount(p: Principal, accountId: string | undefined): void {
 }
 
 /** One account: the named one (admin) or the caller's own. */
-function oneAccount(p: Principal, accountId: string | undefined): AccountId {
+export function oneAccount(p: Principal, accountId: string | undefined): AccountId {
   refuseOtherAccount(p, accountId);
   return toAccountId(accountId ?? p.accountId);
 }
