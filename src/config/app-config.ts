@@ -84,6 +84,10 @@ export interface AppConfig {
   readonly routingScorePriorWeight: number;
   /** The broker every account trades through (a name in the BrokerRegistry: paper, alpaca, ...). */
   readonly tradingBroker: string;
+  /** Market orders are sent as limits at the arrival price ± this many bps (0: sent as market). */
+  readonly protectiveLimitBps: number;
+  /** Price increment the protective limit is rounded to (toward the reference). */
+  readonly protectiveLimitTick: string;
   /** Cron (UTC) of the daily equity snapshot of every account. */
   readonly equitySnapshotCron: string;
   /** How often every account with orders is reconciled against its broker (ms). */
@@ -374,6 +378,21 @@ export const CONFIG_SPEC = {
     default: '10',
     description: 'Child orders the configured venue priors are worth',
     parse: int(0, 1_000_000),
+  },
+  protectiveLimitBps: {
+    name: 'PROTECTIVE_LIMIT_BPS',
+    default: '0',
+    description: 'Send market orders as limits at the arrival price plus/minus this many bps (0: as market)',
+    parse: num(0, 10_000),
+  },
+  protectiveLimitTick: {
+    name: 'PROTECTIVE_LIMIT_TICK',
+    default: '0.01',
+    description: 'Price increment protective limits are rounded to',
+    parse: (raw: string, name: string) => {
+      if (!/^\d{1,10}(\.\d{1,10})?$/.test(raw) || !(Number(raw) > 0)) throw new ConfigError(name, `must be a decimal price increment > 0 such as 0.01, got "${raw}"`);
+      return raw;
+    },
   },
   tradingBroker: {
     name: 'QUANTDESK_BROKER',

@@ -18,6 +18,7 @@ import { TERMINAL_STATUSES, type OrderSpec, type OrderStatus, type TimeInForce }
 import { orderIssues, requestHash } from './order.validation';
 import { OrdersRepository, type OrderKey } from './orders.repository';
 import { ReconciliationState } from '../reconciliation/reconciliation.state';
+import { protectiveLimitPrice } from '../slippage/core';
 import { PRE_TRADE_GATE, PRE_TRADE_REJECT_PREFIX, PreTradeDeniedError, type PreTradeGate } from './pre-trade-gate';
 
 /** An order with whether this call created it (201) or found it (200, a repeat). */
@@ -151,16 +152,23 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     // The gate, synchronously in the request, before any write and any broker call.
     const decision = await this.gate.check({ accountId, order });
     const arrival = order.arrivalPrice ?? (await this.portfolio.mark(accountId, order.symbol));
+    // A market order with a reference price goes out as a marketable limit at most
+    // PROTECTIVE_LIMIT_BPS through it, so a thin book cannot fill it at any price. The stored
+    // order is what was sent; its request hash stays the client's request.
+    const sent: SubmittedOrder =
+      order.type === 'market' && this.config.protectiveLimitBps > 0 && arrival
+        ? { ...order, type: 'limit', limitPrice: protectiveLimitPrice(order.side, arrival, this.config.protectiveLimitBps, new Decimal(this.config.protectiveLimitTick)).limitPrice }
+        : order;
     const row = {
       accountId,
       clientOrderId: order.clientOrderId,
       broker: this.brokers.brokerNameFor(accountId),
       symbol: order.symbol,
       side: order.side,
-      type: order.type,
+      type: sent.type,
       timeInForce: order.timeInForce,
       quantity: formatDecimal(order.quantity),
-      limitPrice: order.limitPrice ? formatDecimal(order.limitPrice) : null,
+      limitPrice: sent.limitPrice ? formatDecimal(sent.limitPrice) : null,
       stopPrice: order.stopPrice ? formatDecimal(order.stopPrice) : null,
       parentOrderId: order.parentOrderId ?? null,
       venue: order.venue ?? null,
@@ -189,7 +197,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     const inFlight = `${accountId}:${order.clientOrderId}`;
     this.submitting.add(inFlight);
     try {
-      await this.sendToBroker(broker, inserted, order);
+      await this.sendToBroker(broker, inserted, sent);
     } finally {
       this.submitting.delete(inFlight);
     }
