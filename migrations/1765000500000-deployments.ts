@@ -28,6 +28,8 @@ export class Deployments1765000500000 implements MigrationInterface {
         capital numeric NOT NULL CHECK (capital > 0),
         multiplier numeric NOT NULL CHECK (multiplier >= 0),
         lot_size numeric NOT NULL CHECK (lot_size > 0),
+        sizer text NOT NULL DEFAULT 'equity-fraction',
+        sizer_params jsonb NOT NULL DEFAULT '{}',
         lookback_bars integer NOT NULL CHECK (lookback_bars BETWEEN 2 AND 100000),
         status text NOT NULL CHECK (status IN ('running', 'paused', 'stopped', 'failed')),
         last_bar_ms bigint,

@@ -7,6 +7,7 @@ interface Deployment {
   id: string;
   status: string;
   mode: string;
+  sizer: string;
   lastBarTime: string | null;
   orders?: { clientOrderId: string; side: string; quantity: string; status: string; orderId: string | null; target: number }[];
 }
@@ -68,6 +69,11 @@ describe('deployments API (paper, end to end)', () => {
     expect(sentiment.json().details.issues[0].field).toBe('strategy');
     expect((await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], capital: -1 })).statusCode).toBe(400);
     expect((await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], extra: 1 })).statusCode).toBe(400);
+    const sizer = await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], sizer: 'martingale' });
+    expect(sizer.json().details.issues[0].field).toBe('sizer');
+    const sizerParam = await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], sizer: 'volatility-target', sizerParams: { targetVolatility: -1 } });
+    expect(sizerParam.statusCode).toBe(400);
+    expect(sizerParam.json().details.issues[0].field).toBe('sizerParams.targetVolatility');
   });
 
   it('trades the strategy on stored bars through the order management system and the paper broker', async () => {
@@ -79,7 +85,7 @@ describe('deployments API (paper, end to end)', () => {
     const created = await post('/api/v1/deployments', { strategy: 'sma-cross', params: { fast: 2, slow: 3 }, symbols: [symbol], timeframe: '1m', capital: 10_400 });
     expect(created.statusCode).toBe(201);
     const dep = created.json<Deployment>();
-    expect(dep).toMatchObject({ status: 'running', mode: 'paper' });
+    expect(dep).toMatchObject({ status: 'running', mode: 'paper', sizer: 'equity-fraction' });
 
     // The tick acts on the newest bar: 1 × 10,400 / 104 = 100 shares, a market order.
     const decided = await until(

@@ -98,6 +98,8 @@ describe('strategy runner (deployments)', () => {
       capital: over.capital ?? 10_000,
       multiplier: 1,
       lotSize: 1,
+      sizer: 'equity-fraction',
+      sizerParams: {},
       lookbackBars: over.lookbackBars ?? 1000,
     });
     return dep.id;

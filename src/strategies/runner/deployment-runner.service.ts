@@ -5,9 +5,21 @@ import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../.
 import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
 import { getStrategy, strategyParams, targetsAtBar } from '../core';
-import { decideOrder, deploymentClientOrderId } from './core/deployment-orders';
+import { createSizer } from '../../trading/sizing/core';
+import { deploymentClientOrderId, orderDifference } from './core/deployment-orders';
 import type { Deployment, DeploymentOrder } from './deployment.types';
 import { DeploymentsRepository } from './deployments.repository';
+
+/** Simple returns of the closes the decision saw (NaN gaps skipped), for sizers that forecast volatility. */
+function simpleReturns(close: Float64Array): Float64Array {
+  const out: number[] = [];
+  for (let t = 1; t < close.length; t++) {
+    const a = close[t - 1];
+    const b = close[t];
+    if (Number.isFinite(a) && Number.isFinite(b) && a > 0) out.push(b / a - 1);
+  }
+  return Float64Array.from(out);
+}
 
 /** What one deployment did on a tick (logged, returned to tests). */
 export interface TickOutcome {
@@ -23,6 +35,7 @@ export interface TickOutcome {
  * The live/paper strategy runner (DESIGN.md principle 2): at each new bar a running deployment
  * calls the same strategy code the backtester runs, on the stored bars up to that bar
  * (`targetsAtBar`: the data truncated to the bar, a fresh indicator context), sizes the targets
+ * with the deployment's sizer (default equity-fraction: target × capital / close, whole lots)
  * and sends the difference from position plus open orders through the one submission path.
  *
  * Never twice: the decision at a bar is recorded (orders `pending`, cursor moved) in one
@@ -90,28 +103,32 @@ export class DeploymentRunnerService {
     if (dep.lastBarMs !== null && barMs <= dep.lastBarMs) return null;
     const strategy = getStrategy(dep.strategy);
     const targets = targetsAtBar(strategy, strategyParams(strategy, dep.params), data, t);
+    const sizer = createSizer(dep.sizer, dep.sizerParams);
     const orders = [];
     for (let k = 0; k < dep.symbols.length; k++) {
       const symbol = dep.symbols[k];
       const price = data.bars[k].close[t];
       const held = await this.orders.exposure(toAccountId(dep.accountId), symbol);
-      const d = decideOrder({
-        target: targets[k],
-        price,
-        capital: dep.capital,
-        multiplier: dep.multiplier,
-        lotSize: dep.lotSize,
-        position: held.position.toNumber(),
-        openBuy: held.openBuy.toNumber(),
-        openSell: held.openSell.toNumber(),
-      });
+      const target = Number.isFinite(targets[k]) ? targets[k] : 0;
+      const sized =
+        Number.isFinite(price) && price > 0 && target !== 0
+          ? sizer.size({
+              equity: new Decimal(dep.capital),
+              price: new Decimal(price),
+              lotSize: new Decimal(dep.lotSize),
+              target,
+              multiplier: dep.multiplier,
+              returns: simpleReturns(data.bars[k].close),
+            }).quantity.toNumber()
+          : 0;
+      const d = { targetQuantity: sized, orderQuantity: orderDifference(sized, held.position.toNumber(), held.openBuy.toNumber(), held.openSell.toNumber(), dep.lotSize) };
       if (d.orderQuantity === 0) continue;
       orders.push({
         symbol,
         clientOrderId: deploymentClientOrderId(dep.id, barMs, symbol),
         side: d.orderQuantity > 0 ? ('buy' as const) : ('sell' as const),
         quantity: formatDecimal(new Decimal(Math.abs(d.orderQuantity))),
-        target: Number.isFinite(targets[k]) ? targets[k] : 0,
+        target,
         targetQuantity: formatDecimal(new Decimal(d.targetQuantity)),
         price,
       });

@@ -20,6 +20,9 @@ export interface Deployment {
   /** Exposure scale the risk mode and the regime set (1: as the strategy says). */
   readonly multiplier: number;
   readonly lotSize: number;
+  /** The position sizer (src/trading/sizing) that turns a target into a quantity, and its parameters. */
+  readonly sizer: string;
+  readonly sizerParams: Readonly<Record<string, ParamValue>>;
   /** Bars of history the strategy sees at each decision (its warm-up must fit). */
   readonly lookbackBars: number;
   readonly status: DeploymentStatus;

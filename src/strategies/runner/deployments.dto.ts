@@ -58,6 +58,16 @@ export class DeploymentRequestDto {
   @IsPositive()
   lotSize?: number;
 
+  @ApiPropertyOptional({ default: 'equity-fraction', description: 'Position sizer: equity-fraction, fixed-fractional, volatility-target, kelly, atr-risk' })
+  @IsOptional()
+  @IsString()
+  sizer?: string;
+
+  @ApiPropertyOptional({ example: { targetVolatility: 0.1 }, description: "The sizer's parameters; defaults fill the rest" })
+  @IsOptional()
+  @IsObject()
+  sizerParams?: Record<string, unknown>;
+
   @ApiPropertyOptional({ default: DEFAULT_LOOKBACK_BARS, minimum: 2, maximum: MAX_LOOKBACK_BARS, description: 'Bars of history each decision reads (must cover the warm-up)' })
   @IsOptional()
   @IsInt()
@@ -113,6 +123,8 @@ export class DeploymentDto {
   @ApiProperty() capital!: number;
   @ApiProperty() multiplier!: number;
   @ApiProperty() lotSize!: number;
+  @ApiProperty() sizer!: string;
+  @ApiProperty({ type: Object }) sizerParams!: Record<string, number | boolean>;
   @ApiProperty() lookbackBars!: number;
   @ApiProperty({ enum: DEPLOYMENT_STATUSES }) status!: DeploymentStatus;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Close time of the last bar acted on' }) lastBarTime!: string | null;

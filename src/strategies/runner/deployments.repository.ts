@@ -15,6 +15,8 @@ interface DeploymentRow {
   capital: string;
   multiplier: string;
   lot_size: string;
+  sizer: string;
+  sizer_params: Record<string, ParamValue>;
   lookback_bars: number;
   status: DeploymentStatus;
   last_bar_ms: string | null;
@@ -50,6 +52,8 @@ const toDeployment = (r: DeploymentRow): Deployment => ({
   capital: Number(r.capital),
   multiplier: Number(r.multiplier),
   lotSize: Number(r.lot_size),
+  sizer: r.sizer,
+  sizerParams: r.sizer_params,
   lookbackBars: r.lookback_bars,
   status: r.status,
   lastBarMs: r.last_bar_ms === null ? null : Number(r.last_bar_ms),
@@ -86,9 +90,9 @@ export class DeploymentsRepository {
 
   async insert(d: NewDeployment): Promise<Deployment> {
     const rows = await this.db.query<DeploymentRow[]>(
-      `INSERT INTO deployments (account_id, created_by_key_id, strategy, params, symbols, timeframe, mode, capital, multiplier, lot_size, lookback_bars, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'running') RETURNING *`,
-      [d.accountId, d.createdByKeyId, d.strategy, JSON.stringify(d.params), d.symbols, d.timeframe, d.mode, d.capital, d.multiplier, d.lotSize, d.lookbackBars],
+      `INSERT INTO deployments (account_id, created_by_key_id, strategy, params, symbols, timeframe, mode, capital, multiplier, lot_size, lookback_bars, sizer, sizer_params, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'running') RETURNING *`,
+      [d.accountId, d.createdByKeyId, d.strategy, JSON.stringify(d.params), d.symbols, d.timeframe, d.mode, d.capital, d.multiplier, d.lotSize, d.lookbackBars, d.sizer, JSON.stringify(d.sizerParams)],
     );
     return toDeployment(rows[0]);
   }

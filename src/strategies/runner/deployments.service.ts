@@ -5,6 +5,8 @@ import { InjectConfig } from '../../config/inject-config.decorator';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldIssue } from '../../common/errors/domain-error';
 import { paramsOf, strategyOf } from '../../backtesting/research-request.parser';
 import { QueuesService } from '../../queues/queues.service';
+import { createSizer, DEFAULT_SIZER, SizerParamError, UnknownSizerError } from '../../trading/sizing/core';
+import type { ParamValue } from '../core/strategy-params';
 import type { Deployment, DeploymentOrder, DeploymentStatus } from './deployment.types';
 import { DEFAULT_LOOKBACK_BARS, type DeploymentDto, type DeploymentListQueryDto, type DeploymentOrderDto, type DeploymentPageDto, type DeploymentRequestDto } from './deployments.dto';
 import { DeploymentsRepository } from './deployments.repository';
@@ -54,7 +56,8 @@ export class DeploymentsService {
     } else if (mode === 'paper' && broker !== 'paper') {
       issues.push({ field: 'mode', reason: `this server trades through the ${broker} broker (QUANTDESK_BROKER), not paper` });
     }
-    if (issues.length || !strategy || !params) throw new ValidationFailedError('Invalid deployment', issues);
+    const sizerParams = sizerParamsOf(dto.sizer, dto.sizerParams ?? {}, issues);
+    if (issues.length || !strategy || !params || !sizerParams) throw new ValidationFailedError('Invalid deployment', issues);
     const dep = await this.repo.insert({
       accountId: principal.accountId,
       createdByKeyId: principal.keyId,
@@ -66,6 +69,8 @@ export class DeploymentsService {
       capital: dto.capital ?? 100_000,
       multiplier: dto.multiplier ?? 1,
       lotSize: dto.lotSize ?? 1,
+      sizer: dto.sizer ?? DEFAULT_SIZER,
+      sizerParams,
       lookbackBars: dto.lookbackBars ?? DEFAULT_LOOKBACK_BARS,
     });
     await this.wake();
@@ -104,6 +109,27 @@ export class DeploymentsService {
   }
 }
 
+/** The sizer's parameters, checked by building it once (400 naming `sizer` or `sizerParams.<name>`). */
+function sizerParamsOf(name: string | undefined, given: Record<string, unknown>, issues: FieldIssue[]): Record<string, ParamValue> | undefined {
+  const values: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (typeof v !== 'number' && typeof v !== 'boolean') {
+      issues.push({ field: `sizerParams.${k}`, reason: 'must be a number or a boolean' });
+      return undefined;
+    }
+    values[k] = v;
+  }
+  try {
+    createSizer(name ?? DEFAULT_SIZER, values);
+    return values;
+  } catch (err) {
+    if (err instanceof UnknownSizerError) issues.push({ field: 'sizer', reason: err.message });
+    else if (err instanceof SizerParamError) issues.push({ field: `sizerParams.${err.param}`, reason: err.message });
+    else throw err;
+    return undefined;
+  }
+}
+
 const scope = (p: Principal): string | null => (p.role === 'admin' ? null : p.accountId);
 
 function decodeCursor(cursor: string | undefined): { createdAt: string; id: string } | null {
@@ -127,6 +153,8 @@ function toDto(d: Deployment, orders?: readonly DeploymentOrder[]): DeploymentDt
     capital: d.capital,
     multiplier: d.multiplier,
     lotSize: d.lotSize,
+    sizer: d.sizer,
+    sizerParams: { ...d.sizerParams },
     lookbackBars: d.lookbackBars,
     status: d.status,
     lastBarTime: d.lastBarMs === null ? null : new Date(d.lastBarMs).toISOString(),

@@ -1,50 +1,27 @@
 import fc from 'fast-check';
-import { decideOrder, deploymentClientOrderId, type OrderDecisionInput } from './deployment-orders';
+import { deploymentClientOrderId, orderDifference } from './deployment-orders';
 
-const base: OrderDecisionInput = { target: 0.5, price: 50, capital: 100_000, multiplier: 1, lotSize: 1, position: 0, openBuy: 0, openSell: 0 };
-
-describe('decideOrder', () => {
-  it('sizes a target as a fraction of capital at the close: 0.5 × 100,000 / 50 = 1,000 shares', () => {
-    expect(decideOrder(base)).toEqual({ targetQuantity: 1000, orderQuantity: 1000 });
+describe('orderDifference', () => {
+  it('orders what takes position plus open orders to the target, in lots', () => {
+    expect(orderDifference(1000, 600, 300, 0, 1)).toBe(100);
+    expect(orderDifference(0, 1000, 0, 400, 1)).toBe(-600);
+    expect(orderDifference(700, 650, 0, 0, 100)).toBe(0);
+    expect(orderDifference(-700, 0, 0, 0, 100)).toBe(-700);
+    expect(orderDifference(1000, 1000, 0, 0, 1)).toBe(0);
   });
 
-  it('orders only the difference from position plus open orders', () => {
-    expect(decideOrder({ ...base, position: 600, openBuy: 300 })).toEqual({ targetQuantity: 1000, orderQuantity: 100 });
-    expect(decideOrder({ ...base, position: 1000 })).toEqual({ targetQuantity: 1000, orderQuantity: 0 });
-    expect(decideOrder({ ...base, target: 0, position: 1000, openSell: 400 })).toEqual({ targetQuantity: 0, orderQuantity: -600 });
-  });
-
-  it('sizes shorts the same way and rounds toward zero in lots (never past the budget)', () => {
-    expect(decideOrder({ ...base, target: -0.5 })).toEqual({ targetQuantity: -1000, orderQuantity: -1000 });
-    // 0.5 × 100,000 / 70 = 714.28 shares -> 700 in lots of 100
-    expect(decideOrder({ ...base, price: 70, lotSize: 100 })).toEqual({ targetQuantity: 700, orderQuantity: 700 });
-    expect(decideOrder({ ...base, target: -0.5, price: 70, lotSize: 100 })).toEqual({ targetQuantity: -700, orderQuantity: -700 });
-  });
-
-  it('scales by the multiplier the risk mode and regime set (CAUTIOUS: 0.5)', () => {
-    expect(decideOrder({ ...base, multiplier: 0.5 }).targetQuantity).toBe(500);
-    expect(decideOrder({ ...base, multiplier: 0 }).targetQuantity).toBe(0);
-  });
-
-  it('treats NaN targets (warm-up) and missing prices as flat', () => {
-    expect(decideOrder({ ...base, target: NaN, position: 10 })).toEqual({ targetQuantity: 0, orderQuantity: -10 });
-    expect(decideOrder({ ...base, price: NaN })).toEqual({ targetQuantity: 0, orderQuantity: 0 });
-  });
-
-  it('never leaves the expected position past the target and always lands on it (property)', () => {
+  it('lands exactly on the target when everything is in whole lots (property)', () => {
     fc.assert(
       fc.property(
-        fc.double({ min: -2, max: 2, noNaN: true }),
-        fc.double({ min: 0.5, max: 5000, noNaN: true }),
+        fc.integer({ min: -5000, max: 5000 }),
         fc.integer({ min: -5000, max: 5000 }),
         fc.integer({ min: 0, max: 2000 }),
         fc.integer({ min: 0, max: 2000 }),
         fc.constantFrom(1, 10, 100),
-        (target, price, position, openBuy, openSell, lotSize) => {
-          const d = decideOrder({ ...base, target, price, position: position * lotSize, openBuy: openBuy * lotSize, openSell: openSell * lotSize, lotSize });
-          expect(Math.abs(d.targetQuantity * price)).toBeLessThanOrEqual(Math.abs(target) * base.capital + 1e-6);
-          expect(Math.abs(d.targetQuantity % lotSize)).toBe(0);
-          expect(position * lotSize + openBuy * lotSize - openSell * lotSize + d.orderQuantity).toBe(d.targetQuantity);
+        (target, position, openBuy, openSell, lot) => {
+          const q = orderDifference(target * lot, position * lot, openBuy * lot, openSell * lot, lot);
+          expect(Math.abs(q % lot)).toBe(0);
+          expect(position * lot + openBuy * lot - openSell * lot + q).toBe(target * lot);
         },
       ),
     );

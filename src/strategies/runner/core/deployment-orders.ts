@@ -1,49 +1,19 @@
 /**
  * What a deployment orders at a bar (DESIGN.md principle 3: execution orders only the
  * difference between the target and what is held plus what is working, so a re-run of the same
- * bar, or a restart, never orders twice).
- *
- * Sizing convention: a strategy's target is a signed fraction of the deployment's capital (the
- * backtester's "fraction of equity"), so the target quantity is
- *   target × capital × multiplier / price,
- * rounded toward zero to whole lots: rounding never buys past the budget, and a short is sized
- * the same way (-0.5 of 100,000 at 50 is -1,000 shares). `multiplier` is where the risk mode and
- * the regime scale exposure (CAUTIOUS passes 0.5). NaN (warm-up, no price) means flat, as in the
- * backtester.
+ * bar, or a restart, never orders twice). The target quantity comes from the deployment's sizer
+ * (src/trading/sizing; the default, equity-fraction, is target × capital × multiplier / close in
+ * whole lots toward zero, the backtester's reading of a target).
  */
-export interface OrderDecisionInput {
-  /** The strategy's target at the bar, a signed fraction of capital (NaN: flat). */
-  readonly target: number;
-  /** The bar's close, the price the target is sized at. */
-  readonly price: number;
-  readonly capital: number;
-  readonly multiplier: number;
-  /** Smallest tradable quantity; quantities are whole multiples of it. */
-  readonly lotSize: number;
-  /** Signed position now. */
-  readonly position: number;
-  /** Unfilled quantity of open buy and sell orders (both >= 0). */
-  readonly openBuy: number;
-  readonly openSell: number;
-}
 
-export interface OrderDecision {
-  /** The position the target asks for, in lots rounded toward zero. */
-  readonly targetQuantity: number;
-  /** What to order now: positive buys, negative sells, 0 nothing. */
-  readonly orderQuantity: number;
-}
-
-export function decideOrder(input: OrderDecisionInput): OrderDecision {
-  const { target, price, capital, multiplier, lotSize, position, openBuy, openSell } = input;
-  const sized = Number.isFinite(target) && Number.isFinite(price) && price > 0 ? (target * capital * multiplier) / price : 0;
-  // Round in lots; the small epsilon keeps 0.3/0.1-style float noise from losing a whole lot.
-  const lots = Math.trunc(sized / lotSize + (sized >= 0 ? 1e-9 : -1e-9));
-  const targetQuantity = lots * lotSize;
-  const expected = position + openBuy - openSell;
-  const gap = targetQuantity - expected;
+/**
+ * What to order to reach `targetQuantity` (a sizer's answer) from position plus open orders, in
+ * whole lots: positive buys, negative sells, 0 nothing.
+ */
+export function orderDifference(targetQuantity: number, position: number, openBuy: number, openSell: number, lotSize: number): number {
+  const gap = targetQuantity - (position + openBuy - openSell);
   const gapLots = Math.trunc(gap / lotSize + (gap >= 0 ? 1e-9 : -1e-9));
-  return { targetQuantity: targetQuantity === 0 ? 0 : targetQuantity, orderQuantity: gapLots === 0 ? 0 : gapLots * lotSize };
+  return gapLots === 0 ? 0 : gapLots * lotSize;
 }
 
 /**
