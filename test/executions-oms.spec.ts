@@ -67,4 +67,33 @@ describe('execution algorithms through the order management system and the paper
     // Bought above the 50 arrival price: a positive shortfall (a cost).
     expect(e.quality?.implementationShortfallBps).toBeGreaterThan(0);
   }, 60_000);
+
+  it('POV participates in the volume of the bars stored for its symbol and bar timeframe', async () => {
+    const pov = `POV${randomBytes(3).toString('hex').toUpperCase()}`;
+    const store = (timeframe: string, ts: string, volume: number) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/market-data/bars', headers: trader, payload: { symbol: pov, timeframe, rows: [{ ts, open: 20, high: 21, low: 19, close: 20, volume }] } });
+    expect((await store('1m', new Date(Date.now() - 120_000).toISOString(), 1)).statusCode).toBe(201);
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/executions',
+      headers: trader,
+      payload: { algo: 'pov', symbol: pov, side: 'buy', quantity: '30', params: { durationSeconds: 30, intervalSeconds: 0.3, participation: 0.1, minChildQuantity: 5, arrivalPrice: '20' } },
+    });
+    expect(created.statusCode).toBe(202);
+    const { id } = created.json<{ id: string }>();
+    const db = t.app.get(DataSource);
+    const children = async (): Promise<string[]> =>
+      (await db.query<{ quantity: string }[]>(`SELECT quantity::text FROM orders WHERE parent_order_id = $1 ORDER BY created_at`, [id])).map((r) => r.quantity);
+
+    // A 1h bar is not the parent's timeframe (1m): it adds nothing.
+    expect((await store('1h', new Date(Date.now() + 500).toISOString(), 100_000)).statusCode).toBe(201);
+    await sleep(1000);
+    expect(await children()).toEqual([]);
+    // A 1m bar of 100 shares: 10% is a child of 10.
+    expect((await store('1m', new Date(Date.now() + 500).toISOString(), 100)).statusCode).toBe(201);
+    const deadline = Date.now() + 15_000;
+    while ((await children()).length === 0 && Date.now() < deadline) await sleep(100);
+    expect(await children()).toEqual(['10']);
+    await t.app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel`, headers: trader });
+  }, 60_000);
 });

@@ -1,9 +1,12 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { BarsStoredNotifier } from '../../market-data/bars-stored.notifier';
 import { OrdersService } from '../orders/orders.service';
 import { ExecutionsService } from './executions.service';
 
 /**
- * Tells parent orders what happened to their children: each fill of an order submitted with a
+ * Tells parent orders what the market and the order management system did: the volume of each
+ * stored bar (what POV parents on that bar timeframe participate in), and what happened to their
+ * children: each fill of an order submitted with a
  * `parentOrderId`, and each child that ended without filling, as the order management system
  * commits them. Fills are idempotent on the fill id at the parent too. Without the OMS in the
  * module's imports (a spec's own OrderSubmissionPort), the sender reports them itself.
@@ -14,9 +17,13 @@ export class ExecutionOrderUpdates implements OnModuleInit {
     // By token: a union type erases to Object in the emitted metadata.
     @Optional() @Inject(OrdersService) private readonly orders: OrdersService | null,
     private readonly executions: ExecutionsService,
+    private readonly stored: BarsStoredNotifier,
   ) {}
 
   onModuleInit(): void {
+    this.stored.onStored(async (bar) => {
+      if (bar.volume !== null && bar.volume > 0) await this.executions.onMarketVolume(bar.symbol, bar.volume, bar.time, bar.timeframe);
+    });
     this.orders?.onOrderUpdate(async (u) => {
       if (u.parentOrderId === null) return;
       if (u.kind === 'fill' && u.fill) {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, type ModuleMetadata } from '@nestjs/common';
+import { MarketDataModule } from '../../market-data/market-data.module';
 import { ExecutionBarsRepository } from './execution-bars.repository';
 import { ExecutionOrderUpdates } from './execution-order-updates';
 import { ExecutionProcessor } from './execution.processor';
@@ -27,7 +28,7 @@ export class ExecutionModule {
   static forRoot(options: ExecutionModuleOptions): DynamicModule {
     return {
       module: ExecutionModule,
-      imports: [...options.imports],
+      imports: [MarketDataModule, ...options.imports],
       controllers: [ExecutionsController],
       providers: [ParentOrdersRepository, ExecutionBarsRepository, ExecutionTimers, ExecutionsService, ExecutionProcessor, ExecutionOrderUpdates],
       exports: [ExecutionsService],

@@ -207,10 +207,13 @@ export class ExecutionsService {
     });
   }
 
-  /** Market volume traded in a symbol (a bar or trade from the market-data feed): what POV participates in. */
-  onMarketVolume(symbol: string, volume: number, at: Date): Promise<number> {
+  /**
+   * Market volume traded in a symbol (a bar or trade from the market-data feed): what POV
+   * participates in. With `timeframe` (a stored bar), only parents on that bar timeframe count it.
+   */
+  onMarketVolume(symbol: string, volume: number, at: Date, timeframe?: string): Promise<number> {
     if (!Number.isFinite(volume) || volume < 0) throw new ValidationFailedError('Market volume must be >= 0', [{ field: 'volume', reason: 'must be a finite number >= 0' }]);
-    return this.parents.addPovVolume(symbol, volume, at);
+    return this.parents.addPovVolume(symbol, volume, at, timeframe);
   }
 
   // ---- what the timers run -------------------------------------------------------------------

@@ -237,10 +237,14 @@ export class ParentOrdersRepository {
   }
 
   /** Adds market volume to the running POV parents of the symbol that have started by `at`. */
-  async addPovVolume(symbol: string, volume: number, at: Date): Promise<number> {
+  async addPovVolume(symbol: string, volume: number, at: Date, timeframe?: string): Promise<number> {
+    // With a timeframe, only parents that participate in bars of that timeframe count it, so a
+    // minute bar and the hour bar that contains it are not both added.
     const [, count] = await this.db.query<[unknown[], number]>(
-      `UPDATE parent_orders SET pov_market_volume = pov_market_volume + $2 WHERE algo = 'pov' AND status = 'running' AND symbol = $1 AND start_at <= $3 AND end_at > $3`,
-      [symbol, volume, at],
+      `UPDATE parent_orders SET pov_market_volume = pov_market_volume + $2
+        WHERE algo = 'pov' AND status = 'running' AND symbol = $1 AND start_at <= $3 AND end_at > $3
+          AND ($4::text IS NULL OR coalesce(params->>'barTimeframe', '1m') = $4)`,
+      [symbol, volume, at, timeframe ?? null],
     );
     return count;
   }
