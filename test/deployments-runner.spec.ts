@@ -3,6 +3,8 @@ import { Global, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
+import { runMigrations } from '../src/database/data-source.factory';
+import { scratchDatabase } from './support/scratch-database';
 import { ConfigModule } from '../src/config/config.module';
 import { DatabaseModule } from '../src/database/database.module';
 import { QueuesModule } from '../src/queues/queues.module';
@@ -63,9 +65,16 @@ class RecordingOrdersModule {}
 const DAY = 86_400_000;
 const T0 = Date.parse('2024-01-02T00:00:00Z');
 
+let scratch: { url: string; drop: () => Promise<void> } | undefined;
+
 async function start(): Promise<TestingModule> {
-  // Role api: no queue worker or schedule, so only this spec's calls tick the runner.
-  const config = loadConfig({ ...process.env, QUANTDESK_ROLE: 'api' });
+  // Role api: no queue worker or schedule, so only this spec's calls tick the runner; a database
+  // of its own, because other specs' apps tick every running deployment of the one they share.
+  if (!scratch) {
+    scratch = await scratchDatabase('deprun');
+    await runMigrations({ databaseUrl: scratch.url });
+  }
+  const config = loadConfig({ ...process.env, QUANTDESK_ROLE: 'api', DATABASE_URL: scratch.url });
   const mod = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), DatabaseModule, QueuesModule.forRoot(config), DeploymentsModule.withOrders(RecordingOrdersModule)],
   }).compile();
@@ -110,7 +119,10 @@ describe('strategy runner (deployments)', () => {
     db = mod.get(DataSource);
     [{ id: accountId }] = await db.query<{ id: string }[]>(`INSERT INTO accounts (name) VALUES ($1) RETURNING id`, [`dep-${randomBytes(4).toString('hex')}`]);
   });
-  afterAll(() => mod.close());
+  afterAll(async () => {
+    await mod.close();
+    await scratch?.drop();
+  });
 
   it('acts on the newest bar once, sizing the target against capital, and orders only the difference', async () => {
     // Rising closes: SMA(2) > SMA(3) from the third bar on, so the target is 1 (fully long).

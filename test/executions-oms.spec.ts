@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createTestKey } from './support/market-data-keys';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startIsolatedTestApp, type TestApp } from './support/test-app';
 
 interface Execution {
   status: string;
@@ -21,7 +21,7 @@ describe('execution algorithms through the order management system and the paper
   let trader: Record<string, string>;
   const symbol = `EXO${randomBytes(3).toString('hex').toUpperCase()}`;
   beforeAll(async () => {
-    t = await startTestApp({ PAPER_LATENCY_MS: '0' });
+    t = await startIsolatedTestApp('execoms', { PAPER_LATENCY_MS: '0' });
     trader = { authorization: `Bearer ${await createTestKey(t.app.get(DataSource), 'trader')}` };
   });
   afterAll(() => t.close());

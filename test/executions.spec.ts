@@ -16,6 +16,8 @@ import { ExecutionsService } from '../src/trading/execution/executions.service';
 import { EXECUTION_REARM_SCHEDULER_ID, ExecutionTimers } from '../src/trading/execution/execution-timers.service';
 import type { ExecutionDto } from '../src/trading/execution/executions.dto';
 import { createTestKey } from './support/market-data-keys';
+import { scratchDatabase } from './support/scratch-database';
+import { runMigrations } from '../src/database/data-source.factory';
 import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
 
 /**
@@ -88,7 +90,10 @@ const bearer = (key: string): Headers => ({ authorization: `Bearer ${key}` });
 
 describe('execution algorithms: parent orders, timers, restart, quality', () => {
   const prefix = privateRedisPrefix('execution');
-  const config = loadConfig({ ...process.env, REDIS_PREFIX: prefix, QUEUE_BACKOFF_MS: '50' });
+  // A database of its own too: other specs' apps sweep every running parent of the database
+  // they share and would send its children through their own (real) order management system.
+  let scratch: { url: string; drop: () => Promise<void> };
+  let config: AppConfig;
   const oms = new RecordingOms();
   let app: NestFastifyApplication;
   let db: DataSource;
@@ -97,6 +102,9 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
   let viewer: Headers;
 
   beforeAll(async () => {
+    scratch = await scratchDatabase('exec');
+    await runMigrations({ databaseUrl: scratch.url });
+    config = loadConfig({ ...process.env, DATABASE_URL: scratch.url, REDIS_PREFIX: prefix, QUEUE_BACKOFF_MS: '50' });
     app = await startApp(config, oms);
     db = app.get(DataSource);
     trader = bearer(await createTestKey(db, 'trader'));
@@ -107,6 +115,7 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
   afterAll(async () => {
     await app?.close();
     await deleteRedisPrefix(prefix);
+    await scratch?.drop();
   });
 
   async function create(body: Record<string, unknown>, headers = trader): Promise<string> {

@@ -37,25 +37,29 @@ describe('GET /api/v1/slippage', () => {
     const empty = await t.app.inject({ method: 'GET', url: '/api/v1/slippage', headers: trader });
     expect(empty.json()).toMatchObject({ fills: 0, overall: null, bySymbol: [] });
 
-    expect((await bar(0, 100, 100)).statusCode).toBe(201);
-    expect((await order('buy', 1)).statusCode).toBe(201); // arrival: the mark, 100
-    expect((await bar(1, 101, 103)).statusCode).toBe(201); // fills at 101 + slippage
-    expect((await order('sell', 2)).statusCode).toBe(201); // arrival: the mark, 103
-    expect((await bar(2, 102, 102)).statusCode).toBe(201); // fills near 102: sold below arrival
     const db = t.app.get(DataSource);
-    for (let k = 0; k < 100; k++) {
-      const [{ n }] = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM fills WHERE symbol = $1`, [symbol]);
-      if (n === 2) break;
-      await sleep(50);
-    }
+    const fillCount = async (n: number): Promise<void> => {
+      for (let k = 0; k < 100; k++) {
+        const [{ c }] = await db.query<{ c: number }[]>(`SELECT count(*)::int AS c FROM fills WHERE symbol = $1`, [symbol]);
+        if (c >= n) return;
+        await sleep(50);
+      }
+    };
+    expect((await bar(0, 100, 100)).statusCode).toBe(201);
+    expect((await order('buy', 1)).statusCode).toBe(201); // arrival: the mark, the close 100
+    expect((await bar(1, 101, 103)).statusCode).toBe(201); // fills at 101 + slippage
+    await fillCount(1);
+    // The mark is now the buy's fill price (newer than any stored bar): the sell's arrival.
+    expect((await order('sell', 2)).statusCode).toBe(201);
+    expect((await bar(2, 100, 100)).statusCode).toBe(201); // fills near 100: sold below arrival
+    await fillCount(2);
     const rows = await db.query<{ side: string; price: string; arrival: string }[]>(
       `SELECT f.side, f.price::text AS price, o.arrival_price::text AS arrival FROM fills f JOIN orders o ON o.id = f.order_id WHERE f.symbol = $1 ORDER BY f.at`,
       [symbol],
     );
-    expect(rows.map((r) => [r.side, r.arrival])).toEqual([
-      ['buy', '100'],
-      ['sell', '103'],
-    ]);
+    expect(rows.map((r) => r.side)).toEqual(['buy', 'sell']);
+    expect(rows[0].arrival).toBe('100');
+    expect(rows[1].arrival).toBe(rows[0].price);
     // By hand: s·(fill − arrival)/arrival·1e4 with s = +1 buy, −1 sell.
     const bps = rows.map((r) => (r.side === 'buy' ? 1 : -1) * ((Number(r.price) - Number(r.arrival)) / Number(r.arrival)) * 1e4);
     expect(bps.every((b) => b > 0)).toBe(true);

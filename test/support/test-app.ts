@@ -1,6 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/app.factory';
+import { runMigrations } from '../../src/database/data-source.factory';
+import { scratchDatabase } from './scratch-database';
+import { deleteRedisPrefix, privateRedisPrefix } from './spawn-server';
 
 export interface RegisteredRoute {
   readonly method: string;
@@ -36,4 +39,25 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return { app, config, routes, close: () => app.close() };
+}
+
+/**
+ * The real application on a database and Redis prefix of its own (migrated, both removed by
+ * `close`). For specs whose queue workers act on every row of a kind (deployment ticks, execution
+ * timers): with the run's shared database and prefix, another spec's app (with another broker
+ * configured) could pick up their jobs.
+ */
+export async function startIsolatedTestApp(label: string, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const db = await scratchDatabase(label);
+  await runMigrations({ databaseUrl: db.url });
+  const prefix = privateRedisPrefix(label);
+  const t = await startTestApp({ ...overrides, DATABASE_URL: db.url, REDIS_PREFIX: prefix });
+  return {
+    ...t,
+    close: async () => {
+      await t.close();
+      await deleteRedisPrefix(prefix);
+      await db.drop();
+    },
+  };
 }

@@ -291,13 +291,20 @@ export class OrdersRepository {
     return rows.map(toFill);
   }
 
-  /** Unfilled quantity of the account's open orders in a symbol, per side (decimal text). */
-  async openQuantities(accountId: string, symbol: string): Promise<{ buy: string; sell: string }> {
-    const rows = await this.db.query<{ side: OrderSide; open: string }[]>(
-      `SELECT side, sum(quantity - filled_quantity)::text AS open FROM orders
-        WHERE account_id = $1 AND symbol = $2 AND status IN ('new', 'accepted', 'partially_filled') GROUP BY side`,
+  /**
+   * Position and open quantities of a symbol in ONE statement, so both come from one snapshot: a
+   * fill committing between two reads would otherwise show neither the open order nor the
+   * position it became, and a sender would order the difference twice.
+   */
+  async exposure(accountId: string, symbol: string): Promise<{ position: string; buy: string; sell: string }> {
+    const rows = await this.db.query<{ position: string; buy: string; sell: string }[]>(
+      `SELECT coalesce((SELECT quantity FROM positions WHERE account_id = $1 AND symbol = $2), 0)::text AS position,
+              coalesce(sum(quantity - filled_quantity) FILTER (WHERE side = 'buy'), 0)::text AS buy,
+              coalesce(sum(quantity - filled_quantity) FILTER (WHERE side = 'sell'), 0)::text AS sell
+         FROM orders
+        WHERE account_id = $1 AND symbol = $2 AND status IN ('new', 'accepted', 'partially_filled')`,
       [accountId, symbol],
     );
-    return { buy: rows.find((r) => r.side === 'buy')?.open ?? '0', sell: rows.find((r) => r.side === 'sell')?.open ?? '0' };
+    return rows[0];
   }
 }

@@ -134,8 +134,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   }
 
   async exposure(accountId: AccountId, symbol: string): Promise<SymbolExposure> {
-    const [position, open] = await Promise.all([this.portfolio.positionQuantity(accountId, symbol), this.orders.openQuantities(accountId, symbol)]);
-    return { position, openBuy: new Decimal(open.buy), openSell: new Decimal(open.sell) };
+    const e = await this.orders.exposure(accountId, symbol);
+    return { position: new Decimal(e.position), openBuy: new Decimal(e.buy), openSell: new Decimal(e.sell) };
   }
 
   // ---- submission ---------------------------------------------------------------------------

@@ -50,11 +50,6 @@ export class PortfolioService {
     return close ? new Decimal(close.close) : null;
   }
 
-  async positionQuantity(accountId: AccountId, symbol: string): Promise<Decimal> {
-    const pos = await this.repo.position(accountId, symbol);
-    return new Decimal(pos?.quantity ?? 0);
-  }
-
   /**
    * Writes every account's equity and cash for `day` (UTC), one row per account and day; run
    * again the same day, it replaces that day's rows (idempotent under redelivery).
