@@ -248,12 +248,7 @@ export class OrdersRepository {
 
   /** Newest first (created_at, id), keyset-paginated; one row more than `limit` says whether more follow. */
   async page(q: OrderPageQuery): Promise<OrderEntity[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown): void => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const { where, params, add } = conditions();
     if (q.accountId !== null) add('account_id = ?', q.accountId);
     if (q.status !== undefined) add('status = ?', q.status);
     if (q.symbol !== undefined) add('symbol = ?', q.symbol);
@@ -271,12 +266,7 @@ export class OrdersRepository {
 
   /** Fills, newest first (at, id), keyset-paginated like `page`. */
   async pageFills(q: FillPageQuery): Promise<FillEntity[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, v: unknown): void => {
-      params.push(v);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
+    const { where, params, add } = conditions();
     if (q.accountId !== null) add('account_id = ?', q.accountId);
     if (q.symbol !== undefined) add('symbol = ?', q.symbol);
     if (q.orderId !== undefined) add('order_id = ?', q.orderId);
@@ -307,4 +297,18 @@ export class OrdersRepository {
     );
     return rows[0];
   }
+}
+
+/** AND-ed SQL conditions with numbered parameters: `add('symbol = ?', v)` binds v as the next $n. */
+function conditions(): { where: string[]; params: unknown[]; add: (sql: string, value: unknown) => void } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  return {
+    where,
+    params,
+    add: (sql, value) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    },
+  };
 }
