@@ -147,6 +147,28 @@ describe('PaperBroker against PostgreSQL', () => {
     expect(account2.equity.toFixed()).toBe(account2.cash.plus(d(150).mul('102.5')).toFixed());
   });
 
+  it('a bar stored before the order but told to the book after it does not fill the order (no lookahead)', async () => {
+    const account = await newAccount();
+    const symbol = `RACE${tag()}`;
+    await storeBar(symbol, '2024-07-10T14:58:00Z', 100);
+    const { broker: b, events } = broker(account);
+    await b.start();
+    await b.onBar(symbol, { time: new Date('2024-07-10T14:58:00Z'), open: 100, high: 101, low: 99, close: 100, volume: 1_000_000 });
+    // An import commits the 14:59 bar; a strategy reads it and orders before BarsStoredNotifier
+    // tells the book. The order was decided at that bar's close: its open is in the past.
+    await storeBar(symbol, '2024-07-10T14:59:00Z', 105);
+    const ack = await b.submit(spec({ symbol, quantity: d(10) }));
+    await b.onBar(symbol, { time: new Date('2024-07-10T14:59:00Z'), open: 104, high: 106, low: 103, close: 105, volume: 1_000_000 });
+    expect(kinds(events)).toEqual(['accepted']);
+    expect((await b.getOrderByClientId(ack.clientOrderId))?.status).toBe('accepted');
+    // The next bar is after the order: it fills at that bar's open.
+    await b.onBar(symbol, { time: new Date('2024-07-10T15:00:00Z'), open: 106, high: 107, low: 105, close: 106.5, volume: 1_000_000 });
+    expect(kinds(events)).toEqual(['accepted', 'fill']);
+    const fill = events[1];
+    if (fill.kind !== 'fill') throw new Error('expected a fill');
+    expect(fill.fill.price.toFixed()).toBe('106');
+  });
+
   it('fills against the latest quote at once: the ack says filled and the events came first', async () => {
     const symbol = `QTE${tag()}`;
     const { broker: b, events } = broker(await newAccount(), { costs: {} });

@@ -17,6 +17,8 @@ import type {
   BrokerOrderSnapshot,
   BrokerPosition,
   OrderReplacement,
+  PreparedSubmit,
+  TransactionSql,
 } from '../broker.types';
 import { isExpired, matchOrder, nextSessionClose, PaperLedger, type BarUpdate, type MarketUpdate, type MatchDecision, type MatchFill, type QuoteUpdate } from './core';
 import { DuplicateClientOrderIdError, PaperBrokerRepository } from './paper-broker.repository';
@@ -151,26 +153,38 @@ export class PaperBroker implements Broker {
     return () => this.listeners.delete(listener);
   }
 
+  /** Decides the order, writes it on the broker's own connection, then books it (prepareSubmit for the steps). */
   async submit(spec: OrderSpec): Promise<BrokerOrderAck> {
+    const prepared = await this.prepareSubmit(spec);
+    await prepared.write(this.repo.connection);
+    prepared.committed();
+    // Later updates (a bar or quote matched once it was booked) may have moved it further.
+    const ack = prepared.ack;
+    await this.chains.get(ack.brokerOrderId);
+    return { ...ack, status: this.live.get(ack.brokerOrderId)?.status ?? ack.status };
+  }
+
+  /**
+   * The order decided in memory: validated, matched against the latest quote (a fill at once is
+   * stored with the order in one statement), not yet booked. `write` stores it (in the OMS's
+   * transaction, or on the broker's connection for `submit`); `committed` books it and sends its
+   * events (accepted, then a fill, then an end). Until then no bar or quote can match it, so a
+   * rolled-back order leaves nothing behind; a bar that arrived while it was written is matched
+   * at booking.
+   */
+  async prepareSubmit(spec: OrderSpec): Promise<PreparedSubmit> {
     await this.start();
     await this.latency();
     this.validate(spec);
     const market = await this.marketOf(spec.symbol);
-    // Checked after the last await, so two submits of one client order id cannot both pass.
     this.refuseKnownClientId(spec.clientOrderId);
     const now = this.clock();
     const noData = spec.type === 'market' && market.lastBar === null && market.lastQuote === null;
     const order = this.newRecord(spec, market, now, noData ? `no market data for ${spec.symbol}` : null);
-    if (noData) {
-      await this.insert(order);
-      this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
-      return { brokerOrderId: order.id, clientOrderId: order.clientOrderId, status: 'rejected', rejectReason: order.rejectReason ?? undefined, at: now };
-    }
-    // The latest quote is matched now, so an order that fills at once is stored with its fill in
-    // one statement (one round trip), and its events all follow that write.
     let fill: PaperFillRecord | null = null;
     let end: MatchDecision['end'] = null;
-    const decision = market.lastQuote === null ? null : this.decide(order, market.lastQuote, market);
+    const quote = market.lastQuote;
+    const decision = noData || quote === null ? null : this.decide(order, quote, market);
     if (decision !== null) {
       if (decision.triggered) order.triggered = true;
       if (decision.fill !== null) fill = this.applyFill(order, decision.fill, now);
@@ -180,24 +194,46 @@ export class PaperBroker implements Broker {
         order.endReason = end.reason;
       }
     }
-    const row: PaperOrderRecord = { ...order };
     const cumulative = order.filledQuantity;
-    this.track(order);
-    try {
-      await this.enqueue(order.id, async () => {
-        await this.insert(row, fill);
+    const ack: BrokerOrderAck = {
+      brokerOrderId: order.id,
+      clientOrderId: order.clientOrderId,
+      status: order.status,
+      rejectReason: order.rejectReason ?? undefined,
+      at: now,
+    };
+    let written = false;
+    return {
+      ack,
+      write: async (tx: TransactionSql): Promise<void> => {
+        try {
+          order.notBeforeBarMs = await this.repo.insertOrder(order, fill, this.options.barTimeframe, tx);
+        } catch (err) {
+          if (err instanceof DuplicateClientOrderIdError) throw new BrokerRejectedError(err.message, { field: 'clientOrderId' });
+          this.logger.error(`paper order insert failed: ${String(err)}`);
+          throw new BrokerUnavailableError('the paper broker could not store the order');
+        }
+        written = true;
+      },
+      committed: (): boolean => {
+        if (!written) throw new Error(`paper order ${order.id} was booked before it was written`);
+        if (noData) {
+          this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
+          return true;
+        }
+        this.track(order);
         if (fill !== null) this.ledger.apply(fill);
         this.emit({ kind: 'accepted', brokerOrderId: order.id, clientOrderId: order.clientOrderId, at: now });
-        if (fill !== null) this.emit({ kind: 'fill', fill: toBrokerFill(fill), cumulativeQuantity: cumulative, leavesQuantity: row.quantity.minus(cumulative) });
+        if (fill !== null) this.emit({ kind: 'fill', fill: toBrokerFill(fill), cumulativeQuantity: cumulative, leavesQuantity: order.quantity.minus(cumulative) });
         if (end !== null) this.emit({ kind: end.kind, brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: end.reason, at: now });
-      });
-    } catch (err) {
-      this.untrack(order);
-      throw err;
-    }
-    // Later updates (a bar or quote while the write was in flight) may have moved it further.
-    await this.chains.get(order.id);
-    return { brokerOrderId: order.id, clientOrderId: order.clientOrderId, status: order.status, at: now };
+        // What reached the book while the order was being written: a newer quote, and a bar
+        // later than every bar stored when it was written.
+        let moved = fill !== null || end !== null;
+        if (market.lastQuote !== null && market.lastQuote !== quote && this.evaluate(order, market.lastQuote, market)) moved = true;
+        if (market.lastBar !== null && market.lastBar.time > order.notBeforeBarMs && this.evaluate(order, market.lastBar, market)) moved = true;
+        return moved;
+      },
+    };
   }
 
   async cancel(id: BrokerOrderId): Promise<void> {
@@ -249,7 +285,7 @@ export class PaperBroker implements Broker {
     // Copied now: an update matching the replacement before this write runs must not change the row it inserts.
     const row: PaperOrderRecord = { ...replacement };
     const write = this.enqueue(old.id, async () => {
-      await this.repo.replaceOrder(oldChange, row);
+      replacement.notBeforeBarMs = await this.repo.replaceOrder(oldChange, row, this.options.barTimeframe);
       this.emit({ kind: 'replaced', brokerOrderId: old.id, clientOrderId: old.clientOrderId, replacedBy: replacement.id, at: now });
       this.emit({ kind: 'accepted', brokerOrderId: replacement.id, clientOrderId: replacement.clientOrderId, at: now });
     });
@@ -425,16 +461,6 @@ export class PaperBroker implements Broker {
       submittedAt: now,
       updatedAt: now,
     };
-  }
-
-  private async insert(order: PaperOrderRecord, fill: PaperFillRecord | null = null): Promise<void> {
-    try {
-      await this.repo.insertOrder(order, fill);
-    } catch (err) {
-      if (err instanceof DuplicateClientOrderIdError) throw new BrokerRejectedError(err.message, { field: 'clientOrderId' });
-      this.logger.error(`paper order insert failed: ${String(err)}`);
-      throw new BrokerUnavailableError('the paper broker could not store the order');
-    }
   }
 
   private track(order: PaperOrderRecord): void {
