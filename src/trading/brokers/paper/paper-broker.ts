@@ -61,6 +61,15 @@ export interface PaperQuote {
   readonly askSize: number;
 }
 
+/** A symbol's reference price as the paper book sees it (see `referenceOf`). */
+export interface PaperReference {
+  readonly mid: number;
+  /** The latest quote's ask − bid; null when the price is a bar's close. */
+  readonly spread: number | null;
+  readonly source: 'quote' | 'bar';
+  readonly time: Date;
+}
+
 interface SymbolMarket {
   lastBar: BarUpdate | null;
   lastQuote: QuoteUpdate | null;
@@ -152,6 +161,37 @@ export class PaperBroker implements Broker {
   }
 
   async submit(spec: OrderSpec): Promise<BrokerOrderAck> {
+    return this.accept(spec, (market) => market.lastQuote);
+  }
+
+  /**
+   * Submits an order that meets `quote` instead of the symbol's latest quote: the book of one
+   * venue as a caller (the smart order router's paper executor) displays it. The order is matched
+   * against it at once by the same core and costs as any order; the quote is not stored as the
+   * symbol's market and moves no other order. What `quote` does not fill rests, so callers send
+   * ioc or fok orders.
+   */
+  async submitAgainstQuote(spec: OrderSpec, quote: PaperQuote): Promise<BrokerOrderAck> {
+    validateQuote(quote);
+    const update: QuoteUpdate = { kind: 'quote', time: quote.time.getTime(), bid: quote.bid, ask: quote.ask, bidSize: quote.bidSize, askSize: quote.askSize };
+    return this.accept(spec, () => update);
+  }
+
+  /**
+   * The symbol's reference price now: the latest quote's mid (and its spread), else the latest
+   * stored bar's close (of PAPER_BAR_TIMEFRAME); null when the broker has no market data for it.
+   */
+  async referenceOf(symbol: string): Promise<PaperReference | null> {
+    await this.start();
+    const m = await this.marketOf(symbol);
+    if (m.lastQuote !== null && m.lastQuote.bid > 0 && m.lastQuote.ask > 0) {
+      return { mid: (m.lastQuote.bid + m.lastQuote.ask) / 2, spread: m.lastQuote.ask - m.lastQuote.bid, source: 'quote', time: new Date(m.lastQuote.time) };
+    }
+    if (m.lastBar !== null) return { mid: m.lastBar.close, spread: null, source: 'bar', time: new Date(m.lastBar.time) };
+    return null;
+  }
+
+  private async accept(spec: OrderSpec, quoteOf: (market: SymbolMarket) => QuoteUpdate | null): Promise<BrokerOrderAck> {
     await this.start();
     await this.latency();
     this.validate(spec);
@@ -170,7 +210,8 @@ export class PaperBroker implements Broker {
     // one statement (one round trip), and its events all follow that write.
     let fill: PaperFillRecord | null = null;
     let end: MatchDecision['end'] = null;
-    const decision = market.lastQuote === null ? null : this.decide(order, market.lastQuote, market);
+    const quote = quoteOf(market);
+    const decision = quote === null ? null : this.decide(order, quote, market);
     if (decision !== null) {
       if (decision.triggered) order.triggered = true;
       if (decision.fill !== null) fill = this.applyFill(order, decision.fill, now);
