@@ -109,6 +109,7 @@ describe('smart order routing over HTTP', () => {
       ['too large a quantity', { quantity: 1_000_001 }, 'quantity'],
       ['an unknown side', { side: 'hold' }, 'side'],
       ['a lower-case symbol', { symbol: 'aapl' }, 'symbol'],
+      ['a missing price (venue-simulator mode needs one)', { referencePrice: undefined }, 'referencePrice'],
       ['a negative price', { referencePrice: -1 }, 'referencePrice'],
       ['a price given as text', { referencePrice: '187.5' }, 'referencePrice'],
       ['a volatility above 1', { volatility: 2 }, 'volatility'],
