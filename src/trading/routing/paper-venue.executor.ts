@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
 import { Decimal } from '../../common/decimal';
 import { UnprocessableError, ValidationFailedError } from '../../common/errors/domain-error';
 import { accountId as toAccountId, clientOrderId as toClientOrderId, type AccountId } from '../../common/typed-ids';
 import type { AppConfig } from '../../config/app-config';
-import { InjectConfig } from '../../config/inject-config.decorator';
 import { Xoshiro128 } from '../../quant/random';
 import type { BrokerEvent, BrokerFill, BrokerOrderAck } from '../brokers/broker.types';
 import type { PaperBroker } from '../brokers/paper/paper-broker';
@@ -160,14 +158,14 @@ function referencePriceRefused(): ValidationFailedError {
  * children as orders the OMS never issued (and their fills as position breaks) and stop its
  * trading. The paper account has no OMS orders and no balance row, so neither reconciliation nor
  * the equity snapshots visit it; its paper_orders and paper_fills are the routing record.
+ * Built by RoutingModule when QUANTDESK_ROUTING_EXECUTION is `paper`.
  */
-@Injectable()
 export class PaperRoutingExecutorFactory implements RoutingExecutorFactory {
   readonly mode = 'paper' as const;
   private readonly accounts = new Map<AccountId, Promise<AccountId>>();
 
   constructor(
-    @InjectConfig() private readonly config: AppConfig,
+    private readonly config: AppConfig,
     private readonly paper: PaperBrokerFactory,
     private readonly repo: RoutingRepository,
   ) {}
