@@ -321,6 +321,37 @@ describe('PaperBroker against PostgreSQL', () => {
     expect(sl?.averageFillPrice?.toFixed()).toBe('42');
   });
 
+  it('submitAgainstQuote matches one order against the given (venue) quote only: not stored as the market, no other order moved', async () => {
+    const symbol = `VQ${tag()}`;
+    await storeBar(symbol, '2024-07-10T14:45:00Z', 50);
+    const { broker: b, events } = broker(await newAccount());
+    expect(await b.referenceOf(symbol)).toMatchObject({ mid: 50, spread: null, source: 'bar' });
+    expect(await b.referenceOf(`NONE${tag()}`)).toBeNull();
+    // A resting limit that any ask at or under 50.5 would fill.
+    const resting = await b.submit(spec({ symbol, type: 'limit', limitPrice: d('50.5'), quantity: d(100) }));
+    expect(resting.status).toBe('accepted');
+    const quote = { time: new Date(NOW.getTime() + 60_000), bid: 49.98, ask: 50.02, bidSize: 0, askSize: 300 };
+    // ioc for 500 against 300 shown: 300 fill at the ask (plus costs, capped by the limit 50.02), the rest is cancelled.
+    const ioc = await b.submitAgainstQuote(spec({ symbol, type: 'limit', limitPrice: d('50.02'), quantity: d(500), timeInForce: 'ioc' }), quote);
+    expect(ioc.status).toBe('cancelled');
+    const fills = events.filter((e): e is Extract<BrokerEvent, { kind: 'fill' }> => e.kind === 'fill');
+    expect(fills.map((f) => [f.fill.clientOrderId, f.fill.quantity.toString(), f.fill.price.toString()])).toEqual([[ioc.clientOrderId, '300', '50.02']]);
+    // fok for more than shown: nothing.
+    const fok = await b.submitAgainstQuote(spec({ symbol, type: 'limit', limitPrice: d('50.02'), quantity: d(400), timeInForce: 'fok' }), quote);
+    expect(fok.status).toBe('cancelled');
+    expect((await b.getOrderByClientId(fok.clientOrderId))?.filledQuantity.toString()).toBe('0');
+    // The resting order never saw the venue quote, and the symbol's market is still the bar.
+    expect((await b.getOrderByClientId(resting.clientOrderId))?.status).toBe('accepted');
+    expect(await b.referenceOf(symbol)).toMatchObject({ mid: 50, source: 'bar' });
+    // A real quote is the market from then on.
+    await b.onQuote(symbol, { time: new Date(NOW.getTime() + 120_000), bid: 50.6, ask: 50.8, bidSize: 100, askSize: 100 });
+    expect(await b.referenceOf(symbol)).toMatchObject({ mid: 50.7, source: 'quote' });
+    expect((await b.referenceOf(symbol))?.spread).toBeCloseTo(0.2, 12);
+    await expect(b.submitAgainstQuote(spec({ symbol, type: 'limit', limitPrice: d(50), timeInForce: 'ioc' }), { ...quote, bid: 51 })).rejects.toMatchObject({
+      details: { issues: [{ field: 'ask' }] },
+    });
+  });
+
   it('lists orders newest first, open only or all, with a limit', async () => {
     const symbol = `LST${tag()}`;
     await storeBar(symbol, '2024-07-10T14:00:00Z', 10);

@@ -63,6 +63,15 @@ export interface PaperQuote {
   readonly askSize: number;
 }
 
+/** A symbol's reference price as the paper book sees it (see `referenceOf`). */
+export interface PaperReference {
+  readonly mid: number;
+  /** The latest quote's ask − bid; null when the price is a bar's close. */
+  readonly spread: number | null;
+  readonly source: 'quote' | 'bar';
+  readonly time: Date;
+}
+
 interface SymbolMarket {
   lastBar: BarUpdate | null;
   lastQuote: QuoteUpdate | null;
@@ -155,13 +164,34 @@ export class PaperBroker implements Broker {
 
   /** Decides the order, writes it on the broker's own connection, then books it (prepareSubmit for the steps). */
   async submit(spec: OrderSpec): Promise<BrokerOrderAck> {
-    const prepared = await this.prepareSubmit(spec);
-    await prepared.write(this.repo.connection);
-    prepared.committed();
-    // Later updates (a bar or quote matched once it was booked) may have moved it further.
-    const ack = prepared.ack;
-    await this.chains.get(ack.brokerOrderId);
-    return { ...ack, status: this.live.get(ack.brokerOrderId)?.status ?? ack.status };
+    return this.book(await this.prepare(spec, (market) => market.lastQuote));
+  }
+
+  /**
+   * Submits an order that meets `quote` instead of the symbol's latest quote: the book of one
+   * venue as a caller (the smart order router's paper executor) displays it. The order is matched
+   * against it at once by the same core and costs as any order; the quote is not stored as the
+   * symbol's market and moves no other order. What `quote` does not fill rests, so callers send
+   * ioc or fok orders.
+   */
+  async submitAgainstQuote(spec: OrderSpec, quote: PaperQuote): Promise<BrokerOrderAck> {
+    validateQuote(quote);
+    const update: QuoteUpdate = { kind: 'quote', time: quote.time.getTime(), bid: quote.bid, ask: quote.ask, bidSize: quote.bidSize, askSize: quote.askSize };
+    return this.book(await this.prepare(spec, () => update));
+  }
+
+  /**
+   * The symbol's reference price now: the latest quote's mid (and its spread), else the latest
+   * stored bar's close (of PAPER_BAR_TIMEFRAME); null when the broker has no market data for it.
+   */
+  async referenceOf(symbol: string): Promise<PaperReference | null> {
+    await this.start();
+    const m = await this.marketOf(symbol);
+    if (m.lastQuote !== null && m.lastQuote.bid > 0 && m.lastQuote.ask > 0) {
+      return { mid: (m.lastQuote.bid + m.lastQuote.ask) / 2, spread: m.lastQuote.ask - m.lastQuote.bid, source: 'quote', time: new Date(m.lastQuote.time) };
+    }
+    if (m.lastBar !== null) return { mid: m.lastBar.close, spread: null, source: 'bar', time: new Date(m.lastBar.time) };
+    return null;
   }
 
   /**
@@ -172,7 +202,21 @@ export class PaperBroker implements Broker {
    * rolled-back order leaves nothing behind; a bar that arrived while it was written is matched
    * at booking.
    */
-  async prepareSubmit(spec: OrderSpec): Promise<PreparedSubmit> {
+  prepareSubmit(spec: OrderSpec): Promise<PreparedSubmit> {
+    return this.prepare(spec, (market) => market.lastQuote);
+  }
+
+  /** Writes a prepared order on the broker's own connection and books it: the ack with its status once booked. */
+  private async book(prepared: PreparedSubmit): Promise<BrokerOrderAck> {
+    await prepared.write(this.repo.connection);
+    prepared.committed();
+    // Later updates (a bar or quote matched once it was booked) may have moved it further.
+    const ack = prepared.ack;
+    await this.chains.get(ack.brokerOrderId);
+    return { ...ack, status: this.live.get(ack.brokerOrderId)?.status ?? ack.status };
+  }
+
+  private async prepare(spec: OrderSpec, quoteOf: (market: SymbolMarket) => QuoteUpdate | null): Promise<PreparedSubmit> {
     await this.start();
     await this.latency();
     this.validate(spec);
@@ -183,7 +227,7 @@ export class PaperBroker implements Broker {
     const order = this.newRecord(spec, market, now, noData ? `no market data for ${spec.symbol}` : null);
     let fill: PaperFillRecord | null = null;
     let end: MatchDecision['end'] = null;
-    const quote = market.lastQuote;
+    const quote = quoteOf(market);
     const decision = noData || quote === null ? null : this.decide(order, quote, market);
     if (decision !== null) {
       if (decision.triggered) order.triggered = true;
@@ -221,7 +265,9 @@ export class PaperBroker implements Broker {
           this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
           return true;
         }
-        this.track(order);
+        // An order that ended at once (filled, IOC remainder cancelled) is the database's alone:
+        // memory holds open orders and those with writes pending.
+        if (!TERMINAL_STATUSES.has(order.status)) this.track(order);
         if (fill !== null) this.ledger.apply(fill);
         this.emit({ kind: 'accepted', brokerOrderId: order.id, clientOrderId: order.clientOrderId, at: now });
         if (fill !== null) this.emit({ kind: 'fill', fill: toBrokerFill(fill), cumulativeQuantity: cumulative, leavesQuantity: order.quantity.minus(cumulative) });
@@ -229,6 +275,7 @@ export class PaperBroker implements Broker {
         // What reached the book while the order was being written: a newer quote, and a bar
         // later than every bar stored when it was written.
         let moved = fill !== null || end !== null;
+        // (A quote the caller gave, submitAgainstQuote, is not the market's: the latest one is still news to the order.)
         if (market.lastQuote !== null && market.lastQuote !== quote && this.evaluate(order, market.lastQuote, market)) moved = true;
         if (market.lastBar !== null && market.lastBar.time > order.notBeforeBarMs && this.evaluate(order, market.lastBar, market)) moved = true;
         return moved;
