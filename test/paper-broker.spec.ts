@@ -75,6 +75,8 @@ describe('PaperBroker against PostgreSQL', () => {
       close - 1,
       volume,
     ]);
+    // As the import path does in its transaction (writers of bars by SQL call it themselves).
+    await db.query(`SELECT bars_latest_refresh($1, '1m')`, [symbol]);
   }
 
   const kinds = (events: BrokerEvent[]): string[] => events.map((e) => e.kind);

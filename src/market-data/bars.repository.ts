@@ -534,6 +534,9 @@ export class BarsRepository {
       const result = { ...mainDone.value, inserted: mainDone.value.inserted + build.reduce((n, m) => n + m.rows.length, 0) };
       // Last, so that the locks ATTACH and DETACH take on `bars` are held for a moment only.
       for (const m of build) await this.attachMonth(client, m);
+      // The series' newest bar, for the readers that need it on every order (the mark, the
+      // paper book's no-lookahead bar): committed with the bars (migration 1766100000000).
+      await client.query('SELECT bars_latest_refresh($1, $2)', [symbol, timeframe]);
       await client.query('COMMIT');
       open = false;
       sideTables = [];

@@ -136,7 +136,7 @@ export class PortfolioRepository {
               (SELECT updated_at FROM positions WHERE account_id = $1 AND symbol = $2) AS position_at,
               b.close::text AS close, b.ts AS close_at
          FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT close, ts FROM bars WHERE bars.symbol = $2 ORDER BY ts DESC LIMIT 1) b ON true`,
+         LEFT JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = $2 ORDER BY ts DESC LIMIT 1) b ON true`,
       [accountId, symbol],
     );
     const r = rows[0];
@@ -150,7 +150,7 @@ export class PortfolioRepository {
     const rows = await this.db.query<{ symbol: string; close: string; ts: Date }[]>(
       `SELECT s.symbol, b.close::text AS close, b.ts
          FROM unnest($1::text[]) AS s(symbol)
-         CROSS JOIN LATERAL (SELECT close, ts FROM bars WHERE bars.symbol = s.symbol ORDER BY ts DESC LIMIT 1) b`,
+         CROSS JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = s.symbol ORDER BY ts DESC LIMIT 1) b`,
       [symbols],
     );
     for (const r of rows) out.set(r.symbol, { close: r.close, ts: r.ts });

@@ -143,7 +143,7 @@ function orderParams(o: PaperOrderRecord): unknown[] {
 const INSERT_ORDER = `INSERT INTO paper_orders (id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
   status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-    GREATEST($15::float8, COALESCE((SELECT (extract(epoch FROM max(b.ts)) * 1000)::float8 FROM bars b WHERE b.symbol = $4 AND b.timeframe = $21), '-Infinity'::float8)),
+    GREATEST($15::float8, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = $4 AND l.timeframe = $21), '-Infinity'::float8)),
     $16, $17, $18, $19, $20)`;
 
 function isUniqueViolation(err: unknown): boolean {
@@ -172,8 +172,8 @@ export class PaperBrokerRepository {
   /**
    * Inserts the order (and a fill it got at once) in one statement, with `tx` when the OMS
    * writes it in its own transaction. Its `not_before_bar_ms` becomes the later of the book's
-   * latest bar and the newest `timeframe` bar of the symbol in the database, read in the same
-   * statement: an import commits its bars before the book is told of them (BarsStoredNotifier),
+   * latest bar and the newest `timeframe` bar of the symbol in the database (`bars_latest`,
+   * committed with the bars), read in the same statement: an import commits its bars before the book is told of them (BarsStoredNotifier),
    * and an order decided on such a bar must not fill at that same bar (no lookahead). Returns
    * the stored not_before_bar_ms.
    */
