@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { markInputsColumns, markInputsOf, type MarkInputs, type MarkInputsRow } from '../portfolio/portfolio.mark';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from './order.types';
 import type { FillEntity, OrderEntity, OrderEventEntity } from './order.entity';
 
@@ -243,6 +244,20 @@ export class OrdersRepository {
   async findVisible(id: string, accountId: string | null): Promise<OrderEntity | null> {
     const rows = await this.db.query<Row[]>(`SELECT * FROM orders WHERE id = $1 AND ($2::uuid IS NULL OR account_id = $2::uuid)`, [id, accountId]);
     return rows[0] ? toOrder(rows[0]) : null;
+  }
+
+  /**
+   * What a new submit needs first, in one round trip: the order already under the client order
+   * id (a repeat), and the inputs of the symbol's mark (its arrival price, PortfolioService.mark).
+   */
+  async submitContext(accountId: string, clientOrderId: string, symbol: string): Promise<{ existing: OrderEntity | null; mark: MarkInputs }> {
+    const rows = await this.db.query<(Row & MarkInputsRow)[]>(
+      `SELECT o.*, ${markInputsColumns('$1', '$3')}
+         FROM (SELECT 1) one LEFT JOIN orders o ON o.account_id = $1 AND o.client_order_id = $2`,
+      [accountId, clientOrderId, symbol],
+    );
+    const r = rows[0];
+    return { existing: r.id === null ? null : toOrder(r), mark: markInputsOf(r) };
   }
 
   async findByClientId(accountId: string, clientOrderId: string): Promise<OrderEntity | null> {

@@ -10,7 +10,7 @@ import { BrokerRegistry } from '../brokers/broker.registry';
 import type { Broker, BrokerEvent, BrokerFill, BrokerOrderAck, OrderReplacement, PreparedSubmit } from '../brokers/broker.types';
 import { applyFill } from '../ledger/position.ledger';
 import { PortfolioRepository, type CashEntry } from '../portfolio/portfolio.repository';
-import { PortfolioService } from '../portfolio/portfolio.service';
+import { markFromInputs } from '../portfolio/portfolio.mark';
 import type { FillEntity, OrderEntity, OrderEventEntity } from './order.entity';
 import { OPEN_STATUSES, transition } from './order-state-machine';
 import type { OrderSubmissionPort, SubmissionResult, SubmittedOrder, SymbolExposure } from './order-submission.port';
@@ -107,7 +107,6 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   constructor(
     private readonly orders: OrdersRepository,
     private readonly portfolioRepo: PortfolioRepository,
-    private readonly portfolio: PortfolioService,
     private readonly brokers: BrokerRegistry,
     @Inject(PRE_TRADE_GATE) private readonly gate: PreTradeGate,
     @InjectConfig() private readonly config: AppConfig,
@@ -144,14 +143,14 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     const issues = orderIssues(order);
     if (issues.length > 0) throw new ValidationFailedError(`Invalid order: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, issues);
     const hash = requestHash(order);
-    const existing = await this.orders.findByClientId(accountId, order.clientOrderId);
+    const { existing, mark } = await this.orders.submitContext(accountId, order.clientOrderId, order.symbol);
     if (existing) return this.repeat(existing, hash);
     // No new order while the account's books and its broker's disagree (or are not compared yet).
     this.reconciliation.assertTradable(accountId);
 
     // The gate, synchronously in the request, before any write and any broker call.
     const decision = await this.gate.check({ accountId, order });
-    const arrival = order.arrivalPrice ?? (await this.portfolio.mark(accountId, order.symbol));
+    const arrival = order.arrivalPrice ?? markFromInputs(mark);
     // A market order with a reference price goes out as a marketable limit at most
     // PROTECTIVE_LIMIT_BPS through it, so a thin book cannot fill it at any price. The stored
     // order is what was sent; its request hash stays the client's request.

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { markInputsColumns, markInputsOf, type MarkInputs, type MarkInputsRow } from './portfolio.mark';
 import type { PositionEntity } from './position.entity';
 
 export interface CashEntry {
@@ -129,18 +130,10 @@ export class PortfolioRepository {
     return rows[0] ? toPosition(rows[0]) : null;
   }
 
-  /** The position's last fill price and its time, and the symbol's latest bar close and time, in one round trip (PortfolioService.mark). */
-  async markInputs(accountId: string, symbol: string): Promise<{ lastPrice: string | null; positionAt: Date | null; close: string | null; closeAt: Date | null }> {
-    const rows = await this.db.query<{ last_price: string | null; position_at: Date | null; close: string | null; close_at: Date | null }[]>(
-      `SELECT (SELECT last_price::text FROM positions WHERE account_id = $1 AND symbol = $2) AS last_price,
-              (SELECT updated_at FROM positions WHERE account_id = $1 AND symbol = $2) AS position_at,
-              b.close::text AS close, b.ts AS close_at
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = $2 ORDER BY ts DESC LIMIT 1) b ON true`,
-      [accountId, symbol],
-    );
-    const r = rows[0];
-    return { lastPrice: r.last_price, positionAt: r.position_at, close: r.close, closeAt: r.close_at };
+  /** What the mark of the account's symbol is decided from, in one round trip (PortfolioService.mark). */
+  async markInputs(accountId: string, symbol: string): Promise<MarkInputs> {
+    const rows = await this.db.query<MarkInputsRow[]>(`SELECT ${markInputsColumns('$1', '$2')}`, [accountId, symbol]);
+    return markInputsOf(rows[0]);
   }
 
   /** The latest bar close of each symbol (any timeframe) with its time; symbols without bars are absent. */

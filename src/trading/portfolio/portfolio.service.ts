@@ -6,6 +6,7 @@ import type { AccountId } from '../../common/typed-ids';
 import { accountFigures, type AccountFigures, type MarkedPosition } from '../ledger/account.ledger';
 import { unrealizedPnl } from '../ledger/position.ledger';
 import type { PositionEntity } from './position.entity';
+import { markFromInputs } from './portfolio.mark';
 import { PortfolioRepository, type SnapshotRow } from './portfolio.repository';
 
 export interface PositionView extends MarkedPosition {
@@ -44,9 +45,7 @@ export class PortfolioService {
 
   /** The mark of a symbol for an account (arrival price of a new order); null without any price. */
   async mark(accountId: AccountId, symbol: string): Promise<Decimal | null> {
-    const m = await this.repo.markInputs(accountId, symbol);
-    if (m.lastPrice && m.positionAt && !(m.close && m.closeAt && m.closeAt > m.positionAt)) return new Decimal(m.lastPrice);
-    return m.close ? new Decimal(m.close) : null;
+    return markFromInputs(await this.repo.markInputs(accountId, symbol));
   }
 
   /**
