@@ -10,6 +10,25 @@ import { dailyLiquidity, expectedCost, MIN_DAILY_BARS, SlippageInputError, type 
 import type { ExpectedCostEstimateDto, ExpectedCostRequestDto } from './slippage.dto';
 import { SlippageRepository } from './slippage.repository';
 
+type ModelSettings = Pick<
+  AppConfig,
+  'expectedCostImpactCoefficient' | 'expectedCostImpactExponent' | 'expectedCostFeeBps' | 'tradingBroker' | 'paperCommissionBps'
+>;
+
+/**
+ * The estimate's model from the settings. Fees: EXPECTED_COST_FEE_BPS when set, else what the
+ * configured broker charges: PAPER_COMMISSION_BPS with the paper broker (one setting, so the
+ * estimate cannot drift from what paper fills are charged), 0 with a live broker, whose fee
+ * schedule QuantDesk does not know (set EXPECTED_COST_FEE_BPS to it).
+ */
+export function expectedCostModel(c: ModelSettings): ExpectedCostModel {
+  return {
+    impactCoefficient: c.expectedCostImpactCoefficient,
+    impactExponent: c.expectedCostImpactExponent,
+    feeBps: c.expectedCostFeeBps ?? (c.tradingBroker === 'paper' ? c.paperCommissionBps : 0),
+  };
+}
+
 /**
  * The pre-trade expected cost of an order a trader is about to send (issue 5): half spread +
  * square-root impact + fees (core/expected-cost.estimator.ts) on inputs read here:
@@ -17,8 +36,7 @@ import { SlippageRepository } from './slippage.repository';
  *   store for the order (PortfolioService.mark);
  * - V and σ: the newest EXPECTED_COST_LOOKBACK_DAYS daily bars (SlippageRepository.dailyBars);
  * - spread: the request's, else EXPECTED_COST_SPREAD_BPS (the OMS has no quote feed);
- * - fees: EXPECTED_COST_FEE_BPS, else what the configured broker charges (PAPER_COMMISSION_BPS
- *   with the paper broker; a live broker's schedule is not known here, so 0).
+ * - fees: expectedCostModel.
  * It reads and computes only: nothing is stored or sent.
  */
 @Injectable()
@@ -28,16 +46,6 @@ export class ExpectedCostService {
     private readonly portfolio: PortfolioService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
-
-  /** The fee model of the estimate (see the class comment). */
-  model(): ExpectedCostModel {
-    const c = this.config;
-    return {
-      impactCoefficient: c.expectedCostImpactCoefficient,
-      impactExponent: c.expectedCostImpactExponent,
-      feeBps: c.expectedCostFeeBps ?? (c.tradingBroker === 'paper' ? c.paperCommissionBps : 0),
-    };
-  }
 
   async estimate(p: Principal, dto: ExpectedCostRequestDto, accountId?: string): Promise<ExpectedCostEstimateDto> {
     const account = oneAccount(p, accountId);
@@ -67,7 +75,7 @@ export class ExpectedCostService {
     try {
       cost = expectedCost(
         { side: dto.side, quantity, referencePrice, spreadBps, volume: liquidity.averageDailyVolume, volatility: liquidity.dailyVolatility },
-        this.model(),
+        expectedCostModel(this.config),
       );
     } catch (e) {
       // The DTO and dailyLiquidity check every input first; this names a field should one slip through.
