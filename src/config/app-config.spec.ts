@@ -95,6 +95,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('pre-trade estimate: 20 daily bars, 5 bps spread, square-root impact with k = 1, the broker\'s fees', () => {
+    expect(loadConfig({})).toMatchObject({
+      expectedCostLookbackDays: 20,
+      expectedCostSpreadBps: 5,
+      expectedCostImpactCoefficient: 1,
+      expectedCostImpactExponent: 0.5,
+      expectedCostFeeBps: null,
+    });
+    expect(loadConfig({ EXPECTED_COST_FEE_BPS: '0', EXPECTED_COST_IMPACT_EXPONENT: '0.6', EXPECTED_COST_LOOKBACK_DAYS: '60' })).toMatchObject({
+      expectedCostFeeBps: 0,
+      expectedCostImpactExponent: 0.6,
+      expectedCostLookbackDays: 60,
+    });
+    expect(() => loadConfig({ EXPECTED_COST_IMPACT_EXPONENT: '0' })).toThrow(/EXPECTED_COST_IMPACT_EXPONENT must be > 0 and <= 1/);
+    expect(() => loadConfig({ EXPECTED_COST_LOOKBACK_DAYS: '2' })).toThrow(/EXPECTED_COST_LOOKBACK_DAYS must be between 3/);
+    expect(() => loadConfig({ EXPECTED_COST_FEE_BPS: '-1' })).toThrow(/EXPECTED_COST_FEE_BPS must be >= 0/);
+  });
+
   it('every variable has a default that passes its own check', () => {
     for (const spec of Object.values(CONFIG_SPEC)) {
       expect(() => (spec.parse as (raw: string, name: string) => unknown)(spec.default, spec.name)).not.toThrow();

@@ -94,6 +94,16 @@ export interface AppConfig {
   readonly protectiveLimitBps: number;
   /** Price increment the protective limit is rounded to (toward the reference). */
   readonly protectiveLimitTick: string;
+  /** Pre-trade estimate: daily bars (the newest) its volume and volatility are measured over. */
+  readonly expectedCostLookbackDays: number;
+  /** Pre-trade estimate: full bid-ask spread in bps when the request gives none (no quote feed). */
+  readonly expectedCostSpreadBps: number;
+  /** Pre-trade estimate: k of the impact k·σ·(Q/V)^β. */
+  readonly expectedCostImpactCoefficient: number;
+  /** Pre-trade estimate: β of the impact k·σ·(Q/V)^β, in (0, 1]. */
+  readonly expectedCostImpactExponent: number;
+  /** Pre-trade estimate: fees in bps of notional; null means the broker's own (PAPER_COMMISSION_BPS on paper, else 0). */
+  readonly expectedCostFeeBps: number | null;
   /** Cron (UTC) of the daily equity snapshot of every account. */
   readonly equitySnapshotCron: string;
   /** How often every account with orders is reconciled against its broker (ms). */
@@ -399,6 +409,38 @@ export const CONFIG_SPEC = {
       if (!/^\d{1,10}(\.\d{1,10})?$/.test(raw) || !(Number(raw) > 0)) throw new ConfigError(name, `must be a decimal price increment > 0 such as 0.01, got "${raw}"`);
       return raw;
     },
+  },
+  expectedCostLookbackDays: {
+    name: 'EXPECTED_COST_LOOKBACK_DAYS',
+    default: '20',
+    description: 'Pre-trade estimate: newest daily bars its average volume and volatility are measured over',
+    parse: int(3, 10_000),
+  },
+  expectedCostSpreadBps: {
+    name: 'EXPECTED_COST_SPREAD_BPS',
+    default: '5',
+    description: 'Pre-trade estimate: full bid-ask spread in bps when the request gives none',
+    parse: num(0, 10_000),
+  },
+  expectedCostImpactCoefficient: {
+    name: 'EXPECTED_COST_IMPACT_COEFFICIENT',
+    default: '1',
+    description: 'Pre-trade estimate: k of the square-root impact k·σ·(Q/V)^β',
+    parse: num(0, 100),
+  },
+  expectedCostImpactExponent: {
+    name: 'EXPECTED_COST_IMPACT_EXPONENT',
+    default: '0.5',
+    description: 'Pre-trade estimate: β of the impact k·σ·(Q/V)^β, in (0, 1]',
+    parse: num(0, 1, true),
+  },
+  expectedCostFeeBps: {
+    name: 'EXPECTED_COST_FEE_BPS',
+    // Empty: the fees of the configured broker, so the estimate charges what the paper broker
+    // charges without the commission being set twice; a live broker's fees are set here.
+    default: '',
+    description: 'Pre-trade estimate: fees in bps of notional (empty: PAPER_COMMISSION_BPS with the paper broker, else 0)',
+    parse: (raw: string, name: string): number | null => (raw.trim() === '' ? null : num(0, 1000)(raw, name)),
   },
   routingExecution: {
     name: 'QUANTDESK_ROUTING_EXECUTION',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BrokerRegistry } from './brokers/broker.registry';
 import { BrokerWiring } from './brokers/broker-wiring';
+import { ExpectedCostService } from './slippage/expected-cost.service';
 import { SlippageController } from './slippage/slippage.controller';
 import { SlippageRepository } from './slippage/slippage.repository';
 import { SlippageService } from './slippage/slippage.service';
@@ -53,6 +54,7 @@ import { ReconciliationState } from './reconciliation/reconciliation.state';
     ReconciliationScheduler,
     SlippageRepository,
     SlippageService,
+    ExpectedCostService,
   ],
   exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, PRE_TRADE_GATE, ReconciliationService],
 })

@@ -16,3 +16,4 @@ export {
 export { protectiveLimitPrice, type ProtectiveLimit } from './protective-limit.pricer';
 export { arrivalSlippage, type FillRecord, type FillSlippage } from './arrival-slippage.measure';
 export { slippageStatistics, type KeyedSlippageStats, type SlippageReport, type SlippageStats } from './slippage-stats.aggregator';
+export { dailyLiquidity, MIN_DAILY_BARS, type DailyLiquidity, type DailyLiquidityResult } from './daily-liquidity.estimator';
