@@ -68,7 +68,8 @@ export class AlertsRepository {
 
   /** Folds the alert into the newest one with its rule, key and account since `since`; its id, or null when there is none. */
   async foldIntoRecent(tx: EntityManager, rule: string, dedupeKey: string, accountId: string | null, since: Date): Promise<string | null> {
-    const rows = await tx.query<{ id: string }[]>(
+    // TypeORM answers an UPDATE with [rows RETURNING gave, affected count].
+    const [rows] = await tx.query<[{ id: string }[], number]>(
       `UPDATE alerts SET occurrences = occurrences + 1, last_seen_at = now()
         WHERE id = (SELECT id FROM alerts WHERE rule = $1 AND dedupe_key = $2 AND account_id IS NOT DISTINCT FROM $3::uuid AND created_at >= $4
                      ORDER BY created_at DESC LIMIT 1)
@@ -180,8 +181,9 @@ export class AlertsRepository {
 
   /** Deletes the account's subscription; false when it has none with that id. */
   async deleteSubscription(accountId: string, id: string): Promise<boolean> {
-    const rows = await this.db.query<{ id: string }[]>(`DELETE FROM alert_subscriptions WHERE id = $1 AND account_id = $2 RETURNING id`, [id, accountId]);
-    return rows.length > 0;
+    // TypeORM answers a DELETE with [rows RETURNING gave, affected count].
+    const [, affected] = await this.db.query<[unknown[], number]>(`DELETE FROM alert_subscriptions WHERE id = $1 AND account_id = $2 RETURNING id`, [id, accountId]);
+    return affected > 0;
   }
 
   // ---- history ------------------------------------------------------------------------------
