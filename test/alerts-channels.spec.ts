@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALERT_RAISER, type AlertRaiser, type RaisedAlert } from '../src/alerts/alert-raise.port';
+import { EmailChannel } from '../src/alerts/channels/email.channel';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { Decimal } from '../src/common/decimal';
 import { accountId as toAccountId, brokerOrderId, clientOrderId, fillId, type AccountId } from '../src/common/typed-ids';
@@ -53,6 +54,7 @@ describe('alerts: channels, subscriptions, history', () => {
   let trader: Record<string, string>;
   let viewer: Record<string, string>;
   let account: string;
+  const run = randomUUID().slice(0, 8);
   const slackFail = new Map<string, number>([
     ['/services/flaky', 503],
     ['/services/gone', 404],
@@ -224,7 +226,14 @@ describe('alerts: channels, subscriptions, history', () => {
     expect((await subscribe({ channel: 'slack', minSeverity: 'critical', target: `${slack.url}/services/flaky` })).statusCode).toBe(201);
     expect((await subscribe({ channel: 'slack', minSeverity: 'critical', target: `${slack.url}/services/gone` })).statusCode).toBe(201);
     // Refused by the address policy: loopback is allowed in this app, private addresses are not.
-    expect((await subscribe({ channel: 'discord', minSeverity: 'critical', target: 'http://10.255.255.1/api/webhooks/1/x' })).statusCode).toBe(201);
+    const refused = await subscribe({ channel: 'discord', minSeverity: 'critical', target: 'http://10.255.255.1/api/webhooks/1/x' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ details: { issues: [{ field: 'target', reason: expect.stringMatching(/10\.255\.255\.1, a private address/) }] } });
+    // A subscription made while its host was allowed is checked again at delivery, at connect time.
+    await db.query(
+      `INSERT INTO alert_subscriptions (account_id, channel, min_severity, target) VALUES ($1, 'discord', 'critical', 'http://10.255.255.1/api/webhooks/1/x')`,
+      [account],
+    );
     const id = await raiser.raise(alert({ title: 'Broker unreachable' }));
     const deliveries = await settled(id!);
     const byTarget = (suffix: string): Delivery => deliveries.find((d) => d.target.startsWith(suffix) || d.lastError?.includes(suffix))!;
@@ -290,6 +299,53 @@ describe('alerts: channels, subscriptions, history', () => {
     );
     expect(row).toEqual({ same: true });
     await settled(alerts[0].id);
+
+    // A broker API failure (a submit that times out and that the broker never received) is a critical alert.
+    const lost = await oms.submit(acct, { clientOrderId: clientOrderId(`lost-${run}`), symbol: 'LOSTX', side: 'buy', type: 'market', quantity: new Decimal(1), timeInForce: 'day' });
+    expect(lost.status).toBe('rejected');
+    let failure: AlertItem | undefined;
+    for (let i = 0; i < 100 && !failure; i++) {
+      failure = (await history()).find((a) => a.rule === 'broker_failure');
+      if (!failure) await sleep(50);
+    }
+    expect(failure).toMatchObject({ severity: 'critical', title: 'Broker spec API failure: BROKER_TIMEOUT' });
+  });
+
+  it("pages the history newest first with a cursor, the account's alerts and firm-wide ones only", async () => {
+    const other = await raiser.raise(alert({ accountId: null, severity: 'info', title: `firm-wide ${run}` }));
+    const stranger = await t.app.get(ApiKeysService).create({ name: 'stranger', role: 'trader', account: `stranger-${run}` });
+    const strangerAccount = (await db.query<{ id: string }[]>(`SELECT id FROM accounts WHERE name = $1`, [`stranger-${run}`]))[0].id;
+    const hidden = await raiser.raise(alert({ accountId: strangerAccount, title: `someone else's ${run}` }));
+    const all = await history();
+    expect(all.some((a) => a.id === other)).toBe(true);
+    expect(all.some((a) => a.id === hidden)).toBe(false);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: AlertItem[]; nextCursor: string | null } = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/alerts?limit=7${cursor ? `&cursor=${cursor}` : ''}`, headers: trader })
+      ).json();
+      expect(page.items.length).toBeLessThanOrEqual(7);
+      seen.push(...page.items.map((a) => a.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((a) => a.id));
+    const strangerHistory = await t.app.inject({ method: 'GET', url: '/api/v1/alerts', headers: { authorization: `Bearer ${stranger.key}` } });
+    expect(strangerHistory.json<{ items: AlertItem[] }>().items.map((a) => a.id)).toContain(hidden);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts?cursor=bad!', headers: trader })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts?limit=0', headers: trader })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/alerts' })).statusCode).toBe(401);
+  });
+
+  it('email: TLS is required unless SMTP_ALLOW_INSECURE, and the SMTP host passes the address policy', async () => {
+    const base = t.config;
+    const message = { severity: 'info' as const, rule: 'spec', title: 'tls', body: 'tls' };
+    const strict = new EmailChannel({ ...base, smtpAllowInsecure: false });
+    // This SMTP server offers no STARTTLS: a channel that requires TLS refuses to send in clear.
+    await expect(strict.send('ops@example.com', message)).rejects.toThrow(/STARTTLS/);
+    const noLoopback = new EmailChannel({ ...base, alertsAllowedAddressClasses: [] });
+    await expect(noLoopback.send('ops@example.com', message)).rejects.toThrow(/127\.0\.0\.1, a loopback address/);
+    expect(smtp.mails.some((m) => m.headers.subject === '[INFO] tls')).toBe(false);
   });
 });
 

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/inject-config.decorator';
+import { PermanentDeliveryError } from './channels/alert-channel';
+import { assertAllowedHost } from './channels/target-address.policy';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/domain-error';
 import type { AlertChannel, AlertSubscription } from './alert.types';
 import { AlertChannelsRegistry } from './channels/alert-channels.registry';
@@ -12,6 +16,7 @@ export class AlertsService {
   constructor(
     private readonly repo: AlertsRepository,
     private readonly channels: AlertChannelsRegistry,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   channelStatuses(): ChannelStatusDto[] {
@@ -27,9 +32,26 @@ export class AlertsService {
     const target = dto.target.trim();
     const issue = sender.checkTarget(target);
     if (issue) throw new ValidationFailedError(`Invalid request: target ${issue}`, [{ field: 'target', reason: `target ${issue}` }]);
+    const refused = await this.addressRefusal(dto.channel, target);
+    if (refused) throw new ValidationFailedError(`Invalid request: target ${refused}`, [{ field: 'target', reason: `target ${refused}` }]);
     const created = await this.repo.insertSubscription({ accountId: principal.accountId, channel: dto.channel, minSeverity: dto.minSeverity, target });
     if (!created) throw new ConflictError(`The account already has a ${dto.channel} subscription to that target`, { channel: dto.channel });
     return subscriptionDto(created);
+  }
+
+  /**
+   * A webhook whose host resolves to a refused address class is refused at once (400), for early
+   * feedback; delivery checks again at connect time, since DNS can change. A name that does not
+   * resolve now is not refused here (that may pass).
+   */
+  private async addressRefusal(channel: AlertChannel, target: string): Promise<string | null> {
+    if (channel !== 'slack' && channel !== 'discord') return null;
+    try {
+      await assertAllowedHost(new URL(target).hostname, this.config.alertsAllowedAddressClasses);
+      return null;
+    } catch (err) {
+      return err instanceof PermanentDeliveryError ? err.message.replace(/^target /, 'host ') : null;
+    }
   }
 
   async subscriptions(principal: Principal): Promise<SubscriptionDto[]> {
