@@ -201,6 +201,27 @@ describe('alerts: channels, subscriptions, history', () => {
     expect((await settled(warning!)).map((d) => d.channel).sort()).toEqual(['email', 'sms']);
   });
 
+  it('does not send a delivery whose subscription was deleted before it went out', async () => {
+    const sub = await subscribe({ channel: 'email', minSeverity: 'critical', target: `gone-${run}@example.com` });
+    const alertId = await db.transaction(async (tx) => {
+      const id = await raiser.raise(alert(), tx);
+      await tx.query(`DELETE FROM alert_subscriptions WHERE id = $1`, [sub.json<{ id: string }>().id]);
+      return id;
+    });
+    const [row] = await db.query<{ status: string; last_error: string }[]>(`SELECT status, last_error FROM alert_deliveries WHERE alert_id = $1 AND target = $2`, [
+      alertId,
+      `gone-${run}@example.com`,
+    ]);
+    for (let i = 0; i < 100; i++) {
+      const [now] = await db.query<{ status: string; last_error: string }[]>(`SELECT status, last_error FROM alert_deliveries WHERE alert_id = $1 AND target = $2`, [alertId, `gone-${run}@example.com`]);
+      Object.assign(row, now);
+      if (now.status !== 'pending') break;
+      await sleep(50);
+    }
+    expect(row).toEqual({ status: 'suppressed', last_error: 'unsubscribed' });
+    expect(smtp.mails.some((m) => m.envelopeTo.includes(`gone-${run}@example.com`))).toBe(false);
+  });
+
   it('folds the same rule and key within the dedupe window into one alert, delivered once', async () => {
     const a = alert({ severity: 'info', dedupeKey: `dup-${randomUUID()}` });
     const first = await raiser.raise(a);

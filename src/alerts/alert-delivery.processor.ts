@@ -47,6 +47,11 @@ export class AlertDeliveryProcessor extends WorkerHost {
       const d = await this.repo.lockDelivery(tx, deliveryId);
       if (!d) return 'missing';
       if (d.status !== 'pending') return 'already-done';
+      // Unsubscribed while it waited (the row keeps the target for the history): not sent.
+      if (d.subscriptionId === null) {
+        await this.repo.suppress(tx, d.id, 'unsubscribed');
+        return 'already-done';
+      }
       const attempts = d.attempts + 1;
       const sender = this.channels.get(d.channel);
       const status = sender.status();

@@ -141,6 +141,10 @@ export class AlertsRepository {
     await tx.query(`UPDATE alert_deliveries SET status = 'sent', attempts = $2, provider_id = $3, sent_at = now(), updated_at = now() WHERE id = $1`, [id, attempts, providerId]);
   }
 
+  async suppress(tx: EntityManager, id: string, reason: string): Promise<void> {
+    await tx.query(`UPDATE alert_deliveries SET status = 'suppressed', last_error = $2, updated_at = now() WHERE id = $1`, [id, reason]);
+  }
+
   /** Records a failed attempt; `final` marks the delivery failed (no more attempts). */
   async markAttempt(tx: EntityManager, id: string, attempts: number, error: string, final: boolean): Promise<void> {
     await tx.query(`UPDATE alert_deliveries SET status = CASE WHEN $4 THEN 'failed' ELSE status END, attempts = $2, last_error = $3, updated_at = now() WHERE id = $1`, [

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { AppConfig } from '../../config/app-config';
 import type { AlertMessage } from '../alert.types';
@@ -73,7 +74,8 @@ export class EmailChannel implements AlertChannelSender {
       port: s.port,
       secure: s.secure,
       requireTLS: !s.secure && !this.config.smtpAllowInsecure,
-      tls: { servername: s.host },
+      // SNI and the certificate check use the name (RFC 6066 allows no IP address as a server name).
+      tls: isIP(s.host) ? {} : { servername: s.host },
       auth: s.user ? { user: s.user, pass: s.pass } : undefined,
       connectionTimeout: timeout,
       greetingTimeout: timeout,

@@ -1,4 +1,4 @@
-import { SEVERITIES, severityAtLeast, severityForLevel } from './alert-severity';
+import { SEVERITIES, drawdownSeverity, severityAtLeast, severityForLevel } from './alert-severity';
 
 describe('severity matching', () => {
   it('a subscription at minSeverity gets that severity and every higher one, never a lower one', () => {
@@ -16,5 +16,12 @@ describe('severity matching', () => {
     expect(severityForLevel(10, [10, 15, 20])).toBe('info');
     expect(severityForLevel(17, [10, 15, 20])).toBe('warning');
     expect(severityForLevel(25, [10, 15, 20])).toBe('critical');
+  });
+
+  it('drawdown: -10/-15/-20% are info, warning, critical, whichever sign the caller uses', () => {
+    expect(drawdownSeverity(-9.99, [10, 15, 20])).toBeNull();
+    expect(drawdownSeverity(-10, [10, 15, 20])).toBe('info');
+    expect(drawdownSeverity(15, [10, 15, 20])).toBe('warning');
+    expect(drawdownSeverity(-20.5, [10, 15, 20])).toBe('critical');
   });
 });

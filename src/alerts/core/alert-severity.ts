@@ -20,3 +20,12 @@ export function severityForLevel(value: number, thresholds: readonly number[]): 
   });
   return out;
 }
+
+/**
+ * The drawdown rule's severity (the risk module raises `drawdown` through ALERT_RAISER):
+ * drawdown = 1 − equity / running peak, in percent, against ALERTS_DRAWDOWN_PCT (default 10, 15,
+ * 20: info, warning, critical). Null above the first threshold (less than 10% down).
+ */
+export function drawdownSeverity(drawdownPct: number, thresholdsPct: readonly number[]): AlertSeverity | null {
+  return severityForLevel(Math.abs(drawdownPct), thresholdsPct);
+}
