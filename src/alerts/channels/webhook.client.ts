@@ -31,10 +31,10 @@ export async function postJson(rawUrl: string, payload: unknown, policy: Webhook
   const lookup: LookupFunction = (hostname, options, callback) => {
     assertAllowedHost(hostname, policy.allowedAddresses, resolve).then(
       (addresses) => {
-        const address = addresses[0];
-        const family = address.includes(':') ? 6 : 4;
-        if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
-        else callback(null, address, family);
+        const entries = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+        // Node 20 asks for every address (happy eyeballs); each one passed the check.
+        if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, entries);
+        else callback(null, entries[0].address, entries[0].family);
       },
       (err: Error) => callback(err as NodeJS.ErrnoException, '', 4),
     );
