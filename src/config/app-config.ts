@@ -532,7 +532,7 @@ export const CONFIG_SPEC = {
   alertsDedupeWindowMs: {
     name: 'ALERTS_DEDUPE_WINDOW_MS',
     default: '900000',
-    description: 'Alerts with the same rule and dedupe key within this window reach a recipient once (ms)',
+    description: 'Alerts with the same rule, dedupe key and account within this window are one alert, sent to each recipient once (ms)',
     parse: int(0, 30 * 86_400_000),
   },
   alertsThrottleWindowMs: {
