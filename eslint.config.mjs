@@ -21,6 +21,7 @@ const PURE_CORE = [
   'src/trading/slippage/core/**/*.ts',
   'src/trading/brokers/paper/core/**/*.ts',
   'src/trading/routing/core/**/*.ts',
+  'src/alerts/core/**/*.ts',
   'src/trading/ledger/**/*.ts',
   'src/trading/execution/core/**/*.ts',
   'src/ml/core/**/*.ts',

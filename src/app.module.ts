@@ -21,6 +21,7 @@ import { RoutingModule } from './trading/routing/routing.module';
 import { TradingModule } from './trading/trading.module';
 import { DeploymentsModule } from './strategies/runner/deployments.module';
 import { ExecutionModule } from './trading/execution/execution.module';
+import { AlertsModule } from './alerts/alerts.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -41,6 +42,7 @@ export class AppModule {
         MetricsModule,
         HealthModule,
         AuthModule,
+        AlertsModule,
         MarketDataModule,
         BacktestingModule,
         StrategiesModule,

@@ -128,6 +128,56 @@ describe('loadConfig', () => {
   });
 });
 
+describe('alerts configuration', () => {
+  it('defaults to issue 6 thresholds, every channel needing its own settings, https and public targets only', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      alertsSingleLossUsd: [1000, 5000],
+      alertsConsecutiveLosses: [5, 10],
+      alertsDrawdownPct: [10, 15, 20],
+      alertsAllowInsecureWebhooks: false,
+      alertsAllowedAddressClasses: [],
+      smtpUrl: '',
+      smtpHost: '',
+      smtpFrom: '',
+      smtpAllowInsecure: false,
+      twilioAccountSid: '',
+      twilioApiBaseUrl: 'https://api.twilio.com',
+      alertsRuleWindows: {},
+    });
+  });
+
+  it('reads thresholds, address classes and per-rule windows', () => {
+    const c = loadConfig({
+      ALERTS_SINGLE_LOSS_USD: '500,2500.5',
+      ALERTS_ALLOW_ADDRESSES: 'Loopback, private',
+      ALERTS_RULE_WINDOWS: '{"single_loss":{"dedupeMs":0,"throttleMax":5}}',
+      TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`,
+    });
+    expect(c.alertsSingleLossUsd).toEqual([500, 2500.5]);
+    expect(c.alertsAllowedAddressClasses).toEqual(['loopback', 'private']);
+    expect(c.alertsRuleWindows).toEqual({ single_loss: { dedupeMs: 0, throttleMax: 5 } });
+  });
+
+  it.each([
+    ['ALERTS_SINGLE_LOSS_USD', '5000,1000', /ALERTS_SINGLE_LOSS_USD must be 2 ascending positive USD amounts/],
+    ['ALERTS_CONSECUTIVE_LOSSES', '5,7.5', /ALERTS_CONSECUTIVE_LOSSES must be 2 ascending positive counts/],
+    ['ALERTS_DRAWDOWN_PCT', '10,20', /ALERTS_DRAWDOWN_PCT must be 3 ascending/],
+    ['ALERTS_ALLOW_ADDRESSES', 'loopback,anything', /ALERTS_ALLOW_ADDRESSES must list only loopback, private, link-local/],
+    ['ALERTS_RULE_WINDOWS', '{"x":{"ttl":1}}', /ALERTS_RULE_WINDOWS x.ttl is not a window field/],
+    ['ALERTS_RULE_WINDOWS', '[1]', /ALERTS_RULE_WINDOWS must be a JSON object/],
+    ['TWILIO_ACCOUNT_SID', 'AC123', /TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits/],
+    ['TWILIO_FROM', '555-1234', /TWILIO_FROM must be an E.164 number/],
+    ['SMTP_FROM', 'nobody', /SMTP_FROM must be an email address/],
+  ])('refuses %s=%s naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never echoes an SMTP_URL (it carries the password)', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/^Invalid configuration: SMTP_URL must be a smtp: or smtps: URL$/);
+  });
+});
+
 describe('routing venues (QUANTDESK_VENUES)', () => {
   it('defaults to the builtin set of three lit venues and one dark pool', () => {
     const c = loadConfig({});

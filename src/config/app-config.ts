@@ -110,6 +110,54 @@ export interface AppConfig {
   readonly reconciliationEveryMs: number;
   /** A `new` order the broker does not know is rejected ("not received") once this old (ms). */
   readonly reconciliationNewOrderGraceMs: number;
+  /** Alerts: folding window of an alert with the same rule and dedupe key, per recipient (ms). */
+  readonly alertsDedupeWindowMs: number;
+  /** Alerts: per rule and recipient, at most `alertsThrottleMax` deliveries in this window (ms). */
+  readonly alertsThrottleWindowMs: number;
+  readonly alertsThrottleMax: number;
+  /** Alerts: per-rule overrides of the windows above (ALERTS_RULE_WINDOWS). */
+  readonly alertsRuleWindows: Readonly<Record<string, AlertRuleWindow>>;
+  /** Alerts: delivery attempts of one alert to one recipient before it is marked failed. */
+  readonly alertsDeliveryAttempts: number;
+  /** Alerts: first retry delay of a delivery; doubles on each attempt (ms). */
+  readonly alertsDeliveryBackoffMs: number;
+  /** Alerts: how often pending deliveries whose job is missing from Redis are enqueued again (ms). */
+  readonly alertsSweepEveryMs: number;
+  /** Alerts: timeout of one channel request (SMTP, Twilio, webhook) (ms). */
+  readonly alertsChannelTimeoutMs: number;
+  /** Alerts: webhook targets may be http:// (otherwise https only). */
+  readonly alertsAllowInsecureWebhooks: boolean;
+  /** Alerts: address classes a target may resolve to besides public ones (loopback, private, link-local). */
+  readonly alertsAllowedAddressClasses: readonly AddressClass[];
+  /** Alerts: a single realized loss of at least these (USD) raises warning, then critical. */
+  readonly alertsSingleLossUsd: readonly number[];
+  /** Alerts: this many losing closing fills in a row raise warning, then critical. */
+  readonly alertsConsecutiveLosses: readonly number[];
+  /** Alerts: drawdown (percent below peak equity) thresholds: info, warning, critical (the risk module raises them). */
+  readonly alertsDrawdownPct: readonly number[];
+  /** Alerts: a position's unrealized P&L moving by at least this (USD) between two marks raises a warning (0: off). */
+  readonly alertsPnlSwingUsd: number;
+  /** Alerts: how often Redis and PostgreSQL are probed for the infrastructure alerts (ms, 0: off). */
+  readonly alertsHealthCheckMs: number;
+  /** Email channel: SMTP URL (smtp:// or smtps://, user:pass@host:port); empty: from the parts below. */
+  readonly smtpUrl: string;
+  readonly smtpHost: string;
+  readonly smtpPort: number;
+  readonly smtpUser: string;
+  readonly smtpPass: string;
+  /** Sender address; the email channel is disabled without it (or without a host). */
+  readonly smtpFrom: string;
+  /** Email channel: allow SMTP without TLS (otherwise STARTTLS or smtps is required). */
+  readonly smtpAllowInsecure: boolean;
+  /** SMS channel: Twilio account SID, auth token and sender number; disabled unless all three are set. */
+  readonly twilioAccountSid: string;
+  readonly twilioAuthToken: string;
+  readonly twilioFrom: string;
+  /** SMS channel: the Twilio REST root the library's requests go to. */
+  readonly twilioApiBaseUrl: string;
+  /** Slack and Discord channels: enabled unless set to false (each subscription names its webhook URL). */
+  readonly alertsSlackEnabled: boolean;
+  readonly alertsDiscordEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -192,6 +240,69 @@ function num(min: number, max: number, minExclusive = false): (raw: string, name
     const n = Number(raw);
     if (minExclusive ? !(n > min) || n > max : n < min || n > max) throw new ConfigError(name, `must be ${minExclusive ? `> ${min}` : `>= ${min}`} and <= ${max}, got ${n}`);
     return n;
+  };
+}
+
+/** Per-rule dedupe and throttle windows (ALERTS_RULE_WINDOWS); absent fields take the global ones. */
+export interface AlertRuleWindow {
+  readonly dedupeMs?: number;
+  readonly throttleMs?: number;
+  readonly throttleMax?: number;
+}
+
+export type AddressClass = 'loopback' | 'private' | 'link-local';
+const ADDRESS_CLASSES: readonly AddressClass[] = ['loopback', 'private', 'link-local'];
+
+function ruleWindows(raw: string, name: string): Readonly<Record<string, AlertRuleWindow>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new ConfigError(name, `must hold valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, 'must be a JSON object of rule → windows');
+  const out: Record<string, AlertRuleWindow> = {};
+  for (const [rule, w] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(rule)) throw new ConfigError(name, `has a bad rule name "${rule}"`);
+    if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new ConfigError(name, `${rule} must be an object`);
+    const fields = w as Record<string, unknown>;
+    for (const [k, v] of Object.entries(fields)) {
+      if (!['dedupeMs', 'throttleMs', 'throttleMax'].includes(k)) throw new ConfigError(name, `${rule}.${k} is not a window field (dedupeMs, throttleMs, throttleMax)`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < (k === 'throttleMax' ? 1 : 0)) throw new ConfigError(name, `${rule}.${k} must be an integer >= ${k === 'throttleMax' ? 1 : 0}`);
+    }
+    out[rule] = Object.freeze({ ...(fields as AlertRuleWindow) });
+  }
+  return Object.freeze(out);
+}
+
+function addressClasses(raw: string, name: string): readonly AddressClass[] {
+  const parts = raw.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
+  for (const p of parts) if (!(ADDRESS_CLASSES as readonly string[]).includes(p)) throw new ConfigError(name, `must list only ${ADDRESS_CLASSES.join(', ')}, got "${p}"`);
+  return Object.freeze([...new Set(parts)] as AddressClass[]);
+}
+
+/** `n` strictly ascending positive numbers, comma-separated (integers when `integers`). */
+function ascending(n: number, what: string, integers: boolean): (raw: string, name: string) => readonly number[] {
+  return (raw, name) => {
+    const parts = raw.split(',').map((p) => p.trim());
+    const values = parts.map(Number);
+    const ok = parts.length === n && parts.every((p) => /^\d+(\.\d+)?$/.test(p)) && values.every((v, i) => v > 0 && (!integers || Number.isInteger(v)) && (i === 0 || v > values[i - 1]));
+    if (!ok) throw new ConfigError(name, `must be ${n} ascending positive ${what}, comma-separated, got "${raw}"`);
+    return Object.freeze(values);
+  };
+}
+
+/** Empty, or a URL of one of `protocols`. */
+function optionalUrl(protocols: readonly string[]): (raw: string, name: string) => string {
+  const check = url(protocols);
+  return (raw, name) => {
+    if (raw === '') return '';
+    try {
+      return check(raw, name);
+    } catch {
+      // The URL may carry a password: name the rule, never echo the value.
+      throw new ConfigError(name, `must be a ${protocols.join(' or ')} URL`);
+    }
   };
 }
 
@@ -478,6 +589,99 @@ export const CONFIG_SPEC = {
     description: 'Age after which a new order the broker does not know is rejected as not received (ms)',
     parse: int(0, 86_400_000),
   },
+  alertsDedupeWindowMs: {
+    name: 'ALERTS_DEDUPE_WINDOW_MS',
+    default: '900000',
+    description: 'Alerts with the same rule, dedupe key and account within this window are one alert, sent to each recipient once (ms)',
+    parse: int(0, 30 * 86_400_000),
+  },
+  alertsThrottleWindowMs: {
+    name: 'ALERTS_THROTTLE_WINDOW_MS',
+    default: '3600000',
+    description: 'Throttle window per rule and recipient (ms)',
+    parse: int(0, 30 * 86_400_000),
+  },
+  alertsThrottleMax: { name: 'ALERTS_THROTTLE_MAX', default: '20', description: 'Deliveries per rule and recipient within the throttle window', parse: int(1, 1_000_000) },
+  alertsRuleWindows: {
+    name: 'ALERTS_RULE_WINDOWS',
+    default: '{}',
+    description: 'Per-rule windows as JSON, e.g. {"single_loss":{"dedupeMs":0,"throttleMs":60000,"throttleMax":5}}',
+    parse: ruleWindows,
+  },
+  alertsDeliveryAttempts: { name: 'ALERTS_DELIVERY_ATTEMPTS', default: '6', description: 'Attempts to deliver one alert to one recipient before it is failed', parse: int(1, 50) },
+  alertsDeliveryBackoffMs: {
+    name: 'ALERTS_DELIVERY_BACKOFF_MS',
+    default: '2000',
+    description: 'First alert delivery retry delay; doubles on each attempt',
+    parse: int(1, 3_600_000),
+  },
+  alertsSweepEveryMs: {
+    name: 'ALERTS_SWEEP_EVERY_MS',
+    default: '10000',
+    description: 'How often pending alert deliveries missing from Redis are enqueued again (ms)',
+    parse: int(100, 3_600_000),
+  },
+  alertsChannelTimeoutMs: { name: 'ALERTS_CHANNEL_TIMEOUT_MS', default: '10000', description: 'Timeout of one alert channel request (ms)', parse: int(100, 600_000) },
+  alertsAllowInsecureWebhooks: {
+    name: 'ALERTS_ALLOW_INSECURE_WEBHOOKS',
+    default: 'false',
+    description: 'Allow http:// Slack/Discord webhook URLs (https only otherwise)',
+    parse: bool,
+  },
+  alertsAllowedAddressClasses: {
+    name: 'ALERTS_ALLOW_ADDRESSES',
+    default: '',
+    description: 'Address classes alert targets may resolve to besides public ones: comma list of loopback, private, link-local',
+    parse: addressClasses,
+  },
+  alertsSingleLossUsd: {
+    name: 'ALERTS_SINGLE_LOSS_USD',
+    default: '1000,5000',
+    description: 'A realized loss on one fill of at least these raises warning, critical',
+    parse: ascending(2, 'USD amounts', false),
+  },
+  alertsConsecutiveLosses: {
+    name: 'ALERTS_CONSECUTIVE_LOSSES',
+    default: '5,10',
+    description: 'Losing closing fills in a row that raise warning, critical',
+    parse: ascending(2, 'counts', true),
+  },
+  alertsDrawdownPct: {
+    name: 'ALERTS_DRAWDOWN_PCT',
+    default: '10,15,20',
+    description: 'Drawdown below peak equity (percent) that raises info, warning, critical',
+    parse: ascending(3, 'percentages', false),
+  },
+  alertsPnlSwingUsd: {
+    name: 'ALERTS_PNL_SWING_USD',
+    default: '2500',
+    description: "Change of a position's unrealized P&L between two marks that raises a warning (0: off)",
+    parse: num(0, 1e12),
+  },
+  alertsHealthCheckMs: {
+    name: 'ALERTS_HEALTH_CHECK_MS',
+    default: '15000',
+    description: 'How often Redis and PostgreSQL are probed for outage alerts (0: off)',
+    parse: int(0, 3_600_000),
+  },
+  smtpUrl: { name: 'SMTP_URL', default: '', description: 'Email alerts: smtp:// or smtps:// URL (user:pass@host:port); empty: SMTP_HOST and the rest', parse: optionalUrl(['smtp:', 'smtps:']) },
+  smtpHost: { name: 'SMTP_HOST', default: '', description: 'Email alerts: SMTP host (empty with SMTP_URL empty: email disabled)', parse: text(/^\S*$/, 'a host name or address') },
+  smtpPort: { name: 'SMTP_PORT', default: '587', description: 'Email alerts: SMTP port (465 means implicit TLS)', parse: int(1, 65535) },
+  smtpUser: { name: 'SMTP_USER', default: '', description: 'Email alerts: SMTP user (empty: no AUTH)', parse: credential },
+  smtpPass: { name: 'SMTP_PASS', default: '', description: 'Email alerts: SMTP password', parse: credential },
+  smtpFrom: { name: 'SMTP_FROM', default: '', description: 'Email alerts: sender address (empty: email disabled)', parse: text(/^(|[^\s@]+@[^\s@]+)$/, 'an email address') },
+  smtpAllowInsecure: { name: 'SMTP_ALLOW_INSECURE', default: 'false', description: 'Email alerts: allow SMTP without TLS', parse: bool },
+  twilioAccountSid: { name: 'TWILIO_ACCOUNT_SID', default: '', description: 'SMS alerts: Twilio account SID (AC...; empty: SMS disabled)', parse: text(/^(|AC[0-9a-fA-F]{32})$/, 'AC followed by 32 hex digits') },
+  twilioAuthToken: { name: 'TWILIO_AUTH_TOKEN', default: '', description: 'SMS alerts: Twilio auth token', parse: credential },
+  twilioFrom: { name: 'TWILIO_FROM', default: '', description: 'SMS alerts: sender number (E.164) or messaging service', parse: text(/^(|\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'an E.164 number or a messaging service SID') },
+  twilioApiBaseUrl: {
+    name: 'TWILIO_API_BASE_URL',
+    default: 'https://api.twilio.com',
+    description: "SMS alerts: REST root the twilio library's requests are sent to",
+    parse: url(['https:', 'http:']),
+  },
+  alertsSlackEnabled: { name: 'ALERTS_SLACK_ENABLED', default: 'true', description: 'Slack incoming-webhook alerts (URL per subscription)', parse: bool },
+  alertsDiscordEnabled: { name: 'ALERTS_DISCORD_ENABLED', default: 'true', description: 'Discord webhook alerts (URL per subscription)', parse: bool },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad value. */

@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   trading: 'trading',
   /** Execution algorithms: one delayed job per next child order of a parent (timers in Redis, state in PostgreSQL). */
   execution: 'execution',
+  /** Alert deliveries: one job per alert_deliveries row (job id = delivery id), retried with exponential backoff. */
+  alerts: 'alerts',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -81,6 +83,14 @@ export interface JobPayloads {
     'execution.pov-tick': { parentId: string; tick: number };
     /** Outbox sweep (job scheduler, every minute): re-arms every running parent's next timer; a no-op for those armed. */
     'execution.rearm': Record<string, never>;
+  };
+  /**
+   * Sends one delivery (one alert to one subscription's target). The job id is the delivery id
+   * and the job sends only a row still `pending`, under its row lock, so a re-enqueued or
+   * redelivered job never sends twice.
+   */
+  alerts: {
+    'alerts.deliver': { deliveryId: string };
   };
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
@@ -20,6 +20,8 @@ import { OrdersRepository, type EventRow, type NewOrderRow, type OrderKey } from
 import { ReconciliationState } from '../reconciliation/reconciliation.state';
 import { protectiveLimitPrice } from '../slippage/core';
 import { PRE_TRADE_GATE, PRE_TRADE_REJECT_PREFIX, PreTradeDeniedError, type PreTradeGate } from './pre-trade-gate';
+import { ALERT_RAISER, type AlertRaiser } from '../../alerts/alert-raise.port';
+import { FILL_OBSERVER, type AppliedFill, type FillObserver } from './fill-observer.port';
 
 /** An order with whether this call created it (201) or found it (200, a repeat). */
 export interface SubmitOutcome {
@@ -111,6 +113,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     @Inject(PRE_TRADE_GATE) private readonly gate: PreTradeGate,
     @InjectConfig() private readonly config: AppConfig,
     private readonly reconciliation: ReconciliationState,
+    @Optional() @Inject(FILL_OBSERVER) private readonly fillObserver: FillObserver | null = null,
+    @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -312,6 +316,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     // Timeout, unreachable, or anything else: the order may or may not be at the broker. Ask;
     // never send it again.
     this.logger.warn(`Submit of ${order.clientOrderId} failed (${message}); asking the broker whether it has the order`);
+    this.raiseBrokerFailure(order, err);
     try {
       const snapshot = await broker.getOrderByClientId(order.clientOrderId as ClientOrderId);
       if (snapshot === null) await this.reject(order.id, `broker did not receive the order: ${message}`);
@@ -319,6 +324,28 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     } catch (lookupErr) {
       this.logger.error(`Order ${order.clientOrderId} left new: the broker lookup failed too (${(lookupErr as Error).message}); reconciliation resolves it`);
     }
+  }
+
+  /**
+   * A broker API failure (timeout, unreachable, 5xx after retries) is an alert: critical, per
+   * broker, firm-wide when the broker is shared (one dedupe key per broker and error code, so a
+   * burst of failing submits is one alert within the window). Never awaited by the submit.
+   */
+  private raiseBrokerFailure(order: OrderEntity, err: unknown): void {
+    if (!this.alerts) return;
+    const code = (err as { code?: string }).code ?? (err instanceof Error ? err.name : 'Error');
+    const message = err instanceof Error ? err.message : String(err);
+    this.alerts
+      .raise({
+        rule: 'broker_failure',
+        severity: 'critical',
+        title: `Broker ${order.broker} API failure: ${code}`,
+        body: `Submitting order ${order.clientOrderId} (${order.side} ${order.quantity} ${order.symbol}) to ${order.broker} failed: ${message}`,
+        accountId: order.accountId,
+        dedupeKey: `${order.broker}:${code}`,
+        data: { broker: order.broker, code, orderId: order.id, clientOrderId: order.clientOrderId },
+      })
+      .catch((raiseErr: unknown) => this.logger.error(`Could not raise the broker failure alert: ${(raiseErr as Error).message}`));
   }
 
   private reject(id: string, reason: string): Promise<void> {
@@ -605,6 +632,19 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       const entries: CashEntry[] = [{ kind: 'trade', amount: formatDecimal(trade), fillRowId }];
       if (!fill.commission.isZero()) entries.push({ kind: 'commission', amount: formatDecimal(fill.commission.neg()), fillRowId });
       await this.portfolioRepo.addCash(tx, accountId, formatDecimal(new Decimal(balance.cash).plus(effect.cashDelta)), entries);
+      await this.observeFill(tx, {
+        accountId,
+        symbol: o.symbol,
+        fillId: fill.fillId,
+        side: fill.side,
+        quantity: fill.quantity,
+        price: fill.price,
+        quantityBefore: new Decimal(pos.quantity),
+        quantityAfter: effect.position.quantity,
+        markBefore: pos.lastPrice === null ? null : new Decimal(pos.lastPrice),
+        realized: effect.realized,
+        at: fill.at,
+      });
       return 'applied';
     });
     const filled = order as { id: string; clientOrderId: string; parentOrderId: string | null } | null;
@@ -612,6 +652,17 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       await this.tell({ accountId, orderId: filled.id, clientOrderId: filled.clientOrderId, parentOrderId: filled.parentOrderId, kind: 'fill', fill });
     }
     return outcome;
+  }
+
+  /** The fill observer (alerts) in a savepoint of the fill's transaction: its failure is logged, never the fill's. */
+  private async observeFill(tx: EntityManager, fill: AppliedFill): Promise<void> {
+    if (!this.fillObserver) return;
+    const observer = this.fillObserver;
+    try {
+      await tx.transaction((inner) => observer.onFillApplied(inner, fill));
+    } catch (err) {
+      this.logger.error(`Fill observer failed for fill ${fill.fillId}: ${(err as Error).message}`);
+    }
   }
 
   // ---- queries ------------------------------------------------------------------------------

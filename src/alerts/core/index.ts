@@ -1,0 +1,3 @@
+export * from './alert-severity';
+export * from './alert-windows';
+export * from './trade-alert.rules';
