@@ -21,6 +21,7 @@ import { RoutingModule } from './trading/routing/routing.module';
 import { TradingModule } from './trading/trading.module';
 import { DeploymentsModule } from './strategies/runner/deployments.module';
 import { ExecutionModule } from './trading/execution/execution.module';
+import { MarketDataFeedModule } from './data-sources/market-data/market-data-feed.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -42,6 +43,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         MarketDataModule,
+        MarketDataFeedModule,
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,
