@@ -7,7 +7,8 @@ import { BarsImportService } from '../../market-data/bars-import.service';
 import { alpacaDisabledReason } from '../../trading/brokers/alpaca/alpaca-broker.factory';
 import { AlpacaBarsClient } from './alpaca-bars.client';
 import { AlpacaBarsStream } from './alpaca-bars.stream';
-import { barCloseMs, MINUTE_MS, type FeedBar } from './core/alpaca-bars.parser';
+import { barCloseMs, type FeedBar } from './core/alpaca-bars.parser';
+import { backfillWindow } from './core/backfill-window';
 
 /** The timeframe feed bars are stored under (Alpaca streams minute bars). */
 export const FEED_TIMEFRAME = '1m';
@@ -17,12 +18,6 @@ export const FEED_TIMEFRAME = '1m';
  * process) are picked up within this; those of this process at once (refreshSymbols).
  */
 export const SYMBOLS_REFRESH_MS = 5_000;
-
-/**
- * A gap backfill reaches back at most this far before the drop, however old the newest bar
- * seen is (a quiet symbol, a closed market): older bars were not missed by this drop.
- */
-const MAX_BACKFILL_LOOKBACK_MS = 24 * 60 * 60_000;
 
 /** How long connecting, authenticating and subscribing may take. */
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -214,20 +209,4 @@ export class MarketDataFeedService implements OnApplicationBootstrap, OnModuleDe
     }
     this.logger.log(`Backfilled the gap ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()}: ${stored} bars read`);
   }
-}
-
-/**
- * Bar starts a backfill asks for after `gap`: from the minute after the newest bar seen, or two
- * minutes before the drop (a bar is sent just after its minute ends, so the one being sent at the
- * drop may be lost), whichever is earlier, but not more than a day before the drop; to the start
- * of the last whole minute before the reconnection (later bars come over the new connection).
- */
-export function backfillWindow(gap: StreamGap, newestStartMs: number | null): { fromMs: number; toMs: number } {
-  const floorMinute = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-  const dropped = gap.disconnectedAt.getTime();
-  const beforeDrop = floorMinute(dropped) - 2 * MINUTE_MS;
-  const afterNewest = newestStartMs === null ? beforeDrop : newestStartMs + MINUTE_MS;
-  const fromMs = Math.max(Math.min(afterNewest, beforeDrop), floorMinute(dropped - MAX_BACKFILL_LOOKBACK_MS));
-  const toMs = floorMinute(gap.reconnectedAt.getTime()) - MINUTE_MS;
-  return { fromMs, toMs };
 }
