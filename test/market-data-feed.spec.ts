@@ -39,7 +39,10 @@ describe('market-data feed (Alpaca, end to end)', () => {
   let trader: Record<string, string>;
   /** What BarsStoredNotifier told this process's listeners (the paper broker's path), in order. */
   const announced: string[] = [];
+  const announcedAlways: string[] = [];
   const symbol = `FD${randomBytes(3).toString('hex').toUpperCase()}`;
+  /** Streamed for MARKET_DATA_SYMBOLS, whatever the deployments. */
+  const always = `FX${randomBytes(3).toString('hex').toUpperCase()}`;
   // Bars of the recent past on whole minutes (the backfill window is anchored on real time).
   const base = Math.floor(Date.now() / MINUTE) * MINUTE - 30 * MINUTE;
   const start = (i: number): string => new Date(base + i * MINUTE).toISOString().replace('.000Z', 'Z');
@@ -58,11 +61,11 @@ describe('market-data feed (Alpaca, end to end)', () => {
 
   const get = (url: string) => t.app.inject({ method: 'GET', url, headers: trader });
   const post = (url: string, payload: object = {}) => t.app.inject({ method: 'POST', url, headers: trader, payload });
-  const stored = async (): Promise<{ ts: string; open: number; close: number; volume: number }[]> =>
+  const stored = async (of = symbol): Promise<{ ts: string; open: number; close: number; volume: number }[]> =>
     (
       await db.query<{ ts: Date; open: number; close: number; volume: number }[]>(
         `SELECT ts, open, close, volume FROM bars WHERE symbol = $1 AND timeframe = '1m' ORDER BY ts`,
-        [symbol],
+        [of],
       )
     ).map((r) => ({ ts: r.ts.toISOString(), open: r.open, close: r.close, volume: r.volume }));
   const feed = async (): Promise<FeedStatus> => (await get('/api/v1/market-data/feed')).json<FeedStatus>();
@@ -81,6 +84,7 @@ describe('market-data feed (Alpaca, end to end)', () => {
     server = await startAlpacaDataServer({ maxPageSize: 2 });
     t = await startIsolatedTestApp('mdfeed', {
       MARKET_DATA_FEED: 'alpaca',
+      MARKET_DATA_SYMBOLS: always,
       ALPACA_DATA_STREAM_URL: server.streamUrl,
       ALPACA_DATA_URL: server.dataUrl,
       ALPACA_KEY_ID: server.keyId,
@@ -93,6 +97,7 @@ describe('market-data feed (Alpaca, end to end)', () => {
     trader = { authorization: `Bearer ${await createTestKey(db, 'trader')}` };
     t.app.get(BarsStoredNotifier).onStored((bar) => {
       if (bar.symbol === symbol) announced.push(`${bar.timeframe} ${bar.time.toISOString()} ${bar.close}`);
+      if (bar.symbol === always) announcedAlways.push(`${bar.timeframe} ${bar.time.toISOString()} ${bar.close}`);
     });
   });
   afterAll(async () => {
@@ -101,9 +106,10 @@ describe('market-data feed (Alpaca, end to end)', () => {
   });
 
   it('streams a deployment\'s bars into `bars` once each, trades on them through the OMS and the paper broker, and backfills a gap', async () => {
-    // Connected with nothing to stream yet.
+    // Connected, streaming the configured symbol only.
     await until('the feed to connect', feed, (f) => f.connected);
-    expect(await feed()).toMatchObject({ provider: 'alpaca', feed: 'iex', active: true, symbols: [], lastBarAt: null, lastError: null });
+    expect(await feed()).toMatchObject({ provider: 'alpaca', feed: 'iex', active: true, symbols: [always], lastBarAt: null, lastError: null });
+    await until('the configured subscription', async () => server.subscribed(), (s) => s.includes(always), 5_000);
 
     const created = await post('/api/v1/deployments', { strategy: 'sma-cross', params: { fast: 2, slow: 3 }, symbols: [symbol], timeframe: '1m', capital: 10_400 });
     expect(created.statusCode).toBe(201);
@@ -164,13 +170,13 @@ describe('market-data feed (Alpaca, end to end)', () => {
     // The backfill asked from the minute after the newest bar seen, raw 1Min bars of the iex
     // feed, following the pages (three bars at two a page).
     const asked = server.barsRequests.slice(requestsBefore);
-    expect(asked.length).toBe(2);
+    expect(asked.map((r) => r.status)).toEqual([200, 200]);
     expect(asked[0].authorized).toBe(true);
-    expect(Object.fromEntries(asked[0].query)).toMatchObject({ symbols: symbol, timeframe: '1Min', start: new Date(base + 6 * MINUTE).toISOString(), adjustment: 'raw', feed: 'iex' });
+    expect(Object.fromEntries(asked[0].query)).toMatchObject({ symbols: [symbol, always].sort().join(','), timeframe: '1Min', start: new Date(base + 6 * MINUTE).toISOString(), adjustment: 'raw', feed: 'iex' });
 
     // The deployment ticked on the backfilled bars (announced like streamed ones).
     await until('the decision at bar 8', async () => (await get(`/api/v1/deployments/${dep.id}`)).json<Deployment>(), (d) => d.lastBarTime === closeAt(8));
-    expect(await feed()).toMatchObject({ connected: true, symbols: [symbol], lastBarAt: closeAt(8), lastError: null });
+    expect(await feed()).toMatchObject({ connected: true, symbols: [symbol, always].sort(), lastBarAt: closeAt(8), lastError: null });
 
     // Each bar was announced once, in time order, and the correction once more (after its bar).
     expect(announced).toEqual([
@@ -185,7 +191,24 @@ describe('market-data feed (Alpaca, end to end)', () => {
     // Stopping the deployment unsubscribes its symbol.
     expect((await post(`/api/v1/deployments/${dep.id}/stop`)).statusCode).toBe(200);
     await until('the unsubscription', async () => server.subscribed(), (s) => !s.includes(symbol), 5_000);
-    expect((await feed()).symbols).toEqual([]);
+    expect((await feed()).symbols).toEqual([always]);
+    expect(server.subscribed()).toEqual([always]);
+  });
+
+  it('a backfill that fails (REST answering 500) stays owed and is fetched again until stored', async () => {
+    // Bars of the configured symbol, sent while the connection is down; REST fails first: the
+    // client's own retries (ALPACA_MAX_RETRIES, 3) all get a 500.
+    server.addHistory(always, [wire(20, 50, 50), wire(21, 51, 51), wire(22, 52, 52)]);
+    server.failNextBars(4);
+    const before = server.barsRequests.length;
+    server.dropAll();
+    const rows = await until('the owed backfill', () => stored(always), (r) => r.length === 3, 25_000);
+    expect(rows.map((r) => [r.ts, r.close])).toEqual([20, 21, 22].map((i) => [closeAt(i), 30 + i]));
+    const statuses = server.barsRequests.slice(before).map((r) => r.status);
+    expect(statuses.slice(0, 4)).toEqual([500, 500, 500, 500]);
+    expect(statuses.slice(4)).toContain(200);
+    // Announced once each, once stored.
+    expect(announcedAlways).toEqual([20, 21, 22].map((i) => `1m ${closeAt(i)} ${30 + i}`));
   });
 
   it('serves its status to viewers only with a key', async () => {

@@ -13,7 +13,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
  *   an error code (406 connection limit) and drop every connection;
  * - `GET /v2/stocks/bars?symbols&timeframe=1Min&start&end&limit&page_token&feed`, with the
  *   APCA-API-KEY-ID / APCA-API-SECRET-KEY headers, answering `{"bars":{SYM:[...]},
- *   "next_page_token"}` from the bars a test put in its history, `limit` per page.
+ *   "next_page_token"}` from the bars a test put in its history, `limit` per page; it can
+ *   answer the next requests 500.
  * Bars are a test's fixture, not a market.
  */
 
@@ -32,6 +33,8 @@ export interface WireBar {
 export interface RecordedBarsRequest {
   readonly query: URLSearchParams;
   readonly authorized: boolean;
+  /** The HTTP status it was answered. */
+  status: number;
 }
 
 export interface AlpacaDataServerOptions {
@@ -52,6 +55,7 @@ export class AlpacaDataTestServer {
   /** symbol → bars the REST endpoint serves. */
   private readonly history = new Map<string, WireBar[]>();
   private refuse: { count: number; code: number; msg: string } | null = null;
+  private failBars = 0;
   private http!: Server;
   private wss!: WebSocketServer;
   private port = 0;
@@ -107,6 +111,11 @@ export class AlpacaDataTestServer {
   /** The next `count` connections get `[{"T":"error","code","msg"}]` after auth, then are closed. */
   refuseNext(count: number, code = 406, msg = 'connection limit exceeded'): void {
     this.refuse = { count, code, msg };
+  }
+
+  /** The next `count` bars requests are answered 500 (Alpaca's `{code, message}` error body). */
+  failNextBars(count: number): void {
+    this.failBars = count;
   }
 
   /** Drops every stream connection, as a network failure would. */
@@ -195,15 +204,24 @@ export class AlpacaDataTestServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const authorized = req.headers['apca-api-key-id'] === this.keyId && req.headers['apca-api-secret-key'] === this.secretKey;
     if (req.method !== 'GET' || url.pathname !== '/v2/stocks/bars') return this.json(res, 404, { code: 40410000, message: 'endpoint not found' });
-    this.barsRequests.push({ query: url.searchParams, authorized });
-    if (!authorized) return this.json(res, 401, { code: 40110000, message: 'request is not authorized' });
+    const recorded: RecordedBarsRequest = { query: url.searchParams, authorized, status: 0 };
+    this.barsRequests.push(recorded);
+    const answer = (status: number, body: unknown): void => {
+      recorded.status = status;
+      this.json(res, status, body);
+    };
+    if (!authorized) return answer(401, { code: 40110000, message: 'request is not authorized' });
+    if (this.failBars > 0) {
+      this.failBars--;
+      return answer(500, { code: 50010000, message: 'internal server error' });
+    }
     const q = url.searchParams;
-    if (q.get('timeframe') !== '1Min') return this.json(res, 422, { code: 42210000, message: 'this test server serves 1Min bars' });
+    if (q.get('timeframe') !== '1Min') return answer(422, { code: 42210000, message: 'this test server serves 1Min bars' });
     const symbols = (q.get('symbols') ?? '').split(',').filter((s) => s !== '');
-    if (symbols.length === 0) return this.json(res, 422, { code: 42210000, message: 'symbols is required' });
+    if (symbols.length === 0) return answer(422, { code: 42210000, message: 'symbols is required' });
     const start = q.get('start') === null ? -Infinity : Date.parse(q.get('start') as string);
     const end = q.get('end') === null ? Infinity : Date.parse(q.get('end') as string);
-    if (Number.isNaN(start) || Number.isNaN(end)) return this.json(res, 422, { code: 42210000, message: 'invalid start or end' });
+    if (Number.isNaN(start) || Number.isNaN(end)) return answer(422, { code: 42210000, message: 'invalid start or end' });
     const limit = Math.min(Number(q.get('limit') ?? '1000'), this.options.maxPageSize ?? 10_000);
     // Alpaca orders multi-symbol pages by symbol, then time; the token is where the next page starts.
     const all = [...symbols].sort().flatMap((s) => (this.history.get(s) ?? []).filter((b) => Date.parse(b.t) >= start && Date.parse(b.t) <= end).map((b) => ({ s, b })));
@@ -213,7 +231,7 @@ export class AlpacaDataTestServer {
     const bars: Record<string, WireBar[]> = {};
     for (const { s, b } of page) (bars[s] ??= []).push(b);
     const next = from + limit < all.length ? Buffer.from(String(from + limit), 'utf8').toString('base64') : null;
-    this.json(res, 200, { bars, next_page_token: next });
+    answer(200, { bars, next_page_token: next });
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {

@@ -7,7 +7,7 @@ import { BarsImportService } from '../../market-data/bars-import.service';
 import { alpacaDisabledReason } from '../../trading/brokers/alpaca/alpaca-broker.factory';
 import { AlpacaBarsClient } from './alpaca-bars.client';
 import { AlpacaBarsStream } from './alpaca-bars.stream';
-import { barCloseMs, type FeedBar } from './core/alpaca-bars.parser';
+import { barCloseMs, MINUTE_MS, type FeedBar } from './core/alpaca-bars.parser';
 import { backfillWindow } from './core/backfill-window';
 
 /** The timeframe feed bars are stored under (Alpaca streams minute bars). */
@@ -47,7 +47,9 @@ export interface FeedStatus {
  * After a reconnect the gap is backfilled from Alpaca's REST bars: from the minute after the
  * newest bar seen (or two minutes before the drop, whichever is earlier) to the last whole
  * minute. A bar already stored with the same values is not stored or announced again, so the
- * overlap of stream and backfill is harmless. Writes go one at a time, in arrival order (a
+ * overlap of stream and backfill is harmless. A bar that could not be stored, or a backfill that
+ * failed, leaves its range owed: the periodic refresh fetches it again over REST until it is
+ * stored. Writes go one at a time, in arrival order (a
  * backfill before the bars streamed after it), so listeners hear of a symbol's bars in order.
  *
  * It runs in processes of role worker or all (where deployments tick and paper books live);
@@ -67,6 +69,9 @@ export class MarketDataFeedService implements OnApplicationBootstrap, OnModuleDe
   private newestStartMs: number | null = null;
   private lastBarCloseMs: number | null = null;
   private problem: string | null = null;
+  /** Start of the earliest bar that may be missing (a failed write or backfill), or null. */
+  private owedFromMs: number | null = null;
+  private retryQueued = false;
 
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -144,10 +149,21 @@ export class MarketDataFeedService implements OnApplicationBootstrap, OnModuleDe
       },
       this.config.alpacaDataFeed,
     );
-    stream.onBar((bar) => this.enqueue(`bar ${bar.symbol}`, () => this.store(bar.symbol, [bar])));
+    stream.onBar((bar) =>
+      this.enqueue(`bar ${bar.symbol}`, () =>
+        this.store(bar.symbol, [bar]).catch((err: unknown) => {
+          // Not stored (the database down): the bar is owed, and fetched back by the retry.
+          this.owe(bar.startMs);
+          throw err;
+        }),
+      ),
+    );
     stream.onReconnect((gap) => this.enqueue('gap backfill', () => this.backfill(gap)));
     this.stream = stream;
-    this.refreshTimer = setInterval(() => void this.refreshSymbols(), SYMBOLS_REFRESH_MS);
+    this.refreshTimer = setInterval(() => {
+      void this.refreshSymbols();
+      this.retryOwed();
+    }, SYMBOLS_REFRESH_MS);
     this.refreshTimer.unref();
     void this.refreshSymbols()
       .then(() => stream.start())
@@ -191,22 +207,55 @@ export class MarketDataFeedService implements OnApplicationBootstrap, OnModuleDe
     }
   }
 
-  /** Bars of the gap from Alpaca's REST bars, stored (and announced) like streamed ones. */
+  /** After a reconnect: the gap's bars (see backfillWindow), and any earlier range still owed. */
   private async backfill(gap: StreamGap): Promise<void> {
-    const client = this.client;
-    if (client === null || this.symbols.length === 0) return;
     const { fromMs, toMs } = backfillWindow(gap, this.newestStartMs);
-    if (fromMs > toMs) return;
-    let stored = 0;
-    for await (const page of client.minuteBars(this.symbols, new Date(fromMs), new Date(toMs))) {
-      for (const reason of page.invalid) this.logger.warn(`Alpaca backfill bar skipped: ${reason}`);
-      const bySymbol = new Map<string, FeedBar[]>();
-      for (const b of page.bars) bySymbol.set(b.symbol, [...(bySymbol.get(b.symbol) ?? []), b]);
-      for (const [symbol, bars] of bySymbol) {
-        await this.store(symbol, bars);
-        stored += bars.length;
+    await this.backfillRange(this.owedFromMs === null ? fromMs : Math.min(fromMs, this.owedFromMs), toMs);
+  }
+
+  /**
+   * Bars starting in [fromMs, toMs] from Alpaca's REST bars, stored (and announced) like
+   * streamed ones. Should it fail (REST or the database down), the range stays owed and the
+   * periodic refresh tries again; a stored bar is not stored or told twice, so overlaps are free.
+   */
+  private async backfillRange(fromMs: number, toMs: number): Promise<void> {
+    const client = this.client;
+    if (client === null || this.symbols.length === 0 || fromMs > toMs) return;
+    let read = 0;
+    try {
+      for await (const page of client.minuteBars(this.symbols, new Date(fromMs), new Date(toMs))) {
+        for (const reason of page.invalid) this.logger.warn(`Alpaca backfill bar skipped: ${reason}`);
+        const bySymbol = new Map<string, FeedBar[]>();
+        for (const b of page.bars) bySymbol.set(b.symbol, [...(bySymbol.get(b.symbol) ?? []), b]);
+        for (const [symbol, bars] of bySymbol) {
+          await this.store(symbol, bars);
+          read += bars.length;
+        }
       }
+    } catch (err) {
+      this.owe(fromMs);
+      throw err;
     }
-    this.logger.log(`Backfilled the gap ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()}: ${stored} bars read`);
+    if (this.owedFromMs !== null && this.owedFromMs >= fromMs) this.owedFromMs = null;
+    this.logger.log(`Backfilled ${new Date(fromMs).toISOString()}..${new Date(toMs).toISOString()}: ${read} bars read`);
+  }
+
+  /** Bars from `fromMs` on may be missing from `bars`: a backfill is owed. */
+  private owe(fromMs: number): void {
+    this.owedFromMs = this.owedFromMs === null ? fromMs : Math.min(this.owedFromMs, fromMs);
+  }
+
+  /** The periodic retry of an owed backfill (while connected, one at a time). */
+  private retryOwed(): void {
+    if (this.owedFromMs === null || this.retryQueued || !this.stream?.connected) return;
+    this.retryQueued = true;
+    const fromMs = this.owedFromMs;
+    this.enqueue('owed backfill', async () => {
+      try {
+        await this.backfillRange(fromMs, Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS - MINUTE_MS);
+      } finally {
+        this.retryQueued = false;
+      }
+    });
   }
 }
