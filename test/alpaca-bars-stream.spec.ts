@@ -110,6 +110,18 @@ describe('Alpaca market-data stream', () => {
     ]);
   });
 
+  it('symbols changed during the handshake are subscribed once it is done', async () => {
+    server.delaySubscriptionAnswers(150);
+    const s = stream();
+    s.setSymbols(['AAPL']);
+    const started = s.start();
+    // Before the server's subscription answer: only `wanted` changes.
+    await until(() => server.streamActions.some((a) => a.action === 'subscribe'));
+    s.setSymbols(['AAPL', 'MSFT']);
+    await started;
+    await until(() => server.subscribed().join() === 'AAPL,MSFT' && s.subscribed.join() === 'AAPL,MSFT');
+  });
+
   it('auth failure (402) fails the first connection with the reason, and keeps retrying', async () => {
     const s = stream({ keyId: 'WRONG' });
     await expect(s.start()).rejects.toThrow(/402 auth failed/);

@@ -56,6 +56,7 @@ export class AlpacaDataTestServer {
   private readonly history = new Map<string, WireBar[]>();
   private refuse: { count: number; code: number; msg: string } | null = null;
   private failBars = 0;
+  private subscriptionDelayMs = 0;
   private http!: Server;
   private wss!: WebSocketServer;
   private port = 0;
@@ -111,6 +112,11 @@ export class AlpacaDataTestServer {
   /** The next `count` connections get `[{"T":"error","code","msg"}]` after auth, then are closed. */
   refuseNext(count: number, code = 406, msg = 'connection limit exceeded'): void {
     this.refuse = { count, code, msg };
+  }
+
+  /** Answers subscribe/unsubscribe only after this long (a slow server: the client's handshake window). */
+  delaySubscriptionAnswers(ms: number): void {
+    this.subscriptionDelayMs = ms;
   }
 
   /** The next `count` bars requests are answered 500 (Alpaca's `{code, message}` error body). */
@@ -192,7 +198,10 @@ export class AlpacaDataTestServer {
         }
         this.sessions.set(socket, set);
         const list = [...set].sort();
-        this.send(socket, [{ T: 'subscription', trades: [], quotes: [], bars: list, updatedBars: list, dailyBars: [], statuses: [], lulds: [], corrections: [], cancelErrors: [] }]);
+        const answer = (): void =>
+          this.send(socket, [{ T: 'subscription', trades: [], quotes: [], bars: list, updatedBars: list, dailyBars: [], statuses: [], lulds: [], corrections: [], cancelErrors: [] }]);
+        if (this.subscriptionDelayMs > 0) setTimeout(answer, this.subscriptionDelayMs);
+        else answer();
         return;
       }
       this.send(socket, [{ T: 'error', code: 400, msg: 'invalid syntax' }]);

@@ -126,11 +126,19 @@ export class AlpacaBarsStream {
         session.send({ action: 'subscribe', bars: symbols, updatedBars: symbols });
         return;
       }
-      case 'subscription':
+      case 'subscription': {
         this.confirmed = new Set(m.bars);
         this.lastErrorText = null;
+        if (session.isReady) return;
         session.ready();
+        // setSymbols during the handshake changed only `wanted`: send the difference now (once,
+        // not on every answer, so a symbol the server will not take is not asked for in a loop).
+        const added = [...this.wanted].filter((s) => !this.confirmed.has(s));
+        const removed = [...this.confirmed].filter((s) => !this.wanted.has(s));
+        if (added.length) session.send({ action: 'subscribe', bars: added, updatedBars: added });
+        if (removed.length) session.send({ action: 'unsubscribe', bars: removed, updatedBars: removed });
         return;
+      }
       case 'error': {
         const text = `${m.code ?? ''} ${m.message}${m.code !== null && ALPACA_STREAM_ERRORS[m.code] && ALPACA_STREAM_ERRORS[m.code] !== m.message ? ` (${ALPACA_STREAM_ERRORS[m.code]})` : ''}`.trim();
         this.lastErrorText = text;
