@@ -85,6 +85,8 @@ export class ReconnectingSocket {
     const startedAt = new Date();
     this.starting = this.connect().catch((e: unknown) => {
       if (keepTrying && this.running) {
+        // Running on: a later start() does not replay this failure (`connected` tells the state).
+        this.starting = null;
         this.reconnect(startedAt, 0);
       } else {
         this.running = false;
