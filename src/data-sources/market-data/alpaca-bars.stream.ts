@@ -120,6 +120,7 @@ export class AlpacaBarsStream {
         return;
       case 'authenticated': {
         this.confirmed = new Set();
+        this.lastErrorText = null;
         const symbols = [...this.wanted];
         // Nothing to stream yet: connected and authenticated is ready; setSymbols subscribes later.
         if (symbols.length === 0) return session.ready();
