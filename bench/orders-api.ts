@@ -17,6 +17,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
@@ -86,6 +87,31 @@ function selectOneProbe(url: string, everyMs: number): { stop: () => Promise<num
   };
 }
 
+/** CPU seconds (user + system) a process has used, from /proc (Linux); NaN where it cannot be read. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command (which may hold spaces, so split after its closing parenthesis):
+    // utime and stime are the 12th and 13th, in clock ticks (USER_HZ, 100 on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * What the load costs, whatever else the machine runs: CPU seconds of the server and of the
+ * PostgreSQL backends serving its database, and the database's committed transactions (every
+ * autocommitted statement is one). Latency on a shared 2-core machine swings with the load of
+ * other processes; these per-request figures do not.
+ */
+async function costCounters(pg: Client, serverPid: number, database: string): Promise<{ serverCpu: number; dbCpu: number; commits: number }> {
+  const backends = (await pg.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [database])).rows;
+  const [{ commits }] = (await pg.query<{ commits: string }>(`SELECT xact_commit AS commits FROM pg_stat_database WHERE datname = $1`, [database])).rows;
+  return { serverCpu: cpuSeconds(serverPid), dbCpu: backends.reduce((sum, b) => sum + cpuSeconds(b.pid), 0), commits: Number(commits) };
+}
+
 async function main(): Promise<void> {
   const rate = arg('--rate', 1000);
   const seconds = arg('--seconds', 30);
@@ -153,9 +179,15 @@ async function main(): Promise<void> {
     // Warm-up (JIT, pools, key cache), not reported.
     await run({ url: base, connections, duration: 5, overallRate: Math.min(rate, 500), requests: [request('warm')] });
 
+    const dbName = db.pathname.slice(1);
+    const before = await costCounters(pg, child.pid ?? -1, dbName);
     const probe = selectOneProbe(databaseUrl, 10);
     const r = await run({ url: base, connections, duration: seconds, overallRate: rate, requests: [request('bench')] });
     const probeMs = await probe.stop();
+    // Backends publish their statistics at most once a second (PostgreSQL 15's shared-memory stats).
+    await new Promise((done) => setTimeout(done, 1500));
+    const after = await costCounters(pg, child.pid ?? -1, dbName);
+    const perRequest = (x: number): string => ((x / Math.max(1, r.requests.total)) * 1000).toFixed(2);
     const [{ count }] = (await pg.query<{ count: string }>(`SELECT count(*) FROM orders WHERE client_order_id LIKE 'bench-%' AND status = 'accepted'`)).rows;
 
     const achieved = r.requests.total / (r.duration || seconds);
@@ -165,6 +197,8 @@ async function main(): Promise<void> {
       `  achieved     ${achieved.toFixed(0)} requests/s (${r.requests.total} requests, ${count} orders accepted)`,
       `  latency ms   p50 ${r.latency.p50}  p90 ${r.latency.p90}  p99 ${r.latency.p99}  max ${r.latency.max}  (autocannon: whole milliseconds)`,
       `  non-2xx ${r.non2xx}  errors ${r.errors}  timeouts ${r.timeouts}`,
+      `  cost per request: server CPU ${perRequest(after.serverCpu - before.serverCpu)} ms, PostgreSQL backends CPU ${perRequest(after.dbCpu - before.dbCpu)} ms, ` +
+        `${((after.commits - before.commits - probeMs.length) / Math.max(1, r.requests.total)).toFixed(1)} committed transactions (statements in autocommit count one each)`,
       `  SELECT 1 probe beside it (${probeMs.length} queries): p50 ${quantile(probeMs, 0.5).toFixed(2)} ms  p99 ${quantile(probeMs, 0.99).toFixed(2)} ms  max ${quantile(probeMs, 1).toFixed(2)} ms`,
       `  goal p99 < 10 ms, no errors: ${ok ? 'MET' : 'NOT MET'}`,
     ];

@@ -42,6 +42,11 @@ describe('storeArrivedBars', () => {
       r.volume,
     ]);
 
+  const latest = async (): Promise<[string, number] | null> => {
+    const r = await db.query<{ ts: Date; close: number }[]>(`SELECT ts, close FROM bars_latest WHERE symbol = $1 AND timeframe = '1m'`, [symbol]);
+    return r.length ? [r[0].ts.toISOString(), r[0].close] : null;
+  };
+
   it('stores new bars (across a month boundary: partitions made as imports make them) and tells each, in time order', async () => {
     told.length = 0;
     const r = await imports.storeArrivedBars(symbol, '1m', [bar(B, 11), bar(A, 10)]);
@@ -54,6 +59,16 @@ describe('storeArrivedBars', () => {
       ['1m', A, 10, 100],
       ['1m', B, 11, 100],
     ]);
+    // The series' newest bar is kept with them (bars_latest), as imports keep it.
+    expect(await latest()).toEqual([B, 11]);
+  });
+
+  it('a correction of the newest bar moves bars_latest with it', async () => {
+    told.length = 0;
+    expect(await imports.storeArrivedBars(symbol, '1m', [bar(B, 11.5)])).toEqual({ stored: 1, unchanged: 0 });
+    expect(await latest()).toEqual([B, 11.5]);
+    expect(await imports.storeArrivedBars(symbol, '1m', [bar(B, 11)])).toEqual({ stored: 1, unchanged: 0 });
+    expect(await latest()).toEqual([B, 11]);
   });
 
   it('leaves a bar it already has alone and tells nothing; a changed bar overwrites and is told', async () => {

@@ -110,13 +110,15 @@ describe('deployments API (paper, end to end)', () => {
       async () => (await get(`/api/v1/orders/${listed[0].id}`)).json<{ status: string }>(),
       (o) => o.status === 'filled',
     );
-    // The position is what was filled (the rebalance below may fill too, if its bar is known).
+    // The position is what was filled: the buy only. The rebalance decided at bar 5's close
+    // cannot fill at bar 5 (the paper book counts every bar stored before the order, even one
+    // BarsStoredNotifier has not told it of yet), so it waits for the next bar.
     const positions = (await get('/api/v1/positions')).json<{ data?: { symbol: string; quantity: string }[] } | { symbol: string; quantity: string }[]>();
     const rows = Array.isArray(positions) ? positions : (positions.data ?? []);
     const fills = (await get(`/api/v1/fills?symbol=${symbol}`)).json<{ data: { side: string; quantity: string }[] }>().data;
     const filled = fills.reduce((sum, f) => sum + (f.side === 'buy' ? 1 : -1) * Number(f.quantity), 0);
     expect(Number(rows.find((p) => p.symbol === symbol)?.quantity)).toBe(filled);
-    expect([100, 98]).toContain(filled);
+    expect(filled).toBe(100);
     const after = await until(
       'the decision at the new bar',
       async () => (await get(`/api/v1/deployments/${dep.id}`)).json<Deployment>(),
@@ -126,6 +128,12 @@ describe('deployments API (paper, end to end)', () => {
       ['sell', '2'],
       ['buy', '100'],
     ]);
+    const rebalance = await until(
+      'the rebalance in the OMS',
+      async () => (await get(`/api/v1/orders?symbol=${symbol}&side=sell`)).json<{ data: { status: string }[] }>().data,
+      (d) => d.length === 1,
+    );
+    expect(rebalance[0].status).toBe('accepted');
 
     // Pause, resume, stop: allowed moves answer 200, the others 409 naming the status.
     expect((await post(`/api/v1/deployments/${dep.id}/pause`)).json<Deployment>().status).toBe('paused');

@@ -75,6 +75,8 @@ describe('PaperBroker against PostgreSQL', () => {
       close - 1,
       volume,
     ]);
+    // As the import path does in its transaction (writers of bars by SQL call it themselves).
+    await db.query(`SELECT bars_latest_refresh($1, '1m')`, [symbol]);
   }
 
   const kinds = (events: BrokerEvent[]): string[] => events.map((e) => e.kind);
@@ -145,6 +147,28 @@ describe('PaperBroker against PostgreSQL', () => {
     expect(account2.cash.toFixed()).toBe(d(100_000).minus(10_100 + 5_100).minus('10.1').minus('5.1').toFixed());
     // marked at the last close, 102.5
     expect(account2.equity.toFixed()).toBe(account2.cash.plus(d(150).mul('102.5')).toFixed());
+  });
+
+  it('a bar stored before the order but told to the book after it does not fill the order (no lookahead)', async () => {
+    const account = await newAccount();
+    const symbol = `RACE${tag()}`;
+    await storeBar(symbol, '2024-07-10T14:58:00Z', 100);
+    const { broker: b, events } = broker(account);
+    await b.start();
+    await b.onBar(symbol, { time: new Date('2024-07-10T14:58:00Z'), open: 100, high: 101, low: 99, close: 100, volume: 1_000_000 });
+    // An import commits the 14:59 bar; a strategy reads it and orders before BarsStoredNotifier
+    // tells the book. The order was decided at that bar's close: its open is in the past.
+    await storeBar(symbol, '2024-07-10T14:59:00Z', 105);
+    const ack = await b.submit(spec({ symbol, quantity: d(10) }));
+    await b.onBar(symbol, { time: new Date('2024-07-10T14:59:00Z'), open: 104, high: 106, low: 103, close: 105, volume: 1_000_000 });
+    expect(kinds(events)).toEqual(['accepted']);
+    expect((await b.getOrderByClientId(ack.clientOrderId))?.status).toBe('accepted');
+    // The next bar is after the order: it fills at that bar's open.
+    await b.onBar(symbol, { time: new Date('2024-07-10T15:00:00Z'), open: 106, high: 107, low: 105, close: 106.5, volume: 1_000_000 });
+    expect(kinds(events)).toEqual(['accepted', 'fill']);
+    const fill = events[1];
+    if (fill.kind !== 'fill') throw new Error('expected a fill');
+    expect(fill.fill.price.toFixed()).toBe('106');
   });
 
   it('fills against the latest quote at once: the ack says filled and the events came first', async () => {
@@ -297,6 +321,37 @@ describe('PaperBroker against PostgreSQL', () => {
     expect(sl?.status).toBe('filled');
     // A sell limit at 34 on a bar opening at 42 sells at the open: max(limit, open).
     expect(sl?.averageFillPrice?.toFixed()).toBe('42');
+  });
+
+  it('submitAgainstQuote matches one order against the given (venue) quote only: not stored as the market, no other order moved', async () => {
+    const symbol = `VQ${tag()}`;
+    await storeBar(symbol, '2024-07-10T14:45:00Z', 50);
+    const { broker: b, events } = broker(await newAccount());
+    expect(await b.referenceOf(symbol)).toMatchObject({ mid: 50, spread: null, source: 'bar' });
+    expect(await b.referenceOf(`NONE${tag()}`)).toBeNull();
+    // A resting limit that any ask at or under 50.5 would fill.
+    const resting = await b.submit(spec({ symbol, type: 'limit', limitPrice: d('50.5'), quantity: d(100) }));
+    expect(resting.status).toBe('accepted');
+    const quote = { time: new Date(NOW.getTime() + 60_000), bid: 49.98, ask: 50.02, bidSize: 0, askSize: 300 };
+    // ioc for 500 against 300 shown: 300 fill at the ask (plus costs, capped by the limit 50.02), the rest is cancelled.
+    const ioc = await b.submitAgainstQuote(spec({ symbol, type: 'limit', limitPrice: d('50.02'), quantity: d(500), timeInForce: 'ioc' }), quote);
+    expect(ioc.status).toBe('cancelled');
+    const fills = events.filter((e): e is Extract<BrokerEvent, { kind: 'fill' }> => e.kind === 'fill');
+    expect(fills.map((f) => [f.fill.clientOrderId, f.fill.quantity.toString(), f.fill.price.toString()])).toEqual([[ioc.clientOrderId, '300', '50.02']]);
+    // fok for more than shown: nothing.
+    const fok = await b.submitAgainstQuote(spec({ symbol, type: 'limit', limitPrice: d('50.02'), quantity: d(400), timeInForce: 'fok' }), quote);
+    expect(fok.status).toBe('cancelled');
+    expect((await b.getOrderByClientId(fok.clientOrderId))?.filledQuantity.toString()).toBe('0');
+    // The resting order never saw the venue quote, and the symbol's market is still the bar.
+    expect((await b.getOrderByClientId(resting.clientOrderId))?.status).toBe('accepted');
+    expect(await b.referenceOf(symbol)).toMatchObject({ mid: 50, source: 'bar' });
+    // A real quote is the market from then on.
+    await b.onQuote(symbol, { time: new Date(NOW.getTime() + 120_000), bid: 50.6, ask: 50.8, bidSize: 100, askSize: 100 });
+    expect(await b.referenceOf(symbol)).toMatchObject({ mid: 50.7, source: 'quote' });
+    expect((await b.referenceOf(symbol))?.spread).toBeCloseTo(0.2, 12);
+    await expect(b.submitAgainstQuote(spec({ symbol, type: 'limit', limitPrice: d(50), timeInForce: 'ioc' }), { ...quote, bid: 51 })).rejects.toMatchObject({
+      details: { issues: [{ field: 'ask' }] },
+    });
   });
 
   it('lists orders newest first, open only or all, with a limit', async () => {

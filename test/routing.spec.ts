@@ -59,7 +59,7 @@ describe('smart order routing over HTTP', () => {
   const run = randomUUID().slice(0, 8);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ QUANTDESK_ROUTING_EXECUTION: 'venue-simulator' });
     const keys = t.app.get(ApiKeysService);
     viewer = (await keys.create({ name: 'routing viewer', role: 'viewer', account: `routing-${run}` })).key;
     trader = (await keys.create({ name: 'routing trader', role: 'trader', account: `routing-${run}` })).key;
@@ -109,6 +109,7 @@ describe('smart order routing over HTTP', () => {
       ['too large a quantity', { quantity: 1_000_001 }, 'quantity'],
       ['an unknown side', { side: 'hold' }, 'side'],
       ['a lower-case symbol', { symbol: 'aapl' }, 'symbol'],
+      ['a missing price (venue-simulator mode needs one)', { referencePrice: undefined }, 'referencePrice'],
       ['a negative price', { referencePrice: -1 }, 'referencePrice'],
       ['a price given as text', { referencePrice: '187.5' }, 'referencePrice'],
       ['a volatility above 1', { volatility: 2 }, 'volatility'],
@@ -197,7 +198,7 @@ describe('smart order routing over HTTP', () => {
         { name: lit, kind: 'lit', fees: { unit: 'bps', maker: -0.2, taker: 0.3 }, latencyMs: 4, lotSize: 10, depth: { kind: 'fixed', touchSize: 500, decay: 0.9, levels: 3 }, fillProbability: 0.8 },
         { name: pool, kind: 'dark', fees: { unit: 'per_share', maker: 0, taker: 0.002 }, latencyMs: 2, lotSize: 10, fillProbability: 0.5, minSize: 200, maxSize: 400 },
       ];
-      const other = await startTestApp({ QUANTDESK_VENUES: JSON.stringify(venues), QUANTDESK_ROUTING_MAX_ROUNDS: '2', QUANTDESK_ROUTING_DARK_FIRST: 'false' });
+      const other = await startTestApp({ QUANTDESK_ROUTING_EXECUTION: 'venue-simulator', QUANTDESK_VENUES: JSON.stringify(venues), QUANTDESK_ROUTING_MAX_ROUNDS: '2', QUANTDESK_ROUTING_DARK_FIRST: 'false' });
       try {
         const res = await other.app.inject({ method: 'GET', url: '/api/v1/routing/venues', headers: bearer(viewer) });
         const body = res.json<VenuesView>();

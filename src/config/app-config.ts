@@ -10,6 +10,8 @@ import { DEFAULT_VENUES, parseVenues, type Venue } from '../trading/routing/core
 export type ProcessRole = 'all' | 'api' | 'worker';
 export type MarketDataFeedProvider = 'none' | 'alpaca';
 export type AlpacaDataFeed = 'iex' | 'sip';
+export const ROUTING_EXECUTION_MODES = ['paper', 'venue-simulator'] as const;
+export type RoutingExecutionMode = (typeof ROUTING_EXECUTION_MODES)[number];
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
 
 export interface AppConfig {
@@ -94,6 +96,10 @@ export interface AppConfig {
   readonly routingScoreHalfLife: number;
   /** How many child orders the configured venue priors are worth. */
   readonly routingScorePriorWeight: number;
+  /** What fills routed child orders: the paper broker priced by the venue models, or the pure venue simulator. */
+  readonly routingExecution: RoutingExecutionMode;
+  /** Longest wait for a paper child order to reach its terminal state before it is cancelled (ms). */
+  readonly routingChildTimeoutMs: number;
   /** The broker every account trades through (a name in the BrokerRegistry: paper, alpaca, ...). */
   readonly tradingBroker: string;
   /** Market orders are sent as limits at the arrival price ± this many bps (0: sent as market). */
@@ -446,6 +452,18 @@ export const CONFIG_SPEC = {
       if (!/^\d{1,10}(\.\d{1,10})?$/.test(raw) || !(Number(raw) > 0)) throw new ConfigError(name, `must be a decimal price increment > 0 such as 0.01, got "${raw}"`);
       return raw;
     },
+  },
+  routingExecution: {
+    name: 'QUANTDESK_ROUTING_EXECUTION',
+    default: 'paper',
+    description: 'What fills routed child orders: paper (paper broker orders priced by the venue models) or venue-simulator',
+    parse: oneOf(ROUTING_EXECUTION_MODES),
+  },
+  routingChildTimeoutMs: {
+    name: 'QUANTDESK_ROUTING_CHILD_TIMEOUT_MS',
+    default: '5000',
+    description: 'Paper routing: longest wait for a child order to end before it is cancelled (ms)',
+    parse: int(100, 600_000),
   },
   tradingBroker: {
     name: 'QUANTDESK_BROKER',

@@ -534,6 +534,9 @@ export class BarsRepository {
       const result = { ...mainDone.value, inserted: mainDone.value.inserted + build.reduce((n, m) => n + m.rows.length, 0) };
       // Last, so that the locks ATTACH and DETACH take on `bars` are held for a moment only.
       for (const m of build) await this.attachMonth(client, m);
+      // The series' newest bar, for the readers that need it on every order (the mark, the
+      // paper book's no-lookahead bar): committed with the bars (migration 1766100000000).
+      await client.query('SELECT bars_latest_refresh($1, $2)', [symbol, timeframe]);
       await client.query('COMMIT');
       open = false;
       sideTables = [];
@@ -786,8 +789,8 @@ export class BarsRepository {
    * the imports' upsert (a bar whose values are all the same is left alone; a changed one, an
    * updated bar, overwrites the stored one) in one transaction under the same locks as an
    * import of the series (the series' advisory lock, shared locks on its months), after their
-   * month partitions exist. Returns the times (epoch ms, ascending) of the bars it inserted or
-   * changed: what is news to announce. No COPY fast path or partition build: a handful of rows.
+   * month partitions exist, `bars_latest` kept in the same transaction. Returns the times (epoch
+   * ms, ascending) of the bars it inserted or changed: what is news to announce. No COPY fast path or partition build: a handful of rows.
    */
   async upsertBars(symbol: string, timeframe: string, bars: BarSeries): Promise<number[]> {
     if (bars.length === 0) return [];
@@ -804,6 +807,9 @@ export class BarsRepository {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`bars-import:${symbol}:${timeframe}`]);
       if (keys.length) await client.query(`SELECT pg_advisory_xact_lock_shared(hashtext('bars-month'), k) FROM unnest($1::int[]) AS k`, [keys]);
       const times = await this.upsert(client, symbol, timeframe, bars, undefined, true);
+      // The series' newest bar, committed with the bars, as writeSeries keeps it (bars_latest,
+      // migration 1766100000000): the mark and the paper book's no-lookahead bar read it.
+      if (times.length > 0) await client.query('SELECT bars_latest_refresh($1, $2)', [symbol, timeframe]);
       await client.query('COMMIT');
       open = false;
       return times;

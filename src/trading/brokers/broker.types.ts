@@ -14,6 +14,13 @@ export interface Broker {
 
   /** Sends a new order. Resolves when the broker has accepted or rejected it. */
   submit(order: OrderSpec): Promise<BrokerOrderAck>;
+  /**
+   * Only brokers whose book lives in this database (the paper broker): decides the order in
+   * memory and lets the OMS write the broker's side of it in the OMS's own transaction, so a
+   * submit is one commit and the order can never be at the broker without being ours, nor ours
+   * without being at the broker. Brokers across a network leave it out (OMS: store, then send).
+   */
+  prepareSubmit?(order: OrderSpec): Promise<PreparedSubmit>;
   /** Asks for a cancel. The outcome arrives as a `cancelled` (or `fill`) event. */
   cancel(id: BrokerOrderId): Promise<void>;
   /** Replaces an open order (a new broker order id; the old one ends as `replaced`). */
@@ -33,6 +40,25 @@ export interface Broker {
   /** Opens streams and timers; `close` ends them. Both are idempotent. */
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Runs statements in the caller's transaction (TypeORM's EntityManager is one). */
+export interface TransactionSql {
+  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
+}
+
+/** A new order a same-database broker has decided but not yet written (Broker.prepareSubmit). */
+export interface PreparedSubmit {
+  /** The broker's answer, known before anything is written. */
+  readonly ack: BrokerOrderAck;
+  /** Writes the broker's side of the order with `tx`; throws BrokerRejectedError for a client order id the broker already has. */
+  write(tx: TransactionSql): Promise<void>;
+  /**
+   * After `tx` committed: the broker books the order and sends its events (accepted, a fill at
+   * once, ...). Never after a rollback. True when it sent more than `accepted` (a fill, an end),
+   * so the order has moved on from what was written.
+   */
+  committed(): boolean;
 }
 
 export interface OrderReplacement {

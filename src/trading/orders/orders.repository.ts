@@ -22,6 +22,8 @@ export interface NewOrderRow {
   readonly requestHash: string;
   readonly replacesOrderId: string | null;
   readonly rejectReason: string | null;
+  /** Set at insert only when the broker's answer is known before the row is written (Broker.prepareSubmit). */
+  readonly brokerOrderId?: string | null;
 }
 
 export interface EventRow {
@@ -147,41 +149,51 @@ export class OrdersRepository {
 
   /**
    * INSERT ... ON CONFLICT (account_id, client_order_id) DO NOTHING, with the order's first
-   * events, in one transaction. null when the client order id was already used: exactly one of
-   * any number of concurrent requests gets the row.
+   * events, in one statement (a data-modifying CTE: one round trip, atomic). null when the client
+   * order id was already used: exactly one of any number of concurrent requests gets the row.
+   * With `tx` it is part of the caller's transaction.
    */
-  insertOrder(row: NewOrderRow, events: readonly EventRow[]): Promise<OrderEntity | null> {
-    return this.db.transaction(async (tx) => {
-      const rows = await tx.query<Row[]>(
-        `INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
-                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (account_id, client_order_id) DO NOTHING RETURNING *`,
-        [
-          row.accountId,
-          row.clientOrderId,
-          row.broker,
-          row.symbol,
-          row.side,
-          row.type,
-          row.timeInForce,
-          row.quantity,
-          row.limitPrice,
-          row.stopPrice,
-          row.status,
-          row.parentOrderId,
-          row.venue,
-          row.arrivalPrice,
-          row.requestHash,
-          row.replacesOrderId,
-          row.rejectReason,
-        ],
-      );
-      if (rows.length === 0) return null;
-      const order = toOrder(rows[0]);
-      for (const e of events) await this.insertEvent(tx, order.id, e);
-      return order;
-    });
+  async insertOrder(row: NewOrderRow, events: readonly EventRow[], tx?: EntityManager): Promise<OrderEntity | null> {
+    const rows = await (tx ?? this.db).query<Row[]>(
+      `WITH o AS (
+         INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
+                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ON CONFLICT (account_id, client_order_id) DO NOTHING RETURNING *
+       ), e AS (
+         -- Sorted by position, so the events' ids (their order) are the given order.
+         INSERT INTO order_events (order_id, from_status, to_status, reason, at)
+         SELECT o.id, v.from_status, v.to_status, v.reason, coalesce(v.at, now())
+         FROM o, unnest($19::text[], $20::text[], $21::text[], $22::timestamptz[]) WITH ORDINALITY AS v(from_status, to_status, reason, at, pos)
+         ORDER BY v.pos
+       )
+       SELECT * FROM o`,
+      [
+        row.accountId,
+        row.clientOrderId,
+        row.broker,
+        row.symbol,
+        row.side,
+        row.type,
+        row.timeInForce,
+        row.quantity,
+        row.limitPrice,
+        row.stopPrice,
+        row.status,
+        row.parentOrderId,
+        row.venue,
+        row.arrivalPrice,
+        row.requestHash,
+        row.replacesOrderId,
+        row.rejectReason,
+        row.brokerOrderId ?? null,
+        events.map((e) => e.from),
+        events.map((e) => e.to),
+        events.map((e) => e.reason),
+        events.map((e) => e.at ?? null),
+      ],
+    );
+    return rows.length === 0 ? null : toOrder(rows[0]);
   }
 
   /** The order, locked FOR UPDATE in the transaction; null if there is none. */

@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationFailedError } from '../../commo
 import { orderId as toOrderId, type AccountId, type BrokerOrderId, type ClientOrderId, type OrderId } from '../../common/typed-ids';
 import { BrokerRateLimitedError, BrokerRejectedError } from '../brokers/broker.errors';
 import { BrokerRegistry } from '../brokers/broker.registry';
-import type { Broker, BrokerEvent, BrokerFill, BrokerOrderAck, OrderReplacement } from '../brokers/broker.types';
+import type { Broker, BrokerEvent, BrokerFill, BrokerOrderAck, OrderReplacement, PreparedSubmit } from '../brokers/broker.types';
 import { applyFill } from '../ledger/position.ledger';
 import { PortfolioRepository, type CashEntry } from '../portfolio/portfolio.repository';
 import { PortfolioService } from '../portfolio/portfolio.service';
@@ -16,7 +16,7 @@ import { OPEN_STATUSES, transition } from './order-state-machine';
 import type { OrderSubmissionPort, SubmissionResult, SubmittedOrder, SymbolExposure } from './order-submission.port';
 import { TERMINAL_STATUSES, type OrderSpec, type OrderStatus, type TimeInForce } from './order.types';
 import { orderIssues, requestHash } from './order.validation';
-import { OrdersRepository, type OrderKey } from './orders.repository';
+import { OrdersRepository, type EventRow, type NewOrderRow, type OrderKey } from './orders.repository';
 import { ReconciliationState } from '../reconciliation/reconciliation.state';
 import { protectiveLimitPrice } from '../slippage/core';
 import { PRE_TRADE_GATE, PRE_TRADE_REJECT_PREFIX, PreTradeDeniedError, type PreTradeGate } from './pre-trade-gate';
@@ -189,6 +189,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
 
     // An unavailable broker (503) is found out before the order is stored.
     const broker = await this.brokers.forAccount(accountId);
+    if (broker.prepareSubmit !== undefined) return this.submitInOneTransaction(broker, broker.prepareSubmit.bind(broker), { ...row, broker: broker.name }, sent);
     const inserted = await this.orders.insertOrder({ ...row, broker: broker.name, status: 'new', rejectReason: null }, [
       { from: null, to: 'new', reason: 'submitted' },
     ]);
@@ -202,6 +203,77 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       this.submitting.delete(inFlight);
     }
     return { order: await this.mustFind(inserted.id), created: true };
+  }
+
+  /**
+   * Steps 4 to 6 in one transaction, for a broker whose book is in this database (the paper
+   * broker, Broker.prepareSubmit): the broker decides the order in memory; our order row (already
+   * `accepted` with the broker order id, or `rejected`), its events and the broker's own row are
+   * written and committed together; then the broker books the order and sends its events. A
+   * crash leaves all of it or none (nothing to reconcile, no order at the broker that is not
+   * ours), and a submit is one commit instead of three (bench/orders-api.ts).
+   */
+  private async submitInOneTransaction(
+    broker: Broker,
+    prepare: (spec: OrderSpec) => Promise<PreparedSubmit>,
+    row: Omit<NewOrderRow, 'status' | 'rejectReason'>,
+    sent: SubmittedOrder,
+  ): Promise<SubmitOutcome> {
+    const accountId = row.accountId as AccountId;
+    let prepared: PreparedSubmit;
+    try {
+      prepared = await prepare(sent);
+    } catch (err) {
+      // Nothing is written when the broker cannot take it now (503: the client may retry).
+      if (!(err instanceof BrokerRejectedError)) throw err;
+      return this.storeBrokerRejection(row, err.message);
+    }
+    const { ack } = prepared;
+    const rejected = ack.status === 'rejected';
+    const reason = rejected ? `broker: ${ack.rejectReason ?? 'rejected'}` : 'broker ack';
+    const events: EventRow[] = [
+      { from: null, to: 'new', reason: 'submitted' },
+      { from: 'new', to: transition('new', rejected ? 'rejected' : 'accepted'), reason, at: ack.at },
+    ];
+    const inFlight = `${accountId}:${row.clientOrderId}`;
+    this.submitting.add(inFlight);
+    let inserted: OrderEntity | null;
+    let moved: boolean;
+    try {
+      try {
+        inserted = await this.orders.inTransaction(async (tx) => {
+          const order = await this.orders.insertOrder(
+            { ...row, status: rejected ? 'rejected' : 'accepted', rejectReason: rejected ? (ack.rejectReason ?? 'rejected') : null, brokerOrderId: ack.brokerOrderId },
+            events,
+            tx,
+          );
+          if (order !== null) await prepared.write(tx);
+          return order;
+        });
+      } catch (err) {
+        // The broker refused the write (its book already has the client order id): stored as a rejection, as a refused send is.
+        if (err instanceof BrokerRejectedError) return this.storeBrokerRejection(row, err.message);
+        throw err;
+      }
+      if (inserted === null) return this.repeat(await this.mustFindByClientId(accountId, row.clientOrderId), row.requestHash);
+      moved = prepared.committed();
+    } finally {
+      this.submitting.delete(inFlight);
+    }
+    // Events the broker sent once it booked the order (a fill at once) are applied before we answer.
+    await this.settled(accountId);
+    return { order: moved ? await this.mustFind(inserted.id) : inserted, created: true };
+  }
+
+  /** An order the broker refused before it took it: stored as rejected (events new, new → rejected). */
+  private async storeBrokerRejection(row: Omit<NewOrderRow, 'status' | 'rejectReason'>, message: string): Promise<SubmitOutcome> {
+    const reason = `broker: ${message}`;
+    const stored = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason }, [
+      { from: null, to: 'new', reason: 'submitted' },
+      { from: 'new', to: transition('new', 'rejected'), reason },
+    ]);
+    if (stored === null) return this.repeat(await this.mustFindByClientId(row.accountId as AccountId, row.clientOrderId), row.requestHash);
+    return { order: stored, created: true };
   }
 
   /** A used client order id: the same request is answered as the first time, another is a 409. */

@@ -129,6 +129,20 @@ export class PortfolioRepository {
     return rows[0] ? toPosition(rows[0]) : null;
   }
 
+  /** The position's last fill price and its time, and the symbol's latest bar close and time, in one round trip (PortfolioService.mark). */
+  async markInputs(accountId: string, symbol: string): Promise<{ lastPrice: string | null; positionAt: Date | null; close: string | null; closeAt: Date | null }> {
+    const rows = await this.db.query<{ last_price: string | null; position_at: Date | null; close: string | null; close_at: Date | null }[]>(
+      `SELECT (SELECT last_price::text FROM positions WHERE account_id = $1 AND symbol = $2) AS last_price,
+              (SELECT updated_at FROM positions WHERE account_id = $1 AND symbol = $2) AS position_at,
+              b.close::text AS close, b.ts AS close_at
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = $2 ORDER BY ts DESC LIMIT 1) b ON true`,
+      [accountId, symbol],
+    );
+    const r = rows[0];
+    return { lastPrice: r.last_price, positionAt: r.position_at, close: r.close, closeAt: r.close_at };
+  }
+
   /** The latest bar close of each symbol (any timeframe) with its time; symbols without bars are absent. */
   async latestCloses(symbols: readonly string[]): Promise<Map<string, { close: string; ts: Date }>> {
     const out = new Map<string, { close: string; ts: Date }>();
@@ -136,7 +150,7 @@ export class PortfolioRepository {
     const rows = await this.db.query<{ symbol: string; close: string; ts: Date }[]>(
       `SELECT s.symbol, b.close::text AS close, b.ts
          FROM unnest($1::text[]) AS s(symbol)
-         CROSS JOIN LATERAL (SELECT close, ts FROM bars WHERE bars.symbol = s.symbol ORDER BY ts DESC LIMIT 1) b`,
+         CROSS JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = s.symbol ORDER BY ts DESC LIMIT 1) b`,
       [symbols],
     );
     for (const r of rows) out.set(r.symbol, { close: r.close, ts: r.ts });

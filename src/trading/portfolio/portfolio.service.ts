@@ -44,10 +44,9 @@ export class PortfolioService {
 
   /** The mark of a symbol for an account (arrival price of a new order); null without any price. */
   async mark(accountId: AccountId, symbol: string): Promise<Decimal | null> {
-    const pos = await this.repo.position(accountId, symbol);
-    const close = (await this.repo.latestCloses([symbol])).get(symbol);
-    if (pos?.lastPrice && !(close && close.ts > pos.updatedAt)) return new Decimal(pos.lastPrice);
-    return close ? new Decimal(close.close) : null;
+    const m = await this.repo.markInputs(accountId, symbol);
+    if (m.lastPrice && m.positionAt && !(m.close && m.closeAt && m.closeAt > m.positionAt)) return new Decimal(m.lastPrice);
+    return m.close ? new Decimal(m.close) : null;
   }
 
   /**

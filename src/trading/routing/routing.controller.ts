@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, RequireRole } from '../../auth/auth.decorators';
 import type { Principal } from '../../auth/roles';
 import { SimulateRoutingDto } from './routing.dto';
@@ -32,10 +32,12 @@ export class RoutingController {
   @RequireRole('trader')
   @ApiOperation({
     summary: 'Route an order in simulation mode',
-    description: 'Dark pools first when the order qualifies, then the cost-minimizing lit split, re-routing the unfilled rest; fills come from the venue simulator. The decision is recorded and the venue stats learn from it.',
+    description:
+      'Dark pools first when the order qualifies, then the cost-minimizing lit split, re-routing the unfilled rest. In paper mode (QUANTDESK_ROUTING_EXECUTION=paper, the default) each child is a paper broker order on the routing paper account, priced at the paper book’s mid by the venue models; in venue-simulator mode the venue simulator fills them at the given referencePrice. The decision is recorded and the venue stats learn from it.',
   })
   @ApiOkResponse({ description: 'The plan round by round and the simulated outcome' })
   @ApiBadRequestResponse({ description: 'Invalid request; details.issues lists field and reason' })
+  @ApiUnprocessableEntityResponse({ description: 'NO_MARKET_DATA: paper mode and the paper book has no bar or quote of the symbol' })
   @ApiForbiddenResponse({ description: 'The key is not a trader or admin key' })
   simulate(@CurrentPrincipal() principal: Principal, @Body() dto: SimulateRoutingDto): Promise<SimulationView> {
     return this.routing.simulate(principal, dto);

@@ -9,7 +9,8 @@ const finite = { allowNaN: false, allowInfinity: false } as const;
 
 /**
  * `POST /api/v1/routing/simulate`: an order and the market it meets. The router plans on the
- * configured venue models and current scores; the simulator fills it; the stats learn from it.
+ * configured venue models and current scores; the paper broker (or the venue simulator,
+ * QUANTDESK_ROUTING_EXECUTION) fills it; the stats learn from it.
  */
 export class SimulateRoutingDto {
   @ApiProperty({ example: 'AAPL', description: 'Upper-case letters, digits, . and -' })
@@ -27,11 +28,15 @@ export class SimulateRoutingDto {
   @Max(MAX_ROUTED_QUANTITY)
   quantity!: number;
 
-  @ApiProperty({ example: 187.5, description: 'Mid price when the order arrives' })
+  @ApiPropertyOptional({
+    example: 187.5,
+    description: 'Mid price when the order arrives: required in venue-simulator mode; left out in paper mode, where the paper book (latest quote, else latest stored bar) gives the mid',
+  })
+  @IsOptional()
   @IsNumber(finite)
   @Min(0.0001)
   @Max(10_000_000)
-  referencePrice!: number;
+  referencePrice?: number;
 
   @ApiProperty({ example: 0.02, description: 'Quoted spread (ask − bid), currency' })
   @IsNumber(finite)

@@ -20,6 +20,9 @@ interface StatsRow {
   updated_at: Date;
 }
 
+/** Name prefix of the paper accounts routed children trade on (one per routing account). */
+export const ROUTING_PAPER_ACCOUNT_PREFIX = 'routing-paper ';
+
 /** A venue's stored score and counts. */
 export interface StoredVenueStats extends VenueScoreState {
   readonly decisions: number;
@@ -64,6 +67,18 @@ export class RoutingRepository {
   async stats(): Promise<StoredVenueStats[]> {
     const rows: StatsRow[] = await this.db.query(`SELECT * FROM routing_venue_stats ORDER BY venue`);
     return rows.map(toStats);
+  }
+
+  /**
+   * The paper account routed children of `owner` trade on (paper-venue.executor.ts says why it
+   * is not `owner` itself): the `accounts` row named `routing-paper <owner>`, created on first use.
+   */
+  async routingPaperAccount(owner: string): Promise<string> {
+    const [row]: { id: string }[] = await this.db.query(
+      `INSERT INTO accounts (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [`${ROUTING_PAPER_ACCOUNT_PREFIX}${owner}`],
+    );
+    return row.id;
   }
 
   async decisionCount(): Promise<number> {

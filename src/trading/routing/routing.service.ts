@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
 import type { Principal } from '../../auth/roles';
-import { effectiveScore, routeOrder, type MarketState, type RouterSettings, type RoutingOutcome, type Venue, type VenueScoreState } from './core';
+import { accountId as toAccountId } from '../../common/typed-ids';
+import { effectiveScore, routeOrder, type RouterSettings, type RoutingOutcome, type Venue, type VenueScoreState } from './core';
 import type { SimulateRoutingDto } from './routing.dto';
-import { ROUTING_EXECUTOR_FACTORY, type RoutingExecutorFactory } from './routing.executor';
+import { ROUTING_EXECUTOR_FACTORY, type OpenedExecutor, type RoutingExecutorFactory } from './routing.executor';
 import { RoutingRepository } from './routing.repository';
 
 const DEFAULT_TICK = 0.01;
@@ -23,6 +24,8 @@ export interface ChildView {
   readonly latencyMs: number;
   readonly expectedCostBps: number | null;
   readonly realizedCostBps: number | null;
+  /** The child's paper order (paper mode; its paper_orders/paper_fills rows carry it); null from the simulator. */
+  readonly clientOrderId: string | null;
 }
 
 export interface SimulationView {
@@ -31,6 +34,8 @@ export interface SimulationView {
   readonly side: string;
   readonly quantity: number;
   readonly seed: number;
+  /** What filled the children, and in paper mode the paper account they traded on. */
+  readonly execution: OpenedExecutor['execution'];
   readonly arrivalMid: number;
   readonly filledQuantity: number;
   readonly unfilledQuantity: number;
@@ -41,7 +46,7 @@ export interface SimulationView {
   readonly createdAt: string;
 }
 
-/** Routes orders over the configured venues (simulation mode) and keeps the venue scores. */
+/** Routes orders over the configured venues (simulation mode: paper or venue simulator) and keeps the venue scores. */
 @Injectable()
 export class RoutingService {
   private readonly settings: RouterSettings;
@@ -49,7 +54,7 @@ export class RoutingService {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly repo: RoutingRepository,
-    @Inject(ROUTING_EXECUTOR_FACTORY) private readonly executorFor: RoutingExecutorFactory,
+    @Inject(ROUTING_EXECUTOR_FACTORY) private readonly executors: RoutingExecutorFactory,
   ) {
     this.settings = {
       darkFirst: config.routingDarkFirst,
@@ -115,19 +120,25 @@ export class RoutingService {
     };
   }
 
-  /** Routes the order through the simulator, records the decision and updates the venue stats. */
+  /**
+   * Routes the order through the configured executor (the paper broker or the venue simulator),
+   * records the decision and updates the venue stats.
+   */
   async simulate(principal: Principal, dto: SimulateRoutingDto): Promise<SimulationView> {
     const seed = dto.seed ?? randomInt(0, 2 ** 47);
-    const market: MarketState = {
-      side: dto.side,
-      mid: dto.referencePrice,
-      spread: dto.spread,
-      tickSize: dto.tickSize ?? DEFAULT_TICK,
-      volatility: dto.volatility,
-      averageDailyVolume: dto.averageDailyVolume,
-    };
+    const { executor, arrival: market, execution } = await this.executors.open(
+      { seed, accountId: toAccountId(principal.accountId), symbol: dto.symbol },
+      {
+        side: dto.side,
+        mid: dto.referencePrice ?? null,
+        spread: dto.spread,
+        tickSize: dto.tickSize ?? DEFAULT_TICK,
+        volatility: dto.volatility,
+        averageDailyVolume: dto.averageDailyVolume,
+      },
+    );
     const allowDark = dto.allowDark ?? true;
-    const outcome = await routeOrder({ side: dto.side, quantity: dto.quantity, allowDark }, this.venues, await this.scores(), market, this.settings, this.executorFor(seed));
+    const outcome = await routeOrder({ side: dto.side, quantity: dto.quantity, allowDark }, this.venues, await this.scores(), market, this.settings, executor);
     const rounds = this.roundsView(outcome);
     const { id, createdAt } = await this.repo.recordDecision(
       {
@@ -141,7 +152,7 @@ export class RoutingService {
         seed,
         request: { ...dto, tickSize: market.tickSize, allowDark },
         plan: outcome.rounds.map((r) => ({ round: r.round, mid: r.mid, darkQualified: r.darkQualified, unallocated: r.unallocated, children: r.children.map(({ result: _r, expectedCostBps: _e, realizedCostBps: _x, ...sent }) => sent) })),
-        outcome: { filledQuantity: outcome.filledQuantity, unfilledQuantity: outcome.unfilledQuantity, averagePrice: outcome.averagePrice, fees: outcome.fees, shortfallBps: outcome.shortfallBps, rounds },
+        outcome: { execution, arrivalMid: outcome.arrivalMid, filledQuantity: outcome.filledQuantity, unfilledQuantity: outcome.unfilledQuantity, averagePrice: outcome.averagePrice, fees: outcome.fees, shortfallBps: outcome.shortfallBps, rounds },
       },
       outcome.observations,
       this.settings.score,
@@ -152,6 +163,7 @@ export class RoutingService {
       side: dto.side,
       quantity: dto.quantity,
       seed,
+      execution,
       arrivalMid: outcome.arrivalMid,
       filledQuantity: outcome.filledQuantity,
       unfilledQuantity: outcome.unfilledQuantity,
@@ -182,6 +194,7 @@ export class RoutingService {
         latencyMs: c.result.latencyMs,
         expectedCostBps: c.expectedCostBps,
         realizedCostBps: c.realizedCostBps,
+        clientOrderId: c.result.clientOrderId ?? null,
       })),
     }));
   }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal, formatDecimal } from '../../../common/decimal';
 import { accountId as toAccountId, brokerOrderId, clientOrderId, fillId, type AccountId, type BrokerOrderId, type ClientOrderId } from '../../../common/typed-ids';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../../orders/order.types';
+import type { TransactionSql } from '../broker.types';
 import type { BarUpdate } from './core';
 import type { PaperFillRecord, PaperOrderChange, PaperOrderRecord } from './paper-order.record';
 
@@ -141,7 +142,9 @@ function orderParams(o: PaperOrderRecord): unknown[] {
 
 const INSERT_ORDER = `INSERT INTO paper_orders (id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
   status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`;
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+    GREATEST($15::float8, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = $4 AND l.timeframe = $21), '-Infinity'::float8)),
+    $16, $17, $18, $19, $20)`;
 
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === SQLSTATE_UNIQUE_VIOLATION;
@@ -157,21 +160,37 @@ function isUniqueViolation(err: unknown): boolean {
 export class PaperBrokerRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** The broker's own connection, for writes outside an OMS transaction. */
+  get connection(): TransactionSql {
+    return this.db;
+  }
+
   /**
    * One INSERT (with the order's first fill, when it filled at once, in the same statement); a
    * repeated client order id is a DuplicateClientOrderIdError.
    */
-  async insertOrder(o: PaperOrderRecord, fill: PaperFillRecord | null = null): Promise<void> {
+  /**
+   * Inserts the order (and a fill it got at once) in one statement, with `tx` when the OMS
+   * writes it in its own transaction. Its `not_before_bar_ms` becomes the later of the book's
+   * latest bar and the newest `timeframe` bar of the symbol in the database (`bars_latest`,
+   * committed with the bars), read in the same statement: an import commits its bars before the book is told of them (BarsStoredNotifier),
+   * and an order decided on such a bar must not fill at that same bar (no lookahead). Returns
+   * the stored not_before_bar_ms.
+   */
+  async insertOrder(o: PaperOrderRecord, fill: PaperFillRecord | null, timeframe: string, tx: TransactionSql = this.db): Promise<number> {
     try {
-      if (fill === null) await this.db.query(INSERT_ORDER, orderParams(o));
-      else {
-        await this.db.query(
-          `WITH o AS (${INSERT_ORDER} RETURNING id)
-           INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
-           SELECT $21, $2, o.id, $4, $5, $22, $23, $24, $25 FROM o`,
-          [...orderParams(o), fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
-        );
-      }
+      const params = [...orderParams(o), timeframe];
+      const rows =
+        fill === null
+          ? await tx.query<{ not_before_bar_ms: number }[]>(`${INSERT_ORDER} RETURNING not_before_bar_ms`, params)
+          : await tx.query<{ not_before_bar_ms: number }[]>(
+              `WITH o AS (${INSERT_ORDER} RETURNING id, not_before_bar_ms),
+                    f AS (INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
+                          SELECT $22, $2, o.id, $4, $5, $23, $24, $25, $26 FROM o)
+               SELECT not_before_bar_ms FROM o`,
+              [...params, fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
+            );
+      return Number(rows[0].not_before_bar_ms);
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateClientOrderIdError(o.clientOrderId);
       throw err;
@@ -219,13 +238,16 @@ export class PaperBrokerRepository {
   }
 
   /** The replacement inserted and the old order marked replaced by it, one statement. */
-  async replaceOrder(old: PaperOrderChange, replacement: PaperOrderRecord): Promise<void> {
+  /** The replacement's stored not_before_bar_ms (as insertOrder's). */
+  async replaceOrder(old: PaperOrderChange, replacement: PaperOrderRecord, timeframe: string): Promise<number> {
     try {
-      await this.db.query(
-        `WITH replacement AS (${INSERT_ORDER} RETURNING id)
-         UPDATE paper_orders SET status = 'replaced', replaced_by = (SELECT id FROM replacement), end_reason = $22, updated_at = $19 WHERE id = $21`,
-        [...orderParams(replacement), old.id, old.endReason],
+      const rows = await this.db.query<{ not_before_bar_ms: number }[]>(
+        `WITH replacement AS (${INSERT_ORDER} RETURNING id, not_before_bar_ms),
+              old AS (UPDATE paper_orders SET status = 'replaced', replaced_by = (SELECT id FROM replacement), end_reason = $23, updated_at = $19 WHERE id = $22)
+         SELECT not_before_bar_ms FROM replacement`,
+        [...orderParams(replacement), timeframe, old.id, old.endReason],
       );
+      return Number(rows[0].not_before_bar_ms);
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateClientOrderIdError(replacement.clientOrderId);
       throw err;

@@ -17,6 +17,8 @@ import type {
   BrokerOrderSnapshot,
   BrokerPosition,
   OrderReplacement,
+  PreparedSubmit,
+  TransactionSql,
 } from '../broker.types';
 import { isExpired, matchOrder, nextSessionClose, PaperLedger, type BarUpdate, type MarketUpdate, type MatchDecision, type MatchFill, type QuoteUpdate } from './core';
 import { DuplicateClientOrderIdError, PaperBrokerRepository } from './paper-broker.repository';
@@ -59,6 +61,15 @@ export interface PaperQuote {
   readonly ask: number;
   readonly bidSize: number;
   readonly askSize: number;
+}
+
+/** A symbol's reference price as the paper book sees it (see `referenceOf`). */
+export interface PaperReference {
+  readonly mid: number;
+  /** The latest quote's ask − bid; null when the price is a bar's close. */
+  readonly spread: number | null;
+  readonly source: 'quote' | 'bar';
+  readonly time: Date;
 }
 
 interface SymbolMarket {
@@ -151,26 +162,73 @@ export class PaperBroker implements Broker {
     return () => this.listeners.delete(listener);
   }
 
+  /** Decides the order, writes it on the broker's own connection, then books it (prepareSubmit for the steps). */
   async submit(spec: OrderSpec): Promise<BrokerOrderAck> {
+    return this.book(await this.prepare(spec, (market) => market.lastQuote));
+  }
+
+  /**
+   * Submits an order that meets `quote` instead of the symbol's latest quote: the book of one
+   * venue as a caller (the smart order router's paper executor) displays it. The order is matched
+   * against it at once by the same core and costs as any order; the quote is not stored as the
+   * symbol's market and moves no other order. What `quote` does not fill rests, so callers send
+   * ioc or fok orders.
+   */
+  async submitAgainstQuote(spec: OrderSpec, quote: PaperQuote): Promise<BrokerOrderAck> {
+    validateQuote(quote);
+    const update: QuoteUpdate = { kind: 'quote', time: quote.time.getTime(), bid: quote.bid, ask: quote.ask, bidSize: quote.bidSize, askSize: quote.askSize };
+    return this.book(await this.prepare(spec, () => update));
+  }
+
+  /**
+   * The symbol's reference price now: the latest quote's mid (and its spread), else the latest
+   * stored bar's close (of PAPER_BAR_TIMEFRAME); null when the broker has no market data for it.
+   */
+  async referenceOf(symbol: string): Promise<PaperReference | null> {
+    await this.start();
+    const m = await this.marketOf(symbol);
+    if (m.lastQuote !== null && m.lastQuote.bid > 0 && m.lastQuote.ask > 0) {
+      return { mid: (m.lastQuote.bid + m.lastQuote.ask) / 2, spread: m.lastQuote.ask - m.lastQuote.bid, source: 'quote', time: new Date(m.lastQuote.time) };
+    }
+    if (m.lastBar !== null) return { mid: m.lastBar.close, spread: null, source: 'bar', time: new Date(m.lastBar.time) };
+    return null;
+  }
+
+  /**
+   * The order decided in memory: validated, matched against the latest quote (a fill at once is
+   * stored with the order in one statement), not yet booked. `write` stores it (in the OMS's
+   * transaction, or on the broker's connection for `submit`); `committed` books it and sends its
+   * events (accepted, then a fill, then an end). Until then no bar or quote can match it, so a
+   * rolled-back order leaves nothing behind; a bar that arrived while it was written is matched
+   * at booking.
+   */
+  prepareSubmit(spec: OrderSpec): Promise<PreparedSubmit> {
+    return this.prepare(spec, (market) => market.lastQuote);
+  }
+
+  /** Writes a prepared order on the broker's own connection and books it: the ack with its status once booked. */
+  private async book(prepared: PreparedSubmit): Promise<BrokerOrderAck> {
+    await prepared.write(this.repo.connection);
+    prepared.committed();
+    // Later updates (a bar or quote matched once it was booked) may have moved it further.
+    const ack = prepared.ack;
+    await this.chains.get(ack.brokerOrderId);
+    return { ...ack, status: this.live.get(ack.brokerOrderId)?.status ?? ack.status };
+  }
+
+  private async prepare(spec: OrderSpec, quoteOf: (market: SymbolMarket) => QuoteUpdate | null): Promise<PreparedSubmit> {
     await this.start();
     await this.latency();
     this.validate(spec);
     const market = await this.marketOf(spec.symbol);
-    // Checked after the last await, so two submits of one client order id cannot both pass.
     this.refuseKnownClientId(spec.clientOrderId);
     const now = this.clock();
     const noData = spec.type === 'market' && market.lastBar === null && market.lastQuote === null;
     const order = this.newRecord(spec, market, now, noData ? `no market data for ${spec.symbol}` : null);
-    if (noData) {
-      await this.insert(order);
-      this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
-      return { brokerOrderId: order.id, clientOrderId: order.clientOrderId, status: 'rejected', rejectReason: order.rejectReason ?? undefined, at: now };
-    }
-    // The latest quote is matched now, so an order that fills at once is stored with its fill in
-    // one statement (one round trip), and its events all follow that write.
     let fill: PaperFillRecord | null = null;
     let end: MatchDecision['end'] = null;
-    const decision = market.lastQuote === null ? null : this.decide(order, market.lastQuote, market);
+    const quote = quoteOf(market);
+    const decision = noData || quote === null ? null : this.decide(order, quote, market);
     if (decision !== null) {
       if (decision.triggered) order.triggered = true;
       if (decision.fill !== null) fill = this.applyFill(order, decision.fill, now);
@@ -180,24 +238,49 @@ export class PaperBroker implements Broker {
         order.endReason = end.reason;
       }
     }
-    const row: PaperOrderRecord = { ...order };
     const cumulative = order.filledQuantity;
-    this.track(order);
-    try {
-      await this.enqueue(order.id, async () => {
-        await this.insert(row, fill);
+    const ack: BrokerOrderAck = {
+      brokerOrderId: order.id,
+      clientOrderId: order.clientOrderId,
+      status: order.status,
+      rejectReason: order.rejectReason ?? undefined,
+      at: now,
+    };
+    let written = false;
+    return {
+      ack,
+      write: async (tx: TransactionSql): Promise<void> => {
+        try {
+          order.notBeforeBarMs = await this.repo.insertOrder(order, fill, this.options.barTimeframe, tx);
+        } catch (err) {
+          if (err instanceof DuplicateClientOrderIdError) throw new BrokerRejectedError(err.message, { field: 'clientOrderId' });
+          this.logger.error(`paper order insert failed: ${String(err)}`);
+          throw new BrokerUnavailableError('the paper broker could not store the order');
+        }
+        written = true;
+      },
+      committed: (): boolean => {
+        if (!written) throw new Error(`paper order ${order.id} was booked before it was written`);
+        if (noData) {
+          this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
+          return true;
+        }
+        // An order that ended at once (filled, IOC remainder cancelled) is the database's alone:
+        // memory holds open orders and those with writes pending.
+        if (!TERMINAL_STATUSES.has(order.status)) this.track(order);
         if (fill !== null) this.ledger.apply(fill);
         this.emit({ kind: 'accepted', brokerOrderId: order.id, clientOrderId: order.clientOrderId, at: now });
-        if (fill !== null) this.emit({ kind: 'fill', fill: toBrokerFill(fill), cumulativeQuantity: cumulative, leavesQuantity: row.quantity.minus(cumulative) });
+        if (fill !== null) this.emit({ kind: 'fill', fill: toBrokerFill(fill), cumulativeQuantity: cumulative, leavesQuantity: order.quantity.minus(cumulative) });
         if (end !== null) this.emit({ kind: end.kind, brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: end.reason, at: now });
-      });
-    } catch (err) {
-      this.untrack(order);
-      throw err;
-    }
-    // Later updates (a bar or quote while the write was in flight) may have moved it further.
-    await this.chains.get(order.id);
-    return { brokerOrderId: order.id, clientOrderId: order.clientOrderId, status: order.status, at: now };
+        // What reached the book while the order was being written: a newer quote, and a bar
+        // later than every bar stored when it was written.
+        let moved = fill !== null || end !== null;
+        // (A quote the caller gave, submitAgainstQuote, is not the market's: the latest one is still news to the order.)
+        if (market.lastQuote !== null && market.lastQuote !== quote && this.evaluate(order, market.lastQuote, market)) moved = true;
+        if (market.lastBar !== null && market.lastBar.time > order.notBeforeBarMs && this.evaluate(order, market.lastBar, market)) moved = true;
+        return moved;
+      },
+    };
   }
 
   async cancel(id: BrokerOrderId): Promise<void> {
@@ -249,7 +332,7 @@ export class PaperBroker implements Broker {
     // Copied now: an update matching the replacement before this write runs must not change the row it inserts.
     const row: PaperOrderRecord = { ...replacement };
     const write = this.enqueue(old.id, async () => {
-      await this.repo.replaceOrder(oldChange, row);
+      replacement.notBeforeBarMs = await this.repo.replaceOrder(oldChange, row, this.options.barTimeframe);
       this.emit({ kind: 'replaced', brokerOrderId: old.id, clientOrderId: old.clientOrderId, replacedBy: replacement.id, at: now });
       this.emit({ kind: 'accepted', brokerOrderId: replacement.id, clientOrderId: replacement.clientOrderId, at: now });
     });
@@ -425,16 +508,6 @@ export class PaperBroker implements Broker {
       submittedAt: now,
       updatedAt: now,
     };
-  }
-
-  private async insert(order: PaperOrderRecord, fill: PaperFillRecord | null = null): Promise<void> {
-    try {
-      await this.repo.insertOrder(order, fill);
-    } catch (err) {
-      if (err instanceof DuplicateClientOrderIdError) throw new BrokerRejectedError(err.message, { field: 'clientOrderId' });
-      this.logger.error(`paper order insert failed: ${String(err)}`);
-      throw new BrokerUnavailableError('the paper broker could not store the order');
-    }
   }
 
   private track(order: PaperOrderRecord): void {

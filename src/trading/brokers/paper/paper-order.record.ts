@@ -22,8 +22,11 @@ export interface PaperOrderRecord {
   /** Σ quantity·price of the fills, for the average fill price. */
   filledNotional: Decimal;
   triggered: boolean;
-  /** The no-lookahead bar time (paper-matching.ts); -Infinity when no bar was known. */
-  readonly notBeforeBarMs: number;
+  /**
+   * The no-lookahead bar time (paper-matching.ts); -Infinity when no bar was known. Settled when
+   * the order is written: the newest bar stored by then counts too (PaperBrokerRepository.insertOrder).
+   */
+  notBeforeBarMs: number;
   readonly expiresAtMs: number | null;
   readonly rejectReason: string | null;
   endReason: string | null;

@@ -51,6 +51,8 @@ export interface ChildResult {
   /** Fees paid (negative: rebate), currency. */
   readonly fees: number;
   readonly latencyMs: number;
+  /** The child's order id at the broker that filled it (paper mode), so its fills are attributable; absent in the simulator. */
+  readonly clientOrderId?: string;
 }
 
 /** What fills child orders: the simulator, or a broker adapter. */
