@@ -790,7 +790,8 @@ export class BarsRepository {
    * updated bar, overwrites the stored one) in one transaction under the same locks as an
    * import of the series (the series' advisory lock, shared locks on its months), after their
    * month partitions exist, `bars_latest` kept in the same transaction. Returns the times (epoch
-   * ms, ascending) of the bars it inserted or changed: what is news to announce. No COPY fast path or partition build: a handful of rows.
+   * ms, ascending) of the bars it inserted or changed: what is news to announce. No COPY fast
+   * path or partition build: a handful of rows.
    */
   async upsertBars(symbol: string, timeframe: string, bars: BarSeries): Promise<number[]> {
     if (bars.length === 0) return [];
