@@ -220,13 +220,22 @@ export class MarketDataFeedService implements OnApplicationBootstrap, OnModuleDe
    */
   private async backfillRange(fromMs: number, toMs: number): Promise<void> {
     const client = this.client;
-    if (client === null || this.symbols.length === 0 || fromMs > toMs) return;
+    if (client === null || fromMs > toMs) return;
+    if (this.symbols.length === 0) {
+      // Nothing streamed: nothing of this range is wanted any more.
+      this.owedFromMs = null;
+      return;
+    }
     let read = 0;
     try {
       for await (const page of client.minuteBars(this.symbols, new Date(fromMs), new Date(toMs))) {
         for (const reason of page.invalid) this.logger.warn(`Alpaca backfill bar skipped: ${reason}`);
         const bySymbol = new Map<string, FeedBar[]>();
-        for (const b of page.bars) bySymbol.set(b.symbol, [...(bySymbol.get(b.symbol) ?? []), b]);
+        for (const b of page.bars) {
+          const list = bySymbol.get(b.symbol);
+          if (list) list.push(b);
+          else bySymbol.set(b.symbol, [b]);
+        }
         for (const [symbol, bars] of bySymbol) {
           await this.store(symbol, bars);
           read += bars.length;
