@@ -25,6 +25,7 @@ const PURE_CORE = [
   'src/trading/ledger/**/*.ts',
   'src/trading/execution/core/**/*.ts',
   'src/ml/core/**/*.ts',
+  'src/data-sources/**/core/**/*.ts',
 ];
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process'];
 

@@ -22,6 +22,7 @@ import { TradingModule } from './trading/trading.module';
 import { DeploymentsModule } from './strategies/runner/deployments.module';
 import { ExecutionModule } from './trading/execution/execution.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { MarketDataFeedModule } from './data-sources/market-data/market-data-feed.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -44,6 +45,7 @@ export class AppModule {
         AuthModule,
         AlertsModule,
         MarketDataModule,
+        MarketDataFeedModule,
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,

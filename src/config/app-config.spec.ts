@@ -31,6 +31,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUANTDESK_BROKER: 'alpaca' })).toMatchObject({ tradingBroker: 'alpaca' });
   });
 
+  it('market-data feed: off by default (zero-config start stays offline); alpaca with its iex feed, extra symbols as a list', () => {
+    expect(loadConfig({})).toMatchObject({ marketDataFeed: 'none', marketDataSymbols: [], alpacaDataFeed: 'iex', alpacaDataStreamUrl: 'wss://stream.data.alpaca.markets/v2' });
+    const c = loadConfig({ MARKET_DATA_FEED: 'Alpaca', MARKET_DATA_SYMBOLS: ' AAPL, BRK.B,AAPL,,MSFT ', ALPACA_DATA_FEED: 'sip' });
+    expect(c).toMatchObject({ marketDataFeed: 'alpaca', alpacaDataFeed: 'sip' });
+    expect(c.marketDataSymbols).toEqual(['AAPL', 'BRK.B', 'MSFT']);
+    expect(() => loadConfig({ MARKET_DATA_FEED: 'polygon' })).toThrow(/MARKET_DATA_FEED must be one of none, alpaca/);
+    expect(() => loadConfig({ MARKET_DATA_SYMBOLS: 'AAPL,BAD SYMBOL' })).toThrow(/MARKET_DATA_SYMBOLS must be comma-separated symbols.*"BAD SYMBOL"/);
+    expect(() => loadConfig({ ALPACA_DATA_STREAM_URL: 'https://stream.data.alpaca.markets/v2' })).toThrow(ConfigError);
+  });
+
   it('reconciliation: every minute, a new order unknown to the broker is rejected after 30 s', () => {
     expect(loadConfig({})).toMatchObject({ reconciliationEveryMs: 60000, reconciliationNewOrderGraceMs: 30000 });
     expect(loadConfig({ RECONCILIATION_EVERY_MS: '5000', RECONCILIATION_NEW_ORDER_GRACE_MS: '0' })).toMatchObject({ reconciliationEveryMs: 5000, reconciliationNewOrderGraceMs: 0 });

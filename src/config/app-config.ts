@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_VENUES, parseVenues, type Venue } from '../trading/routing/core/venue.model';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
+export type MarketDataFeedProvider = 'none' | 'alpaca';
+export type AlpacaDataFeed = 'iex' | 'sip';
 export const ROUTING_EXECUTION_MODES = ['paper', 'venue-simulator'] as const;
 export type RoutingExecutionMode = (typeof ROUTING_EXECUTION_MODES)[number];
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
@@ -60,8 +62,18 @@ export interface AppConfig {
   readonly alpacaRetryBaseMs: number;
   /** The longest Retry-After we wait for; a longer one fails at once with BrokerRateLimitedError. */
   readonly alpacaMaxRetryAfterMs: number;
-  /** First reconnect delay of the trade-update stream; doubles up to 30 s. */
+  /** First reconnect delay of the Alpaca streams (trade updates, market data); doubles up to 30 s. */
   readonly alpacaStreamReconnectMs: number;
+  /** The live market-data feed: `none` (default: the server stays offline) or `alpaca`. */
+  readonly marketDataFeed: MarketDataFeedProvider;
+  /** Symbols the feed always subscribes, besides those of running deployments. */
+  readonly marketDataSymbols: readonly string[];
+  /** Alpaca Market Data v2 real-time stream root; the feed name (iex, sip) is appended. */
+  readonly alpacaDataStreamUrl: string;
+  /** Alpaca Market Data v2 REST root (the gap backfill's historical bars). */
+  readonly alpacaDataUrl: string;
+  /** Alpaca's data feed: iex (free) or sip (all US exchanges, a paid subscription). */
+  readonly alpacaDataFeed: AlpacaDataFeed;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -275,6 +287,22 @@ function ruleWindows(raw: string, name: string): Readonly<Record<string, AlertRu
   return Object.freeze(out);
 }
 
+/**
+ * A comma-separated symbol list (spaces ignored, duplicates dropped, order kept); each as the
+ * `bars` table takes them (src/market-data/bars.validator.ts SYMBOL_PATTERN, repeated here so
+ * that config imports no feature code).
+ */
+function symbolList(raw: string, name: string): readonly string[] {
+  const out: string[] = [];
+  for (const part of raw.split(',')) {
+    const s = part.trim();
+    if (s === '') continue;
+    if (!/^[A-Za-z0-9._\-/]{1,32}$/.test(s)) throw new ConfigError(name, `must be comma-separated symbols (1 to 32 letters, digits or . _ - /), got "${s}"`);
+    if (!out.includes(s)) out.push(s);
+  }
+  return Object.freeze(out);
+}
+
 function addressClasses(raw: string, name: string): readonly AddressClass[] {
   const parts = raw.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
   for (const p of parts) if (!(ADDRESS_CLASSES as readonly string[]).includes(p)) throw new ConfigError(name, `must list only ${ADDRESS_CLASSES.join(', ')}, got "${p}"`);
@@ -452,9 +480,34 @@ export const CONFIG_SPEC = {
   alpacaStreamReconnectMs: {
     name: 'ALPACA_STREAM_RECONNECT_MS',
     default: '1000',
-    description: 'First reconnect delay of the Alpaca trade-update stream (doubles to 30 s)',
+    description: 'First reconnect delay of the Alpaca streams, trade updates and market data (doubles to 30 s)',
     parse: int(10, 60_000),
   },
+  marketDataFeed: {
+    name: 'MARKET_DATA_FEED',
+    default: 'none',
+    description: 'Live market-data feed: none (offline) or alpaca (Market Data v2 minute bars)',
+    parse: oneOf<MarketDataFeedProvider>(['none', 'alpaca']),
+  },
+  marketDataSymbols: {
+    name: 'MARKET_DATA_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols the feed always subscribes, besides those of running deployments',
+    parse: symbolList,
+  },
+  alpacaDataStreamUrl: {
+    name: 'ALPACA_DATA_STREAM_URL',
+    default: 'wss://stream.data.alpaca.markets/v2',
+    description: 'Alpaca Market Data v2 real-time stream root (the feed name is appended)',
+    parse: url(['wss:', 'ws:']),
+  },
+  alpacaDataUrl: {
+    name: 'ALPACA_DATA_URL',
+    default: 'https://data.alpaca.markets',
+    description: 'Alpaca Market Data v2 REST root (gap backfill)',
+    parse: url(['https:', 'http:']),
+  },
+  alpacaDataFeed: { name: 'ALPACA_DATA_FEED', default: 'iex', description: 'Alpaca data feed: iex or sip', parse: oneOf<AlpacaDataFeed>(['iex', 'sip']) },
   paperLatencyMs: { name: 'PAPER_LATENCY_MS', default: '5', description: 'Paper broker: delay before it answers an order request (ms, 0 allowed)', parse: int(0, 60_000) },
   paperParticipation: {
     name: 'PAPER_PARTICIPATION',

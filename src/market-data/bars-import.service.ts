@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { QueuesService } from '../queues/queues.service';
-import { BarsStoredNotifier } from './bars-stored.notifier';
+import { BarsStoredNotifier, type StoredBar } from './bars-stored.notifier';
 import { BarsAggregatesService } from './bars-aggregates.service';
 import { BarsCsvParser, type ColumnMapping } from './bars-csv.parser';
 import { parseJsonBars } from './bars-json.parser';
@@ -40,6 +40,31 @@ export interface ImportSummary {
   method: WriteMethod;
   /** Aggregate views refreshed afterwards (empty when not needed or on TimescaleDB). */
   aggregatesRefreshed: string[];
+}
+
+/** One bar that arrived from a feed: `ts` epoch ms (the bar's close, as `bars.ts`). */
+export interface ArrivedBar {
+  readonly ts: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+/** Bar `k` of a series as listeners are told it (missing values as null). */
+function storedBarAt(symbol: string, timeframe: string, bars: BarSeries, k: number): StoredBar {
+  const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+  return {
+    symbol,
+    timeframe,
+    time: new Date(bars.ts[k]),
+    open: orNull(bars.open[k]),
+    high: orNull(bars.high[k]),
+    low: orNull(bars.low[k]),
+    close: bars.close[k],
+    volume: orNull(bars.volume[k]),
+  };
 }
 
 /** The timeframe whose bars feed the bars_1h / bars_1d aggregates. */
@@ -115,6 +140,34 @@ export class BarsImportService {
   }
 
   /**
+   * Bars that arrived (the live market-data feed and its gap backfill): checked by the import
+   * rules, upserted (BarsRepository.upsertBars: a bar already stored with the same values is
+   * left alone, a corrected one overwrites it), then each bar that was inserted or changed is
+   * announced, in time order, after the commit (the database first), and deployments are woken,
+   * as for an import. Unlike a file, every such bar is market data arriving, so each is told, not
+   * only the newest. The 1h/1d views are not refreshed per minute: their scheduled refresh
+   * (BARS_AGGREGATE_REFRESH_CRON) picks the bars up (TimescaleDB's real-time aggregates at once).
+   */
+  async storeArrivedBars(symbol: string, timeframe: string, rows: readonly ArrivedBar[]): Promise<{ stored: number; unchanged: number }> {
+    assertSeriesKey(symbol, timeframe);
+    if (rows.length === 0) return { stored: 0, unchanged: 0 };
+    const bars = parseJsonBars(rows, `${symbol} ${timeframe} feed bars`);
+    const changed = await this.repository.upsertBars(symbol, timeframe, bars);
+    if (changed.length > 0) {
+      if (this.stored) {
+        const at = new Map<number, number>();
+        for (let i = 0; i < bars.length; i++) at.set(bars.ts[i], i);
+        for (const ms of changed) {
+          const i = at.get(ms);
+          if (i !== undefined) await this.stored.notify(storedBarAt(symbol, timeframe, bars, i));
+        }
+      }
+      this.wakeDeployments();
+    }
+    return { stored: changed.length, unchanged: bars.length - changed.length };
+  }
+
+  /**
    * New bars are what running deployments wait for: a tick now instead of at the next schedule.
    * Best effort (the schedule catches up), and never in the way of the import's answer.
    */
@@ -130,17 +183,7 @@ export class BarsImportService {
     if (!this.stored || bars.length === 0) return;
     let k = 0;
     for (let i = 1; i < bars.length; i++) if (bars.ts[i] > bars.ts[k]) k = i;
-    const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
-    await this.stored.notify({
-      symbol,
-      timeframe,
-      time: new Date(bars.ts[k]),
-      open: orNull(bars.open[k]),
-      high: orNull(bars.high[k]),
-      low: orNull(bars.low[k]),
-      close: bars.close[k],
-      volume: orNull(bars.volume[k]),
-    });
+    await this.stored.notify(storedBarAt(symbol, timeframe, bars, k));
   }
 
   private async store(bars: BarSeries, options: ImportOptions, started: number, prebuilt?: PrebuiltMonths): Promise<ImportSummary> {

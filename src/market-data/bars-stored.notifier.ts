@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-/** The newest bar of an import that changed the `bars` table. */
+/** A bar that changed the `bars` table: the newest of an import, or one that arrived from the live feed. */
 export interface StoredBar {
   readonly symbol: string;
   readonly timeframe: string;
@@ -16,7 +16,8 @@ export interface StoredBar {
 /**
  * In-process news of stored bars, for what must react at once in this process (the paper broker
  * matching resting orders against the new price). Only the newest bar of an import is told: a
- * backfill of history is not market data arriving. Listeners run after the import committed;
+ * file of history is not market data arriving; every bar the live feed stores (or its gap
+ * backfill recovers) is, in time order. Listeners run after the write committed;
  * one that throws is logged and does not affect the import or the other listeners.
  */
 @Injectable()

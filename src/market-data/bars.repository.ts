@@ -749,8 +749,13 @@ export class BarsRepository {
     return Number(res.rows[0].n);
   }
 
-  /** Staging table, COPY, upsert; returns how many bars it inserted or updated. */
-  private async upsert(client: PoolClient, symbol: string, timeframe: string, bars: BarSeries, onRows?: (done: number) => void): Promise<number> {
+  /**
+   * Staging table, COPY, upsert; returns how many bars it inserted or updated, and with
+   * `returnTimes` which (their ts, epoch ms, ascending).
+   */
+  private async upsert(client: PoolClient, symbol: string, timeframe: string, bars: BarSeries, onRows?: (done: number) => void): Promise<number>;
+  private async upsert(client: PoolClient, symbol: string, timeframe: string, bars: BarSeries, onRows: undefined, returnTimes: true): Promise<number[]>;
+  private async upsert(client: PoolClient, symbol: string, timeframe: string, bars: BarSeries, onRows?: (done: number) => void, returnTimes = false): Promise<number | number[]> {
     await client.query(`
       CREATE TEMP TABLE bars_import_staging (
         ts timestamptz NOT NULL,
@@ -771,10 +776,50 @@ export class BarsRepository {
        ON CONFLICT (symbol, timeframe, ts) DO UPDATE
          SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume
          WHERE (bars.open, bars.high, bars.low, bars.close, bars.volume)
-               IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume)`,
+               IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume)
+       ${returnTimes ? 'RETURNING (extract(epoch FROM ts) * 1000)::float8 AS ms' : ''}`,
       [symbol, timeframe],
     );
-    return res.rowCount ?? 0;
+    if (!returnTimes) return res.rowCount ?? 0;
+    return (res.rows as { ms: number }[]).map((r) => r.ms).sort((a, b) => a - b);
+  }
+
+  /**
+   * Bars as they arrive one or a few at a time (the live market-data feed, its gap backfill):
+   * the imports' upsert (a bar whose values are all the same is left alone; a changed one, an
+   * updated bar, overwrites the stored one) in one transaction under the same locks as an
+   * import of the series (the series' advisory lock, shared locks on its months), after their
+   * month partitions exist, `bars_latest` kept in the same transaction. Returns the times (epoch
+   * ms, ascending) of the bars it inserted or changed: what is news to announce. No COPY fast
+   * path or partition build: a handful of rows.
+   */
+  async upsertBars(symbol: string, timeframe: string, bars: BarSeries): Promise<number[]> {
+    if (bars.length === 0) return [];
+    const partitioned = (await this.timeSeriesStorage()) === 'partitioned';
+    const keys = partitioned ? splitByMonth(bars).map((m) => m.key) : [];
+    await this.ensureMonthPartitions(keys);
+    const runner = this.dataSource.createQueryRunner();
+    let client: PoolClient | undefined;
+    let open = false;
+    try {
+      client = (await runner.connect()) as PoolClient;
+      await client.query('BEGIN');
+      open = true;
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`bars-import:${symbol}:${timeframe}`]);
+      if (keys.length) await client.query(`SELECT pg_advisory_xact_lock_shared(hashtext('bars-month'), k) FROM unnest($1::int[]) AS k`, [keys]);
+      const times = await this.upsert(client, symbol, timeframe, bars, undefined, true);
+      // The series' newest bar, committed with the bars, as writeSeries keeps it (bars_latest,
+      // migration 1766100000000): the mark and the paper book's no-lookahead bar read it.
+      if (times.length > 0) await client.query('SELECT bars_latest_refresh($1, $2)', [symbol, timeframe]);
+      await client.query('COMMIT');
+      open = false;
+      return times;
+    } catch (err) {
+      if (open) await client?.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Streams `bars` into a `COPY ... FROM STDIN (FORMAT binary)` with backpressure. */

@@ -130,6 +130,12 @@ export class DeploymentsRepository {
     return rows.length ? toDeployment(rows[0]) : null;
   }
 
+  /** Every symbol some running deployment trades (what the live market-data feed streams for them). */
+  async runningSymbols(): Promise<string[]> {
+    const rows = await this.db.query<{ symbol: string }[]>(`SELECT DISTINCT unnest(symbols) AS symbol FROM deployments WHERE status = 'running' ORDER BY 1`);
+    return rows.map((r) => r.symbol);
+  }
+
   async runningIds(): Promise<string[]> {
     const rows = await this.db.query<{ id: string }[]>(`SELECT id FROM deployments WHERE status = 'running' ORDER BY created_at`);
     return rows.map((r) => r.id);

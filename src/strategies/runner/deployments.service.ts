@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
 import { ConflictError, NotFoundError, ValidationFailedError, type FieldIssue } from '../../common/errors/domain-error';
 import { paramsOf, strategyOf } from '../../backtesting/research-request.parser';
+import { MarketDataFeedService } from '../../data-sources/market-data/market-data-feed.service';
 import { QueuesService } from '../../queues/queues.service';
 import { createSizer, DEFAULT_SIZER, SizerParamError, UnknownSizerError } from '../../trading/sizing/core';
 import type { ParamValue } from '../core/strategy-params';
@@ -35,6 +36,7 @@ export class DeploymentsService {
     private readonly repo: DeploymentsRepository,
     private readonly queues: QueuesService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly feed: MarketDataFeedService,
   ) {}
 
   async create(principal: Principal, dto: DeploymentRequestDto): Promise<DeploymentDto> {
@@ -73,6 +75,7 @@ export class DeploymentsService {
       sizerParams,
       lookbackBars: dto.lookbackBars ?? DEFAULT_LOOKBACK_BARS,
     });
+    await this.feedSymbolsChanged();
     await this.wake();
     return toDto(dep);
   }
@@ -96,8 +99,18 @@ export class DeploymentsService {
       if (!dep) throw new NotFoundError('Deployment', id);
       throw new ConflictError(`Deployment ${id} is ${dep.status}; ${move} needs ${from.join(' or ')}`, { status: dep.status });
     }
+    await this.feedSymbolsChanged();
     if (to === 'running') await this.wake();
     return toDto(moved);
+  }
+
+  /**
+   * Running deployments' symbols are what the live feed streams (DeploymentsModule registers
+   * them as its source): a start or stop here (un)subscribes at once; the feed's periodic
+   * refresh catches moves made in other processes. Best effort: never fails the request.
+   */
+  private async feedSymbolsChanged(): Promise<void> {
+    await this.feed.refreshSymbols().catch((err: unknown) => this.logger.warn(`Could not refresh the feed's symbols: ${(err as Error).message}`));
   }
 
   /** A tick now, so a new or resumed deployment acts without waiting for the schedule. */

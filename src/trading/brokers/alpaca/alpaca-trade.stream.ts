@@ -1,4 +1,4 @@
-import WebSocket, { type RawData } from 'ws';
+import { ReconnectingSocket, type SocketSession, type StreamGap } from '../../../common/ws/reconnecting-socket';
 import { BrokerUnavailableError } from '../broker.errors';
 import type { BrokerEvent } from '../broker.types';
 import { tradeUpdateKey, tradeUpdateToEvent } from './alpaca.mapper';
@@ -26,11 +26,7 @@ export interface AlpacaStreamOptions {
 /** What an `onReconnect` listener is told: the stream was down between these times, so
  * events of that gap may have been missed and the order management system must reconcile
  * (`listOrders` and `listFills(disconnectedAt)`). */
-export interface StreamGap {
-  readonly disconnectedAt: Date;
-  readonly reconnectedAt: Date;
-  readonly attempts: number;
-}
+export type { StreamGap };
 
 class StreamAuthError extends Error {}
 
@@ -41,25 +37,38 @@ class StreamAuthError extends Error {}
  * the `listening` acknowledgement, then read `trade_updates` messages. The paper endpoint sends
  * binary frames, the others text; both are read the same way.
  *
- * When the socket drops it reconnects with exponential backoff and then tells `onReconnect`
+ * When the socket drops it reconnects with exponential backoff (the shared ReconnectingSocket of
+ * src/common/ws) and then tells `onReconnect`
  * listeners about the gap. Every event is emitted once: fills by execution id, the other
  * events by (event, order id), remembered across reconnects.
  */
 export class AlpacaTradeStream {
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
-  private readonly reconnectListeners = new Set<(gap: StreamGap) => void>();
   private readonly seen = new Set<string>();
   private readonly seenOrder: string[] = [];
-  private socket: WebSocket | null = null;
-  private running = false;
-  private starting: Promise<void> | null = null;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private pingTimer: NodeJS.Timeout | null = null;
+  private readonly socket: ReconnectingSocket;
 
-  constructor(private readonly options: AlpacaStreamOptions) {}
+  constructor(private readonly options: AlpacaStreamOptions) {
+    this.socket = new ReconnectingSocket(
+      {
+        url: options.url,
+        name: 'Alpaca trade-update stream',
+        connectTimeoutMs: options.connectTimeoutMs,
+        reconnectBaseMs: options.reconnectBaseMs,
+        reconnectCapMs: options.reconnectCapMs,
+        pingIntervalMs: options.pingIntervalMs,
+        random: options.random,
+        warn: options.warn,
+      },
+      {
+        opened: (session) => session.send({ action: 'auth', key: options.keyId, secret: options.secretKey }),
+        message: (message, session) => this.onMessage(message, session),
+      },
+    );
+  }
 
   get connected(): boolean {
-    return this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+    return this.socket.connected;
   }
 
   onEvent(listener: (event: BrokerEvent) => void): () => void {
@@ -68,87 +77,34 @@ export class AlpacaTradeStream {
   }
 
   onReconnect(listener: (gap: StreamGap) => void): () => void {
-    this.reconnectListeners.add(listener);
-    return () => this.reconnectListeners.delete(listener);
+    return this.socket.onReconnect(listener);
   }
 
   /** Resolves once subscribed; throws BrokerUnavailableError when the first connection fails. */
   start(): Promise<void> {
-    if (this.running) return this.starting ?? Promise.resolve();
-    this.running = true;
-    this.starting = this.connect().catch((e: unknown) => {
-      this.running = false;
-      this.starting = null;
+    return this.socket.start().catch((e: unknown) => {
       const reason = e instanceof Error ? e.message : String(e);
       throw new BrokerUnavailableError(`Alpaca trade-update stream: ${reason}`, { url: this.options.url });
     });
-    return this.starting;
   }
 
-  async close(): Promise<void> {
-    this.running = false;
-    this.starting = null;
-    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    this.stopPing();
-    const socket = this.socket;
-    this.socket = null;
-    if (socket === null || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      socket.once('close', () => resolve());
-      socket.terminate();
-    });
+  close(): Promise<void> {
+    return this.socket.close();
   }
 
-  /** One connection through authorization and subscription. */
-  private connect(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const socket = new WebSocket(this.options.url);
-      let subscribed = false;
-      const fail = (reason: Error): void => {
-        clearTimeout(timer);
-        if (!subscribed) {
-          socket.removeAllListeners('close');
-          socket.on('error', () => undefined);
-          socket.terminate();
-          reject(reason);
-        }
-      };
-      const timer = setTimeout(() => fail(new Error(`not subscribed within ${this.options.connectTimeoutMs} ms`)), this.options.connectTimeoutMs);
-
-      socket.on('open', () => socket.send(JSON.stringify({ action: 'auth', key: this.options.keyId, secret: this.options.secretKey })));
-      socket.on('error', (e: Error) => {
-        if (!subscribed) fail(e);
-        else this.options.warn?.(`Alpaca trade-update stream error: ${e.message}`);
-      });
-      socket.on('close', () => {
-        if (!subscribed) return fail(new Error('the socket closed before the subscription'));
-        this.onDropped(socket);
-      });
-      socket.on('message', (data: RawData) => {
-        for (const message of decode(data, this.options.warn)) {
-          const stream = message.stream;
-          const body = (typeof message.data === 'object' && message.data !== null ? message.data : {}) as Record<string, unknown>;
-          if (stream === 'authorization') {
-            if (body.status === 'authorized') socket.send(JSON.stringify({ action: 'listen', data: { streams: ['trade_updates'] } }));
-            else fail(new StreamAuthError(`authorization refused (${String(body.status)})`));
-          } else if (stream === 'listening') {
-            const streams = Array.isArray(body.streams) ? body.streams : [];
-            if (!streams.includes('trade_updates')) {
-              fail(new Error('the server did not subscribe trade_updates'));
-            } else if (!subscribed) {
-              subscribed = true;
-              clearTimeout(timer);
-              this.socket = socket;
-              this.startPing(socket);
-              resolve();
-            }
-          } else if (stream === 'trade_updates') {
-            this.handleUpdate(message.data);
-          }
-        }
-      });
-    });
+  private onMessage(message: Record<string, unknown>, session: SocketSession): void {
+    const stream = message.stream;
+    const body = (typeof message.data === 'object' && message.data !== null ? message.data : {}) as Record<string, unknown>;
+    if (stream === 'authorization') {
+      if (body.status === 'authorized') session.send({ action: 'listen', data: { streams: ['trade_updates'] } });
+      else session.fail(new StreamAuthError(`authorization refused (${String(body.status)})`));
+    } else if (stream === 'listening') {
+      const streams = Array.isArray(body.streams) ? body.streams : [];
+      if (!streams.includes('trade_updates')) session.fail(new Error('the server did not subscribe trade_updates'));
+      else session.ready();
+    } else if (stream === 'trade_updates') {
+      this.handleUpdate(message.data);
+    }
   }
 
   private handleUpdate(data: unknown): void {
@@ -181,71 +137,4 @@ export class AlpacaTradeStream {
     const window = this.options.dedupeWindow ?? 100_000;
     while (this.seenOrder.length > window) this.seen.delete(this.seenOrder.shift() as string);
   }
-
-  private onDropped(socket: WebSocket): void {
-    if (this.socket !== socket) return;
-    this.socket = null;
-    this.stopPing();
-    if (!this.running) return;
-    this.options.warn?.('Alpaca trade-update stream dropped; reconnecting');
-    this.reconnect(new Date(), 0);
-  }
-
-  private reconnect(disconnectedAt: Date, attempt: number): void {
-    const cap = this.options.reconnectCapMs ?? 30_000;
-    const ceiling = Math.min(cap, this.options.reconnectBaseMs * 2 ** attempt);
-    // "Equal jitter" (Brooker 2015): half fixed, half random, so a retry is never immediate.
-    const delay = ceiling / 2 + (this.options.random ?? Math.random)() * (ceiling / 2);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      if (!this.running) return;
-      this.connect().then(
-        () => {
-          if (!this.running) {
-            void this.close();
-            return;
-          }
-          const gap: StreamGap = { disconnectedAt, reconnectedAt: new Date(), attempts: attempt + 1 };
-          for (const listener of this.reconnectListeners) listener(gap);
-        },
-        (e: unknown) => {
-          this.options.warn?.(`Alpaca trade-update stream reconnect ${attempt + 1} failed: ${e instanceof Error ? e.message : String(e)}`);
-          if (this.running) this.reconnect(disconnectedAt, attempt + 1);
-        },
-      );
-    }, delay);
-  }
-
-  private startPing(socket: WebSocket): void {
-    const interval = this.options.pingIntervalMs ?? 15_000;
-    let answered = true;
-    socket.on('pong', () => {
-      answered = true;
-    });
-    this.pingTimer = setInterval(() => {
-      // No pong since the last ping: the connection is dead even if TCP has not noticed.
-      if (!answered) return socket.terminate();
-      answered = false;
-      socket.ping();
-    }, interval);
-  }
-
-  private stopPing(): void {
-    if (this.pingTimer !== null) clearInterval(this.pingTimer);
-    this.pingTimer = null;
-  }
-}
-
-/** A frame (text or binary) as its messages: Alpaca sends one object or an array of them. */
-function decode(data: RawData, warn?: (message: string) => void): Record<string, unknown>[] {
-  const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(buffer.toString('utf8'));
-  } catch {
-    warn?.('Alpaca trade-update stream sent a frame that is not JSON');
-    return [];
-  }
-  const items = Array.isArray(parsed) ? parsed : [parsed];
-  return items.filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null && !Array.isArray(m));
 }
