@@ -1,5 +1,6 @@
 import type { Decimal } from '../../common/decimal';
 import type { BrokerOrderId, ClientOrderId, FillId } from '../../common/typed-ids';
+import type { SqlStatement } from '../../database/sql-batch';
 import type { OrderSide, OrderSpec, OrderStatus, OrderType, TimeInForce } from '../orders/order.types';
 
 /**
@@ -42,23 +43,23 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-/** Runs statements in the caller's transaction (TypeORM's EntityManager is one). */
-export interface TransactionSql {
-  query<T = unknown>(sql: string, params?: unknown[]): Promise<T>;
-}
-
 /** A new order a same-database broker has decided but not yet written (Broker.prepareSubmit). */
 export interface PreparedSubmit {
   /** The broker's answer, known before anything is written. */
   readonly ack: BrokerOrderAck;
-  /** Writes the broker's side of the order with `tx`; throws BrokerRejectedError for a client order id the broker already has. */
-  write(tx: TransactionSql): Promise<void>;
   /**
-   * After `tx` committed: the broker books the order and sends its events (accepted, a fill at
-   * once, ...). Never after a rollback. True when it sent more than `accepted` (a fill, an end),
-   * so the order has moved on from what was written.
+   * The broker's side of the order as one statement returning one row, for the OMS to run in
+   * the same transaction as its own rows (src/database/sql-batch.ts runAtomically).
    */
-  committed(): boolean;
+  readonly statement: SqlStatement;
+  /** What a failure of `statement` means, when it is the broker's: BrokerRejectedError for a client order id its book already has. null for any other error. */
+  refusal(err: unknown): Error | null;
+  /**
+   * After the transaction committed, with the statement's row: the broker books the order and
+   * sends its events (accepted, a fill at once, ...). Never after a rollback. True when it sent
+   * more than `accepted` (a fill, an end), so the order has moved on from what was written.
+   */
+  committed(row: Readonly<Record<string, unknown>>): boolean;
 }
 
 export interface OrderReplacement {

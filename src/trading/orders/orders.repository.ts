@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { runAtomically, type SqlStatement } from '../../database/sql-batch';
 import { markInputsColumns, markInputsOf, type MarkInputs, type MarkInputsRow } from '../portfolio/portfolio.mark';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from './order.types';
 import type { FillEntity, OrderEntity, OrderEventEntity } from './order.entity';
@@ -136,6 +137,53 @@ const toFill = (r: Row): FillEntity => ({
 });
 
 /**
+ * The INSERT of an order with its first events as one statement (a data-modifying CTE). With
+ * `skipUsed` a used client order id inserts nothing (ON CONFLICT DO NOTHING); without, the unique
+ * key refuses it, failing the transaction it is in.
+ */
+function insertOrderStatement(row: NewOrderRow, events: readonly EventRow[], skipUsed: boolean): SqlStatement {
+  return {
+    sql: `WITH o AS (
+         INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
+                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         ${skipUsed ? 'ON CONFLICT (account_id, client_order_id) DO NOTHING ' : ''}RETURNING *
+       ), e AS (
+         -- Sorted by position, so the events' ids (their order) are the given order.
+         INSERT INTO order_events (order_id, from_status, to_status, reason, at)
+         SELECT o.id, v.from_status, v.to_status, v.reason, coalesce(v.at, now())
+         FROM o, unnest($19::text[], $20::text[], $21::text[], $22::timestamptz[]) WITH ORDINALITY AS v(from_status, to_status, reason, at, pos)
+         ORDER BY v.pos
+       )
+       SELECT * FROM o`,
+    params: [
+      row.accountId,
+      row.clientOrderId,
+      row.broker,
+      row.symbol,
+      row.side,
+      row.type,
+      row.timeInForce,
+      row.quantity,
+      row.limitPrice,
+      row.stopPrice,
+      row.status,
+      row.parentOrderId,
+      row.venue,
+      row.arrivalPrice,
+      row.requestHash,
+      row.replacesOrderId,
+      row.rejectReason,
+      row.brokerOrderId ?? null,
+      events.map((e) => e.from),
+      events.map((e) => e.to),
+      events.map((e) => e.reason),
+      events.map((e) => e.at ?? null),
+    ],
+  };
+}
+
+/**
  * The only I/O of orders, order events and fills. Every status change is written with its
  * event row in one transaction; writes that must be atomic with positions and cash take the
  * caller's transaction (`inTransaction`), see PortfolioRepository.
@@ -155,46 +203,25 @@ export class OrdersRepository {
    * With `tx` it is part of the caller's transaction.
    */
   async insertOrder(row: NewOrderRow, events: readonly EventRow[], tx?: EntityManager): Promise<OrderEntity | null> {
-    const rows = await (tx ?? this.db).query<Row[]>(
-      `WITH o AS (
-         INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
-                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-         ON CONFLICT (account_id, client_order_id) DO NOTHING RETURNING *
-       ), e AS (
-         -- Sorted by position, so the events' ids (their order) are the given order.
-         INSERT INTO order_events (order_id, from_status, to_status, reason, at)
-         SELECT o.id, v.from_status, v.to_status, v.reason, coalesce(v.at, now())
-         FROM o, unnest($19::text[], $20::text[], $21::text[], $22::timestamptz[]) WITH ORDINALITY AS v(from_status, to_status, reason, at, pos)
-         ORDER BY v.pos
-       )
-       SELECT * FROM o`,
-      [
-        row.accountId,
-        row.clientOrderId,
-        row.broker,
-        row.symbol,
-        row.side,
-        row.type,
-        row.timeInForce,
-        row.quantity,
-        row.limitPrice,
-        row.stopPrice,
-        row.status,
-        row.parentOrderId,
-        row.venue,
-        row.arrivalPrice,
-        row.requestHash,
-        row.replacesOrderId,
-        row.rejectReason,
-        row.brokerOrderId ?? null,
-        events.map((e) => e.from),
-        events.map((e) => e.to),
-        events.map((e) => e.reason),
-        events.map((e) => e.at ?? null),
-      ],
-    );
+    const st = insertOrderStatement(row, events, true);
+    const rows = await (tx ?? this.db).query<Row[]>(st.sql, [...st.params]);
     return rows.length === 0 ? null : toOrder(rows[0]);
+  }
+
+  /**
+   * The order and its first events, and `alongside` (a broker's own row: Broker.prepareSubmit),
+   * committed together in one round trip (runAtomically). null, with nothing written, when the
+   * client order id was already used (the unique key refuses the INSERT, and the transaction with
+   * it); any other failure is thrown, with nothing written either.
+   */
+  async insertOrderWith(row: NewOrderRow, events: readonly EventRow[], alongside: SqlStatement): Promise<{ order: OrderEntity; alongside: Record<string, unknown> } | null> {
+    try {
+      const [ours, theirs] = await runAtomically(this.db, [insertOrderStatement(row, events, false), alongside]);
+      return { order: toOrder(ours[0]), alongside: theirs[0] };
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '23505' && (err as { constraint?: unknown }).constraint === 'orders_account_client_order_id_key') return null;
+      throw err;
+    }
   }
 
   /** The order, locked FOR UPDATE in the transaction; null if there is none. */

@@ -212,9 +212,10 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    * Steps 4 to 6 in one transaction, for a broker whose book is in this database (the paper
    * broker, Broker.prepareSubmit): the broker decides the order in memory; our order row (already
    * `accepted` with the broker order id, or `rejected`), its events and the broker's own row are
-   * written and committed together; then the broker books the order and sends its events. A
-   * crash leaves all of it or none (nothing to reconcile, no order at the broker that is not
-   * ours), and a submit is one commit instead of three (bench/orders-api.ts).
+   * written and committed together, in one round trip (runAtomically); then the broker books the
+   * order and sends its events. A crash leaves all of it or none (nothing to reconcile, no order
+   * at the broker that is not ours), and a submit is one commit instead of three, two round trips
+   * in all with the first read (bench/orders-api.ts).
    */
   private async submitInOneTransaction(
     broker: Broker,
@@ -240,32 +241,29 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     ];
     const inFlight = `${accountId}:${row.clientOrderId}`;
     this.submitting.add(inFlight);
-    let inserted: OrderEntity | null;
+    let written: { order: OrderEntity; alongside: Record<string, unknown> } | null;
     let moved: boolean;
     try {
       try {
-        inserted = await this.orders.inTransaction(async (tx) => {
-          const order = await this.orders.insertOrder(
-            { ...row, status: rejected ? 'rejected' : 'accepted', rejectReason: rejected ? (ack.rejectReason ?? 'rejected') : null, brokerOrderId: ack.brokerOrderId },
-            events,
-            tx,
-          );
-          if (order !== null) await prepared.write(tx);
-          return order;
-        });
+        written = await this.orders.insertOrderWith(
+          { ...row, status: rejected ? 'rejected' : 'accepted', rejectReason: rejected ? (ack.rejectReason ?? 'rejected') : null, brokerOrderId: ack.brokerOrderId },
+          events,
+          prepared.statement,
+        );
       } catch (err) {
+        const refused = prepared.refusal(err);
         // The broker refused the write (its book already has the client order id): stored as a rejection, as a refused send is.
-        if (err instanceof BrokerRejectedError) return this.storeBrokerRejection(row, err.message);
-        throw err;
+        if (refused instanceof BrokerRejectedError) return this.storeBrokerRejection(row, refused.message);
+        throw refused ?? err;
       }
-      if (inserted === null) return this.repeat(await this.mustFindByClientId(accountId, row.clientOrderId), row.requestHash);
-      moved = prepared.committed();
+      if (written === null) return this.repeat(await this.mustFindByClientId(accountId, row.clientOrderId), row.requestHash);
+      moved = prepared.committed(written.alongside);
     } finally {
       this.submitting.delete(inFlight);
     }
     // Events the broker sent once it booked the order (a fill at once) are applied before we answer.
     await this.settled(accountId);
-    return { order: moved ? await this.mustFind(inserted.id) : inserted, created: true };
+    return { order: moved ? await this.mustFind(written.order.id) : written.order, created: true };
   }
 
   /** An order the broker refused before it took it: stored as rejected (events new, new → rejected). */

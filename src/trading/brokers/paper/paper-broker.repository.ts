@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal, formatDecimal } from '../../../common/decimal';
 import { accountId as toAccountId, brokerOrderId, clientOrderId, fillId, type AccountId, type BrokerOrderId, type ClientOrderId } from '../../../common/typed-ids';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../../orders/order.types';
-import type { TransactionSql } from '../broker.types';
+import type { SqlStatement, SqlValue } from '../../../database/sql-batch';
 import type { BarUpdate } from './core';
 import type { PaperFillRecord, PaperOrderChange, PaperOrderRecord } from './paper-order.record';
 
@@ -115,7 +115,7 @@ function toFill(r: FillRow): PaperFillRecord {
   };
 }
 
-function orderParams(o: PaperOrderRecord): unknown[] {
+function orderParams(o: PaperOrderRecord): SqlValue[] {
   return [
     o.id,
     o.accountId,
@@ -146,6 +146,11 @@ const INSERT_ORDER = `INSERT INTO paper_orders (id, account_id, client_order_id,
     GREATEST($15::float8, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = $4 AND l.timeframe = $21), '-Infinity'::float8)),
     $16, $17, $18, $19, $20)`;
 
+/** The account already has an order under this client order id (paper_orders' unique key). */
+export function isDuplicateClientOrderId(err: unknown): boolean {
+  return isUniqueViolation(err) && (err as { constraint?: unknown }).constraint === 'paper_orders_account_client_key';
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === SQLSTATE_UNIQUE_VIOLATION;
 }
@@ -160,41 +165,30 @@ function isUniqueViolation(err: unknown): boolean {
 export class PaperBrokerRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** The broker's own connection, for writes outside an OMS transaction. */
-  get connection(): TransactionSql {
-    return this.db;
+  /**
+   * The INSERT of an order (and a fill it got at once) as one statement returning
+   * `not_before_bar_ms`, for the OMS to run with its own rows (Broker.prepareSubmit) or for
+   * insertOrder. `not_before_bar_ms` becomes the later of the book's latest bar and the newest
+   * `timeframe` bar of the symbol in the database (`bars_latest`, committed with the bars), read
+   * in the same statement: an import commits its bars before the book is told of them
+   * (BarsStoredNotifier), and an order decided on such a bar must not fill at that same bar (no
+   * lookahead).
+   */
+  insertOrderStatement(o: PaperOrderRecord, fill: PaperFillRecord | null, timeframe: string): SqlStatement {
+    const params = [...orderParams(o), timeframe];
+    if (fill === null) return { sql: `${INSERT_ORDER} RETURNING not_before_bar_ms`, params };
+    return {
+      sql: `WITH o AS (${INSERT_ORDER} RETURNING id, not_before_bar_ms),
+                 f AS (INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
+                       SELECT $22, $2, o.id, $4, $5, $23, $24, $25, $26 FROM o)
+            SELECT not_before_bar_ms FROM o`,
+      params: [...params, fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
+    };
   }
 
-  /**
-   * One INSERT (with the order's first fill, when it filled at once, in the same statement); a
-   * repeated client order id is a DuplicateClientOrderIdError.
-   */
-  /**
-   * Inserts the order (and a fill it got at once) in one statement, with `tx` when the OMS
-   * writes it in its own transaction. Its `not_before_bar_ms` becomes the later of the book's
-   * latest bar and the newest `timeframe` bar of the symbol in the database (`bars_latest`,
-   * committed with the bars), read in the same statement: an import commits its bars before the book is told of them (BarsStoredNotifier),
-   * and an order decided on such a bar must not fill at that same bar (no lookahead). Returns
-   * the stored not_before_bar_ms.
-   */
-  async insertOrder(o: PaperOrderRecord, fill: PaperFillRecord | null, timeframe: string, tx: TransactionSql = this.db): Promise<number> {
-    try {
-      const params = [...orderParams(o), timeframe];
-      const rows =
-        fill === null
-          ? await tx.query<{ not_before_bar_ms: number }[]>(`${INSERT_ORDER} RETURNING not_before_bar_ms`, params)
-          : await tx.query<{ not_before_bar_ms: number }[]>(
-              `WITH o AS (${INSERT_ORDER} RETURNING id, not_before_bar_ms),
-                    f AS (INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
-                          SELECT $22, $2, o.id, $4, $5, $23, $24, $25, $26 FROM o)
-               SELECT not_before_bar_ms FROM o`,
-              [...params, fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
-            );
-      return Number(rows[0].not_before_bar_ms);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateClientOrderIdError(o.clientOrderId);
-      throw err;
-    }
+  /** A statement of this repository's (insertOrderStatement) on the broker's own connection: its first row. */
+  async runStatement(st: SqlStatement): Promise<Record<string, unknown>> {
+    return (await this.db.query<Record<string, unknown>[]>(st.sql, [...st.params]))[0];
   }
 
   /** The fill and its order's new state, one statement. */

@@ -18,10 +18,9 @@ import type {
   BrokerPosition,
   OrderReplacement,
   PreparedSubmit,
-  TransactionSql,
 } from '../broker.types';
 import { isExpired, matchOrder, nextSessionClose, PaperLedger, type BarUpdate, type MarketUpdate, type MatchDecision, type MatchFill, type QuoteUpdate } from './core';
-import { DuplicateClientOrderIdError, PaperBrokerRepository } from './paper-broker.repository';
+import { DuplicateClientOrderIdError, isDuplicateClientOrderId, PaperBrokerRepository } from './paper-broker.repository';
 import { changeOf, type PaperFillRecord, type PaperOrderRecord } from './paper-order.record';
 
 export interface PaperBrokerOptions {
@@ -208,12 +207,22 @@ export class PaperBroker implements Broker {
 
   /** Writes a prepared order on the broker's own connection and books it: the ack with its status once booked. */
   private async book(prepared: PreparedSubmit): Promise<BrokerOrderAck> {
-    await prepared.write(this.repo.connection);
-    prepared.committed();
+    let row: Record<string, unknown>;
+    try {
+      row = await this.repo.runStatement(prepared.statement);
+    } catch (err) {
+      throw prepared.refusal(err) ?? this.unavailable(err);
+    }
+    prepared.committed(row);
     // Later updates (a bar or quote matched once it was booked) may have moved it further.
     const ack = prepared.ack;
     await this.chains.get(ack.brokerOrderId);
     return { ...ack, status: this.live.get(ack.brokerOrderId)?.status ?? ack.status };
+  }
+
+  private unavailable(err: unknown): BrokerUnavailableError {
+    this.logger.error(`paper order insert failed: ${String(err)}`);
+    return new BrokerUnavailableError('the paper broker could not store the order');
   }
 
   private async prepare(spec: OrderSpec, quoteOf: (market: SymbolMarket) => QuoteUpdate | null): Promise<PreparedSubmit> {
@@ -246,21 +255,16 @@ export class PaperBroker implements Broker {
       rejectReason: order.rejectReason ?? undefined,
       at: now,
     };
-    let written = false;
+    let booked = false;
     return {
       ack,
-      write: async (tx: TransactionSql): Promise<void> => {
-        try {
-          order.notBeforeBarMs = await this.repo.insertOrder(order, fill, this.options.barTimeframe, tx);
-        } catch (err) {
-          if (err instanceof DuplicateClientOrderIdError) throw new BrokerRejectedError(err.message, { field: 'clientOrderId' });
-          this.logger.error(`paper order insert failed: ${String(err)}`);
-          throw new BrokerUnavailableError('the paper broker could not store the order');
-        }
-        written = true;
-      },
-      committed: (): boolean => {
-        if (!written) throw new Error(`paper order ${order.id} was booked before it was written`);
+      statement: this.repo.insertOrderStatement(order, fill, this.options.barTimeframe),
+      refusal: (err: unknown): Error | null =>
+        isDuplicateClientOrderId(err) ? new BrokerRejectedError(`client order id ${order.clientOrderId} is already used on this account`, { field: 'clientOrderId' }) : null,
+      committed: (row: Readonly<Record<string, unknown>>): boolean => {
+        if (booked) throw new Error(`paper order ${order.id} was booked twice`);
+        booked = true;
+        order.notBeforeBarMs = Number(row.not_before_bar_ms);
         if (noData) {
           this.emit({ kind: 'rejected', brokerOrderId: order.id, clientOrderId: order.clientOrderId, reason: order.rejectReason ?? undefined, at: now });
           return true;
