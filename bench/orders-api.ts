@@ -12,6 +12,24 @@
  * Printed: requests/s achieved, p50/p90/p99/max latency, non-2xx answers and errors, against
  * the goal. PAPER_LATENCY_MS is 0 by default here (the paper broker's simulated network delay
  * would be added to every request; --latency sets it). `--cpu-prof DIR` profiles the server.
+ * Also printed: CPU per request of the server and of the PostgreSQL backends serving it, and
+ * committed transactions per request, which the load of other processes does not move.
+ * DATABASE_URL=postgres://postgres@localhost/quantdesk?host=/var/run/postgresql runs it over the
+ * Unix socket, as a same-host deployment should (about 30% less server CPU than loopback TCP).
+ *
+ * What a submit costs (session of 2026-12-02, machine shared with other work, load average ~5;
+ * before and after in the same minutes, target 300/s for 10 s):
+ *   before: order row + event (one transaction), paper order (autocommit), ack (a transaction:
+ *   lock, update, event), then a re-read; ~14 round trips, 3 commits, 7.3 committed
+ *   transactions/request: 138 requests/s achieved (saturated), p50 178 ms, p99 528 ms.
+ *   after: the client order id and the mark in one read, then our order (already accepted),
+ *   its events and the paper order in ONE round trip as one transaction (src/database/sql-batch.ts
+ *   runAtomically; Broker.prepareSubmit): 2 round trips, 1 commit: 298 requests/s (the target),
+ *   p50 63 ms, p99 260 ms; server CPU 1.3 ms and PostgreSQL 1.8 ms per request.
+ *   At a 1,000/s target on that machine: ~225 requests/s. The goal (1,000/s, p99 < 10 ms) needs
+ *   ~2 cores for server + database at these per-request costs, which this 2-core machine (that
+ *   also runs the load generator) does not have; the floor on the database side is the insert of
+ *   two rows into indexed tables plus a commit (pgbench: ~1,150 such writes/s on the same load).
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
