@@ -115,6 +115,7 @@
  * tail unoptimized (see FIRST_CHUNK in src/quant/metrics/metrics-pass.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { backtestPath, backtestStrategy, runBacktest } from '../src/backtesting/core';
 import { computeMetrics } from '../src/quant/metrics';
 import { computeTargets, createIndicatorContext, singleSeries, smaCross, strategyParams } from '../src/strategies/core';
@@ -145,17 +146,35 @@ function walk(n: number): Float64Array {
 const time = (fn: () => unknown): { ms: number; cpuMin: number } => timeRuns(fn, { warmup: 9, warmupMs: 500, budgetMs: 1500 });
 
 const MB = 1024 * 1024;
+
+/**
+ * Peak RSS of this process: VmHWM of /proc/self/status on Linux (the high-water mark of this
+ * program's own address space), else getrusage's maxRSS. Not maxRSS on Linux: the kernel
+ * carries the peak of the address space an exec replaces into it, and a child spawned by the
+ * bench (fork, then exec) starts from the parent's RSS at the fork: the child runs printed the
+ * bench's own ~235 MB, not theirs, whatever they did.
+ */
+function peakRssBytes(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: getrusage below
+  }
+  return process.resourceUsage().maxRSS * 1024; // kilobytes
+}
 const params = strategyParams(smaCross, { fast: 10, slow: 50, longOnly: false });
 const costs = { commissionBps: 10 };
 
 if (process.argv.includes('--memory-child')) {
   const n = arg('memory-child', 10_000_000);
   const data = singleSeries(walk(n));
+  const store = { equity: false, drawdown: false, positions: false, trades: true, returns: process.argv.includes('--with-returns') };
   const before = process.memoryUsage();
-  const res = backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false, trades: true } });
+  const res = backtestStrategy(smaCross, params, data, { costs, store });
   const after = process.memoryUsage();
-  const peakRss = process.resourceUsage().maxRSS * 1024; // kilobytes on Linux
-  process.stdout.write(JSON.stringify({ n, peakRss, rssBefore: before.rss, arrayBuffersGrowth: after.arrayBuffers - before.arrayBuffers, sharpe: res.metrics.sharpe }));
+  const peakRss = peakRssBytes();
+  process.stdout.write(JSON.stringify({ n, store, peakRss, rssBefore: before.rss, arrayBuffersGrowth: after.arrayBuffers - before.arrayBuffers, sharpe: res.metrics.sharpe, trades: (res.trades ?? []).length }));
 } else {
   const n = arg('bars', 1_000_000);
   const close = walk(n);
@@ -163,11 +182,12 @@ if (process.argv.includes('--memory-child')) {
   const full = time(() => backtestStrategy(smaCross, params, data, { costs }));
   const lean = time(() => backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false } }));
   const bare = time(() => backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false, trades: false } }));
+  const unstored = time(() => backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false, returns: false } }));
   const streamed = time(() => computeTargets(smaCross, params, createIndicatorContext(data, { memoize: false })));
   const memoized = time(() => computeTargets(smaCross, params, createIndicatorContext(data)));
   const targets = computeTargets(smaCross, params, createIndicatorContext(data));
   const engine = time(() => runBacktest(data, targets, { costs, store: { equity: false, drawdown: false, positions: false, trades: false } }));
-  const returns = runBacktest(data, targets, { costs }).returns;
+  const returns = runBacktest(data, targets, { costs }).returns as Float64Array; // stored (the default)
   const metricsMs = time(() => computeMetrics(returns));
   // A 5 x 5 sweep over one memoizing context: each distinct SMA is computed once.
   const sweep = time(() => {
@@ -188,14 +208,19 @@ if (process.argv.includes('--memory-child')) {
   out(`  whole run: targets, engine, metrics; every curve and the trades  ${ms(full)}  ${rate(full.cpuMin)} (CPU min)`);
   out(`  whole run, curves not stored (returns, metrics, trades)          ${ms(lean)}  ${rate(lean.cpuMin)} (CPU min)`);
   out(`  whole run, returns and metrics only                              ${ms(bare)}  ${rate(bare.cpuMin)} (CPU min)`);
+  out(`  whole run, metrics and trades, no returns stored (engine twice)  ${ms(unstored)}  ${rate(unstored.cpuMin)} (CPU min)`);
   out(`    targets, both SMAs streamed in one pass (a single run's default) ${ms(streamed)}`);
   out(`    targets from a memoizing context (two SMA arrays)              ${ms(memoized)}`);
   out(`    engine pass + metrics, nothing stored (caller's targets)       ${ms(engine)}`);
   out(`    computeMetrics alone over the same returns                     ${ms(metricsMs)}`);
   out(`  5 x 5 parameter sweep on one memoizing context (25 backtests)    ${ms(sweep)}  ${rate(sweep.cpuMin, 25 * n)} (CPU min)`);
   const m = arg('memory-bars', 10_000_000);
-  const child = spawnSync(process.execPath, [__filename, '--memory-child', String(m)], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
-  const mem = JSON.parse(child.stdout) as { n: number; peakRss: number; rssBefore: number; arrayBuffersGrowth: number };
-  out(`memory, ${mem.n.toLocaleString('en-US')} bars in a fresh process (curves off, trades kept): peak RSS ${(mem.peakRss / MB).toFixed(0)} MB (${(mem.rssBefore / MB).toFixed(0)} MB with the input alone), ArrayBuffer growth ${(mem.arrayBuffersGrowth / MB).toFixed(0)} MB (goal: under 200 MB)`);
+  // The goal's run (store.returns false: no n-sized returns), then the same with the returns stored.
+  for (const extra of [[], ['--with-returns']]) {
+    const child = spawnSync(process.execPath, [__filename, '--memory-child', String(m), ...extra], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
+    const mem = JSON.parse(child.stdout) as { n: number; store: Record<string, boolean>; peakRss: number; rssBefore: number; arrayBuffersGrowth: number; trades: number };
+    const kept = Object.entries(mem.store).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`).join(', ');
+    out(`memory, ${mem.n.toLocaleString('en-US')} bars in a fresh process (store: ${kept}; ${mem.trades.toLocaleString('en-US')} trades): peak RSS ${(mem.peakRss / MB).toFixed(0)} MB (${(mem.rssBefore / MB).toFixed(0)} MB with the input alone), ArrayBuffer growth ${(mem.arrayBuffersGrowth / MB).toFixed(0)} MB (goal: under 200 MB)`);
+  }
 }
