@@ -38,7 +38,7 @@ import type { StrategyParams } from '../../strategies/core/strategy-params';
 import { computeTargets } from '../../strategies/core/strategy.runner';
 import type { Strategy } from '../../strategies/core/strategy.types';
 import { BacktestInputError, type BacktestOptions, type BacktestResult } from './backtest.types';
-import { fusedSmaCrossFits, runFusedSmaCross } from './sma-cross.fused-kernel';
+import { fusedSmaCrossFits, runFusedSmaCross, type FusedSetup } from './sma-cross.fused-kernel';
 import { TradeLog, withLazyTrades } from './trade-log';
 import { needsVolatility, resolveCostModel, rollingVolatility, tradeCost, type ResolvedCostModel, type TradeCostParts } from './transaction-costs';
 
@@ -573,32 +573,32 @@ function backtestSmaCrossFused(p: SmaCrossParams, data: MarketData, options: Bac
   const n = data.length;
   const close = data.bars[0].close;
   const { capital, costs, periodsPerYear } = setup;
-  const fixed = {
+  const sigma = needsVolatility(costs) ? rollingVolatility(close, costs.volatilityWindow) : null;
+  // One literal for both runs: the kernel's setup reads keep one shape (its property loads stay monomorphic).
+  const fusedSetup = (keep: boolean, returnsTo: SeriesChunk | null): FusedSetup => ({
     symbol: data.symbols[0],
     capital,
     costs,
     tradeCosts: setup.tradeCosts,
     borrowPerBar: costs.borrowRateAnnual / periodsPerYear,
-    sigma: needsVolatility(costs) ? rollingVolatility(close, costs.volatilityWindow) : null,
+    sigma,
     volume: costs.impactCoefficient > 0 ? (data.bars[0].volume as Float64Array) : null,
-  };
+    keepEquity: keep && setup.keepEquity,
+    keepDrawdown: keep && setup.keepDrawdown,
+    keepPositions: keep && setup.keepPositions,
+    keepTrades: keep && setup.keepTrades,
+    returnsTo,
+  });
   // The main pass of the returns not stored, fed block by block by the kernel.
   const streamed = setup.keepReturns ? null : new mp.StreamedMainPass();
-  const out = runFusedSmaCross(close, p.fast, p.slow, p.longOnly, {
-    ...fixed,
-    keepEquity: setup.keepEquity,
-    keepDrawdown: setup.keepDrawdown,
-    keepPositions: setup.keepPositions,
-    keepTrades: setup.keepTrades,
-    returnsTo: streamed === null ? null : streamed.feed,
-  });
+  const out = runFusedSmaCross(close, p.fast, p.slow, p.longOnly, fusedSetup(true, streamed === null ? null : streamed.feed));
   let base: PerformanceMetrics;
   if (streamed !== null) {
     // The kernel again with nothing stored: the same returns bit for bit, for the later passes.
     const replay: SeriesScan = {
       length: n - 1,
       scan: (visit) => {
-        runFusedSmaCross(close, p.fast, p.slow, p.longOnly, { ...fixed, keepEquity: false, keepDrawdown: false, keepPositions: false, keepTrades: false, returnsTo: visit });
+        runFusedSmaCross(close, p.fast, p.slow, p.longOnly, fusedSetup(false, visit));
       },
     };
     base = mp.metricsOfStream(streamed, replay, periodsPerYear, 1);

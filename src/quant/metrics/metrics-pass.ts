@@ -345,16 +345,17 @@ function fromTail(t: LowerTail, pos: number): { v: number; cv: number } {
  * (computeMetrics and the engine fill those in).
  */
 export function fromMainPass(rs: Float64Array, acc: Float64Array, counts: Int32Array, periodsPerYear: number): PerformanceMetrics {
-  return fromMainPassOf(chunkedScan(rs), acc, counts, periodsPerYear);
+  return fromMainPassOf(chunkedScan(rs), acc, counts, periodsPerYear, rs);
 }
 
 /**
  * fromMainPass over a scan of the finite returns: every later pass (the moments with the radix
  * collection; where the radix buckets are too coarse, lowerTail's refining passes; the exact
  * sign totals) is one scan, in the same order as over the array, so the metrics are the same
- * bit for bit whether the returns are stored or recomputed (metricsOfStream).
+ * bit for bit whether the returns are stored or recomputed (metricsOfStream). `stored`: the
+ * array `rs` scans, when there is one (fromMainPass).
  */
-export function fromMainPassOf(rs: SeriesScan, acc: Float64Array, counts: Int32Array, periodsPerYear: number): PerformanceMetrics {
+export function fromMainPassOf(rs: SeriesScan, acc: Float64Array, counts: Int32Array, periodsPerYear: number, stored: Float64Array | null = null): PerformanceMetrics {
   exactSignTotals(rs, acc);
   const n = rs.length;
   const wealth = acc[WEALTH];
@@ -387,7 +388,16 @@ export function fromMainPassOf(rs: SeriesScan, acc: Float64Array, counts: Int32A
   const ranks = [Math.floor(pos99), Math.floor(pos95)];
   const plan = constant ? null : planRadix(counts, n, ranks);
   const moments = new Float64Array(3);
-  if (!constant) rs.scan((values, words, from, to) => momentsPass(values, words, from, to, mean, plan, moments));
+  if (!constant && stored !== null) {
+    // The stored series (`stored`, the array `rs` scans): its chunks in a loop here, as before
+    // scans existed, so the default path's hottest pass after the main one runs the same code.
+    const words = wordsOf(stored);
+    for (let from = 0; from < n; ) {
+      const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+      momentsPass(stored, words, from, to, mean, plan, moments);
+      from = to;
+    }
+  } else if (!constant) rs.scan((values, words, from, to) => momentsPass(values, words, from, to, mean, plan, moments));
   const m2 = moments[0];
   const m3 = moments[1];
   const m4 = moments[2];
