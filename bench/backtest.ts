@@ -8,9 +8,44 @@
  * backtestStrategy's default context does not memoize, so sma-cross streams its fast SMA (one
  * full-length array for the targets); the memoizing context of a sweep is timed beside it.
  *
- * Memory: a fresh process runs one backtest over M bars (default 10,000,000) with the curves
- * it does not need turned off (store: equity, drawdown, positions off; trades kept) and prints
- * its peak RSS and the growth of ArrayBuffer memory over the input (goal: under 200 MB).
+ * Memory: a fresh process runs one backtest over M bars (default 10,000,000) with what it does
+ * not need turned off (store: equity, drawdown, positions and returns off; trades kept) and
+ * prints its store, its peak RSS (VmHWM, see peakRssBytes) and the growth of ArrayBuffer memory
+ * over the input (goal: under 200 MB); then the same with the returns stored, for comparison.
+ *
+ * Figures of issue 3's memory pass (before = 7007fe0, after = this pass's commit; same 2-core
+ * machine, load average 3.5-13 from other engineers' jobs). The goal's run keeps no n-sized
+ * returns (store.returns false): the engine computes them chunk by chunk into one reused
+ * CHUNK-sized buffer for the metrics' main pass, then runs again the same way for the moments
+ * and VaR/CVaR pass (and, where the radix buckets are too coarse, lowerTail's refining passes,
+ * each one more run): the same metrics, trades and totals bit for bit
+ * (backtest.streamed-returns.spec.ts, metrics-stream.spec.ts).
+ *
+ *   10M bars, peak RSS (fresh process)        returns stored   returns not stored
+ *   before (maxRSS as printed then)           218-232 MB       -
+ *   after (VmHWM of the child itself)         218-236 MB       143-157 MB   (input alone 125-132 MB)
+ *
+ * The figures printed before this pass were the child's getrusage maxRSS, which on Linux starts
+ * from the parent's RSS at the fork (a child of a 347 MB parent doing nothing printed 309 MB;
+ * its VmHWM was 39 MB): they happened to be close to the child's own peak with the returns
+ * stored (218-236 MB measured from a shell), and 237 MB for the run without returns, whose own
+ * peak is 143-157 MB. Of that peak: Node ~45 MB, the 80 MB close input, the trade log ~14 MB
+ * (262,144 slots for 170,498 trades), the returns buffer 64 KB.
+ *
+ * Speed. The default path (returns stored) changed only by an index offset in the engine loops
+ * (returns[t - off], off 0 by default) and a scan object per metrics call; both builds loaded in
+ * one process, interleaved rounds, least CPU time over 10-14 rounds, ratio before/after (above
+ * 1: faster), five such A/B runs on the final code:
+ *   whole run, every curve and the trades     0.86-1.14
+ *   curves not stored, trades kept             0.956-0.968
+ *   returns and metrics only                   0.928-1.000
+ *   engine + metrics, caller's targets         0.929-0.991
+ *   computeMetrics alone                       0.930-1.063
+ * and a control with two copies of the same build: 0.860-1.038. So no change beyond the noise
+ * is measured; if there is one it is at most the ~3-5% the engine rows lean (one build with
+ * the offset taken out of the fused kernel measured 0.975-0.989). Without the returns stored
+ * the run takes ~1.3-1.4x the CPU time of the same run with them (20.0 vs 15.0 ms for 1M bars,
+ * curves off, trades kept): the engine twice, the metrics once.
  *
  * Figures of the previous pass (2-core shared AMD EPYC, Node 20; load average 2.8-3.8 from other engineers'
  * jobs, so the wall clock is 1.5-3x a quiet machine's and not comparable run to run). Before =
