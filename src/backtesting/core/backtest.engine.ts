@@ -26,6 +26,12 @@
  * only the rest of the metrics reads the returns again. (That main pass used to be fused into
  * the engine's loop; two tight loops per chunk measured faster than one loop with ~25 live
  * doubles, more than x64's 16 vector registers.)
+ *
+ * With store.returns false no n-sized returns array exists: each chunk's returns go into one
+ * reused CHUNK-sized buffer (the loops write returns[t - off], off the chunk's first bar) and
+ * feed the main pass there (StreamedMainPass); the metrics' later passes read a SeriesScan that
+ * runs the engine (or the fused kernel) again, nothing stored, into the same buffer: the engine
+ * is deterministic, so they see the same returns bit for bit (metricsOfStream, metrics-pass.ts).
  */
 import { CHUNK } from '../../quant/indicators/indicator-errors';
 import { computeMetrics, type PerformanceMetrics } from '../../quant/metrics';
