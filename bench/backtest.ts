@@ -8,9 +8,44 @@
  * backtestStrategy's default context does not memoize, so sma-cross streams its fast SMA (one
  * full-length array for the targets); the memoizing context of a sweep is timed beside it.
  *
- * Memory: a fresh process runs one backtest over M bars (default 10,000,000) with the curves
- * it does not need turned off (store: equity, drawdown, positions off; trades kept) and prints
- * its peak RSS and the growth of ArrayBuffer memory over the input (goal: under 200 MB).
+ * Memory: a fresh process runs one backtest over M bars (default 10,000,000) with what it does
+ * not need turned off (store: equity, drawdown, positions and returns off; trades kept) and
+ * prints its store, its peak RSS (VmHWM, see peakRssBytes) and the growth of ArrayBuffer memory
+ * over the input (goal: under 200 MB); then the same with the returns stored, for comparison.
+ *
+ * Figures of issue 3's memory pass (before = 7007fe0, after = this pass's commit; same 2-core
+ * machine, load average 3.5-13 from other engineers' jobs). The goal's run keeps no n-sized
+ * returns (store.returns false): the engine computes them chunk by chunk into one reused
+ * CHUNK-sized buffer for the metrics' main pass, then runs again the same way for the moments
+ * and VaR/CVaR pass (and, where the radix buckets are too coarse, lowerTail's refining passes,
+ * each one more run): the same metrics, trades and totals bit for bit
+ * (backtest.streamed-returns.spec.ts, metrics-stream.spec.ts).
+ *
+ *   10M bars, peak RSS (fresh process)        returns stored   returns not stored
+ *   before (maxRSS as printed then)           218-232 MB       -
+ *   after (VmHWM of the child itself)         218-236 MB       143-157 MB   (input alone 125-132 MB)
+ *
+ * The figures printed before this pass were the child's getrusage maxRSS, which on Linux starts
+ * from the parent's RSS at the fork (a child of a 347 MB parent doing nothing printed 309 MB;
+ * its VmHWM was 39 MB): they happened to be close to the child's own peak with the returns
+ * stored (218-236 MB measured from a shell), and 237 MB for the run without returns, whose own
+ * peak is 143-157 MB. Of that peak: Node ~45 MB, the 80 MB close input, the trade log ~14 MB
+ * (262,144 slots for 170,498 trades), the returns buffer 64 KB.
+ *
+ * Speed. The default path (returns stored) changed only by an index offset in the engine loops
+ * (returns[t - off], off 0 by default) and a scan object per metrics call; both builds loaded in
+ * one process, interleaved rounds, least CPU time over 10-14 rounds, ratio before/after (above
+ * 1: faster), five such A/B runs on the final code:
+ *   whole run, every curve and the trades     0.86-1.14
+ *   curves not stored, trades kept             0.956-0.968
+ *   returns and metrics only                   0.928-1.000
+ *   engine + metrics, caller's targets         0.929-0.991
+ *   computeMetrics alone                       0.930-1.063
+ * and a control with two copies of the same build: 0.860-1.038. So no change beyond the noise
+ * is measured; if there is one it is at most the ~3-5% the engine rows lean (one build with
+ * the offset taken out of the fused kernel measured 0.975-0.989). Without the returns stored
+ * the run takes ~1.3-1.4x the CPU time of the same run with them (20.0 vs 15.0 ms for 1M bars,
+ * curves off, trades kept): the engine twice, the metrics once.
  *
  * Figures of the previous pass (2-core shared AMD EPYC, Node 20; load average 2.8-3.8 from other engineers'
  * jobs, so the wall clock is 1.5-3x a quiet machine's and not comparable run to run). Before =
@@ -115,6 +150,7 @@
  * tail unoptimized (see FIRST_CHUNK in src/quant/metrics/metrics-pass.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { backtestPath, backtestStrategy, runBacktest } from '../src/backtesting/core';
 import { computeMetrics } from '../src/quant/metrics';
 import { computeTargets, createIndicatorContext, singleSeries, smaCross, strategyParams } from '../src/strategies/core';
@@ -145,17 +181,35 @@ function walk(n: number): Float64Array {
 const time = (fn: () => unknown): { ms: number; cpuMin: number } => timeRuns(fn, { warmup: 9, warmupMs: 500, budgetMs: 1500 });
 
 const MB = 1024 * 1024;
+
+/**
+ * Peak RSS of this process: VmHWM of /proc/self/status on Linux (the high-water mark of this
+ * program's own address space), else getrusage's maxRSS. Not maxRSS on Linux: the kernel
+ * carries the peak of the address space an exec replaces into it, and a child spawned by the
+ * bench (fork, then exec) starts from the parent's RSS at the fork: the child runs printed the
+ * bench's own ~235 MB, not theirs, whatever they did.
+ */
+function peakRssBytes(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: getrusage below
+  }
+  return process.resourceUsage().maxRSS * 1024; // kilobytes
+}
 const params = strategyParams(smaCross, { fast: 10, slow: 50, longOnly: false });
 const costs = { commissionBps: 10 };
 
 if (process.argv.includes('--memory-child')) {
   const n = arg('memory-child', 10_000_000);
   const data = singleSeries(walk(n));
+  const store = { equity: false, drawdown: false, positions: false, trades: true, returns: process.argv.includes('--with-returns') };
   const before = process.memoryUsage();
-  const res = backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false, trades: true } });
+  const res = backtestStrategy(smaCross, params, data, { costs, store });
   const after = process.memoryUsage();
-  const peakRss = process.resourceUsage().maxRSS * 1024; // kilobytes on Linux
-  process.stdout.write(JSON.stringify({ n, peakRss, rssBefore: before.rss, arrayBuffersGrowth: after.arrayBuffers - before.arrayBuffers, sharpe: res.metrics.sharpe }));
+  const peakRss = peakRssBytes();
+  process.stdout.write(JSON.stringify({ n, store, peakRss, rssBefore: before.rss, arrayBuffersGrowth: after.arrayBuffers - before.arrayBuffers, sharpe: res.metrics.sharpe, trades: (res.trades ?? []).length }));
 } else {
   const n = arg('bars', 1_000_000);
   const close = walk(n);
@@ -163,11 +217,12 @@ if (process.argv.includes('--memory-child')) {
   const full = time(() => backtestStrategy(smaCross, params, data, { costs }));
   const lean = time(() => backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false } }));
   const bare = time(() => backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false, trades: false } }));
+  const unstored = time(() => backtestStrategy(smaCross, params, data, { costs, store: { equity: false, drawdown: false, positions: false, returns: false } }));
   const streamed = time(() => computeTargets(smaCross, params, createIndicatorContext(data, { memoize: false })));
   const memoized = time(() => computeTargets(smaCross, params, createIndicatorContext(data)));
   const targets = computeTargets(smaCross, params, createIndicatorContext(data));
   const engine = time(() => runBacktest(data, targets, { costs, store: { equity: false, drawdown: false, positions: false, trades: false } }));
-  const returns = runBacktest(data, targets, { costs }).returns;
+  const returns = runBacktest(data, targets, { costs }).returns as Float64Array; // stored (the default)
   const metricsMs = time(() => computeMetrics(returns));
   // A 5 x 5 sweep over one memoizing context: each distinct SMA is computed once.
   const sweep = time(() => {
@@ -188,14 +243,19 @@ if (process.argv.includes('--memory-child')) {
   out(`  whole run: targets, engine, metrics; every curve and the trades  ${ms(full)}  ${rate(full.cpuMin)} (CPU min)`);
   out(`  whole run, curves not stored (returns, metrics, trades)          ${ms(lean)}  ${rate(lean.cpuMin)} (CPU min)`);
   out(`  whole run, returns and metrics only                              ${ms(bare)}  ${rate(bare.cpuMin)} (CPU min)`);
+  out(`  whole run, metrics and trades, no returns stored (engine twice)  ${ms(unstored)}  ${rate(unstored.cpuMin)} (CPU min)`);
   out(`    targets, both SMAs streamed in one pass (a single run's default) ${ms(streamed)}`);
   out(`    targets from a memoizing context (two SMA arrays)              ${ms(memoized)}`);
   out(`    engine pass + metrics, nothing stored (caller's targets)       ${ms(engine)}`);
   out(`    computeMetrics alone over the same returns                     ${ms(metricsMs)}`);
   out(`  5 x 5 parameter sweep on one memoizing context (25 backtests)    ${ms(sweep)}  ${rate(sweep.cpuMin, 25 * n)} (CPU min)`);
   const m = arg('memory-bars', 10_000_000);
-  const child = spawnSync(process.execPath, [__filename, '--memory-child', String(m)], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
-  const mem = JSON.parse(child.stdout) as { n: number; peakRss: number; rssBefore: number; arrayBuffersGrowth: number };
-  out(`memory, ${mem.n.toLocaleString('en-US')} bars in a fresh process (curves off, trades kept): peak RSS ${(mem.peakRss / MB).toFixed(0)} MB (${(mem.rssBefore / MB).toFixed(0)} MB with the input alone), ArrayBuffer growth ${(mem.arrayBuffersGrowth / MB).toFixed(0)} MB (goal: under 200 MB)`);
+  // The goal's run (store.returns false: no n-sized returns), then the same with the returns stored.
+  for (const extra of [[], ['--with-returns']]) {
+    const child = spawnSync(process.execPath, [__filename, '--memory-child', String(m), ...extra], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
+    const mem = JSON.parse(child.stdout) as { n: number; store: Record<string, boolean>; peakRss: number; rssBefore: number; arrayBuffersGrowth: number; trades: number };
+    const kept = Object.entries(mem.store).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`).join(', ');
+    out(`memory, ${mem.n.toLocaleString('en-US')} bars in a fresh process (store: ${kept}; ${mem.trades.toLocaleString('en-US')} trades): peak RSS ${(mem.peakRss / MB).toFixed(0)} MB (${(mem.rssBefore / MB).toFixed(0)} MB with the input alone), ArrayBuffer growth ${(mem.arrayBuffersGrowth / MB).toFixed(0)} MB (goal: under 200 MB)`);
+  }
 }

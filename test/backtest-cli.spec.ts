@@ -157,6 +157,22 @@ describe('quantdesk backtest', () => {
     expect(err).toContain(message);
   });
 
+  it('with --no-returns prints the same document (the returns are recomputed, not stored), and refuses --report with it (exit 2)', async () => {
+    const args = ['--csv', NYSE, '--strategy', 'sma-cross', '--param', 'longOnly=false', '--cost-bps', '5', '--json'];
+    const stored = await run(...args);
+    const lean = await run(...args, '--no-returns');
+    expect([stored.code, lean.code, lean.err]).toEqual([0, 0, '']);
+    const { elapsedMs: _a, ...want } = JSON.parse(stored.out) as Json;
+    const { elapsedMs: _b, ...got } = JSON.parse(lean.out) as Json;
+    expect(got).toEqual(want);
+    const curve = JSON.parse((await run(...args, '--no-returns', '--curve')).out) as Json & { equity: number[] };
+    expect(curve.equity).toHaveLength(9311);
+    const report = await run(...args, '--no-returns', '--report', join(dir, 'lean.html'));
+    expect(report.code).toBe(2);
+    expect(report.err).toContain('--report draws the returns series: it cannot be combined with --no-returns');
+    expect(existsSync(join(dir, 'lean.html'))).toBe(false);
+  });
+
   it('refuses a missing file, a bad price, too few rows and a missing --strategy (exit 2)', async () => {
     const missing = await run('--csv', join(dir, 'nope.csv'), '--strategy', 'sma-cross');
     expect([missing.code, missing.err.includes('no such file')]).toEqual([2, true]);

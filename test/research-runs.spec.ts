@@ -309,12 +309,12 @@ describe('research runs API', () => {
     it('resamples a completed backtest exactly as the core does with the same seed', async () => {
       const expected = direct({ fast: 10, slow: 50 });
       for (const [method, core] of [
-        ['stationary-bootstrap', () => stationaryBootstrap(expected.returns, { runs: 300, seed: 7, periodsPerYear: 252, meanBlockLength: 5 })],
+        ['stationary-bootstrap', () => stationaryBootstrap((expected.returns as Float64Array), { runs: 300, seed: 7, periodsPerYear: 252, meanBlockLength: 5 })],
         [
           'trade-reshuffle',
           () => {
             const trades = expected.trades ?? [];
-            const years = (expected.returns.length - 1) / 252;
+            const years = ((expected.returns as Float64Array).length - 1) / 252;
             return tradeReshuffle(Float64Array.from(trades, (x) => x.pnlPct), { runs: 300, seed: 7, periodsPerYear: trades.length / years });
           },
         ],

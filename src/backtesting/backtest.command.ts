@@ -10,7 +10,7 @@ import type { MetricsCommandResult } from '../research/metrics.command';
 import { backtestSummary, toTearsheetInput } from './backtest-result.mapper';
 import { fixedParams } from './optimization/sweep-cli.options';
 import { alignSentimentBySymbol, getStrategy, MarketDataError, marketData, parseSentimentCsv, PointInTimeError, StrategyParamError, strategyParams, UnknownStrategyError, type MarketData, type ParamValue, type SentimentSeries, type Strategy } from '../strategies/core';
-import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult } from './core';
+import { backtestStrategy, BacktestInputError, CostModelError, storedReturns, type BacktestResult } from './core';
 import { TearsheetInputError, writeTearsheet } from './report';
 
 interface BacktestCommandOptions {
@@ -24,6 +24,8 @@ interface BacktestCommandOptions {
   report?: string;
   sentiment?: string;
   curve?: boolean;
+  /** false with --no-returns. */
+  returns: boolean;
   json?: boolean;
 }
 
@@ -142,10 +144,13 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 
 /**
  * `quantdesk backtest --csv FILE [--col close ...] --strategy NAME [--param k=v ...]
- * [--cost-bps B] [--capital C] [--periods-per-year N] [--report out.html] [--curve] --json`:
+ * [--cost-bps B] [--capital C] [--periods-per-year N] [--report out.html] [--curve] [--no-returns] --json`:
  * one vectorized backtest (src/backtesting/core) of a registered strategy over price columns of
  * a CSV file (several --col: several instruments). `--cost-bps` is charged on turnover, on the
  * bar the new position is first held. Pure computation on the file: no database, no Redis.
+ * `--no-returns` keeps no returns series in memory (store.returns false: the same metrics in
+ * about twice the engine time), for files too long for it; the tearsheet needs the series, so
+ * it refuses --report (the equity curve is kept only for --curve or --report in any case).
  */
 export function registerBacktestCommands(program: Command, io: CliIo): void {
   program
@@ -161,6 +166,7 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
     .option('--report <file.html>', 'also write an HTML tearsheet')
     .option('--sentiment <file>', 'sentiment items CSV (published_at, symbol, score[, mentions]; symbol = a --col name), aligned point in time to the bars by their date/timestamp column')
     .option('--curve', 'add the equity curve to the result')
+    .option('--no-returns', 'keep no returns series in memory (the same metrics, about twice the engine time; not with --report)')
     .option('--json', 'print one JSON document')
     .action(async (opts: BacktestCommandOptions) => {
       let strategy: Strategy;
@@ -171,6 +177,7 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
         throw err;
       }
       const params = parseStrategyParams(strategy, opts.param);
+      if (!opts.returns && opts.report !== undefined) throw new UsageError('--report draws the returns series: it cannot be combined with --no-returns');
       // Refused before any file is read: the run could only fail later, less clearly.
       if (strategy.requires?.sentiment === true && opts.sentiment === undefined) {
         throw new UsageError(`${strategy.name} needs sentiment: give --sentiment FILE (published_at, symbol, score[, mentions]; symbol = a --col name)`);
@@ -214,7 +221,7 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
       let res: BacktestResult;
       const started = performance.now();
       try {
-        res = backtestStrategy(strategy, params, data, { capital, periodsPerYear, costs: { commissionBps: costBps }, store: { positions: false, drawdown: opts.report !== undefined } });
+        res = backtestStrategy(strategy, params, data, { capital, periodsPerYear, costs: { commissionBps: costBps }, store: { positions: false, drawdown: opts.report !== undefined, equity: opts.curve === true || opts.report !== undefined, returns: opts.returns } });
       } catch (err) {
         if (err instanceof BacktestInputError || err instanceof CostModelError || err instanceof IndicatorInputError || err instanceof MetricsInputError || err instanceof MarketDataError) {
           throw new UsageError(`${opts.csv}: ${err.message}`);
@@ -248,7 +255,7 @@ export function registerBacktestCommands(program: Command, io: CliIo): void {
               timestamps: timestamps as Float64Array, // read above: --report makes them needed
               equity: res.equity as Float64Array,
               benchmark: cols.length === 1 ? { name: `${cols[0]} (buy and hold)`, prices: series[0] } : undefined,
-              returns: res.returns,
+              returns: storedReturns(res, '--report'),
               drawdown: res.drawdown ?? undefined,
               trades: res.trades ?? [],
               metrics,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IndicatorInputError } from '../quant/indicators';
 import { MetricsInputError } from '../quant/metrics';
 import { getStrategy, MarketDataError, PointInTimeError, StrategyParamError, strategyParams, UnknownStrategyError } from '../strategies/core';
-import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult, type Trade } from './core';
+import { backtestStrategy, BacktestInputError, CostModelError, storedReturns, type BacktestResult, type Trade } from './core';
 import {
   percentileRank,
   RobustnessInputError,
@@ -109,7 +109,7 @@ export class ResearchRunnerService {
     const series: Record<string, ArrayLike<number>> = {
       [SERIES.equity]: res.equity as Float64Array,
       [SERIES.drawdown]: res.drawdown as Float64Array,
-      [SERIES.returns]: res.returns,
+      [SERIES.returns]: storedReturns(res, 'a stored backtest run'),
       // Buy and hold of the first instrument, the tearsheet's benchmark (rebased when drawn).
       [SERIES.benchmark]: loaded.data.bars[0].close,
     };
@@ -142,7 +142,7 @@ export class ResearchRunnerService {
       const loaded = await this.data.load(spec.source.backtest.data);
       const res = this.backtest(spec.source.backtest, loaded);
       backtest = storedBacktestResult(res);
-      returns = res.returns;
+      returns = storedReturns(res, 'Monte Carlo');
       trades = backtest.trades;
       periodsPerYear = spec.source.backtest.periodsPerYear;
     }

@@ -134,7 +134,7 @@ describe('runBacktest: hand-computed costs, trades and timing', () => {
   it('charges the turnover on the bar the new position is first held, borrow on the short, and splits a reversal', () => {
     const res = runBacktest(data, targets, { capital: 100_000, costs: { commissionBps: 10, borrowRateAnnual: 0.252 } });
     // bar 1: long from flat, delta 1: 0.1 - 0.001; bar 2: -0.1; bar 3: reversal (delta 2) 0.002 + borrow 0.252/252.
-    [0.1 - 0.001, 99 / 110 - 1, -0.002 - 0.001].forEach((r, i) => expect(res.returns[i + 1]).toBeCloseTo(r, 15));
+    [0.1 - 0.001, 99 / 110 - 1, -0.002 - 0.001].forEach((r, i) => expect((res.returns as Float64Array)[i + 1]).toBeCloseTo(r, 15));
     const e1 = 100_000 * (1 + 0.099);
     const e2 = e1 * (99 / 110);
     const e3 = e2 * (1 - 0.003);
@@ -207,7 +207,7 @@ describe('runBacktest: hand-computed costs, trades and timing', () => {
     expect(res.costs.borrow).toBe(0);
     // The equity curve pays them: bar 31 = 0.8·r - cost of entry / equity at 30.
     const entryCost = (0.8 * eq[30] * 1e-4 + Math.max(0.005 * ((0.8 * eq[30]) / close[30]), 1)) / eq[30] + 0.8 * 2e-4 + 0.8 * (2e-4 + 0.1 * sigmaAt(30)) + 0.8 * 0.5 * sigmaAt(30) * Math.sqrt((0.8 * eq[30]) / close[30] / volume[30]);
-    expect(res.returns[31]).toBeCloseTo(0.8 * (close[31] / close[30] - 1) - entryCost, 14);
+    expect((res.returns as Float64Array)[31]).toBeCloseTo(0.8 * (close[31] / close[30] - 1) - entryCost, 14);
   });
 });
 
@@ -233,7 +233,7 @@ describe('runBacktest: several instruments and the leverage cap', () => {
       if (t === 1) cost = (wa + Math.abs(wb)) * 1e-3;
       if (t === 101) cost = 2 * 0.6 * scale * 1e-3;
       const r = wa * (a[t] / a[t - 1] - 1) + wb * (b[t] / b[t - 1] - 1) - cost;
-      expect(res.returns[t]).toBeCloseTo(r, 14);
+      expect((res.returns as Float64Array)[t]).toBeCloseTo(r, 14);
       e *= 1 + r;
     }
     expect(res.finalEquity).toBeCloseTo(e, 6);
@@ -256,8 +256,8 @@ describe('runBacktest: several instruments and the leverage cap', () => {
     const all = smaCrossBacktest(dow, { fast: 10, slow: 40 }, {});
     const singles = symbols.map((_, k) => smaCrossBacktest(marketData([symbols[k]], [dow.bars[k]]), { fast: 10, slow: 40 }, {}));
     for (const t of [1, 50, 500, 1500, dow.length - 1]) {
-      const mean = singles.reduce((s, r) => s + r.returns[t], 0) / symbols.length;
-      expect(all.returns[t]).toBeCloseTo(mean, 14);
+      const mean = singles.reduce((s, r) => s + (r.returns as Float64Array)[t], 0) / symbols.length;
+      expect((all.returns as Float64Array)[t]).toBeCloseTo(mean, 14);
     }
     expect(all.entries).toBe(singles.reduce((s, r) => s + r.entries, 0));
     expect((all.trades as Trade[]).length).toBe(singles.reduce((s, r) => s + (r.trades as Trade[]).length, 0));
@@ -272,7 +272,7 @@ describe('runBacktest: the one-instrument pass', () => {
     const costs: CostModel = { commissionBps: 3, commissionPerShare: 0.002, commissionMinimum: 0.5, spreadBps: 2, slippageBps: 1, volatilitySlippage: 0.05, impactCoefficient: 0.3, borrowRateAnnual: 0.04 };
     const one = runBacktest(marketData(['A'], [{ close, volume }]), [targets], { costs });
     const two = runBacktest(marketData(['A', 'Z'], [{ close, volume }, { close: new Float64Array(3000).fill(1), volume }]), [targets, new Float64Array(3000)], { costs });
-    expect(Array.from(two.returns)).toEqual(Array.from(one.returns));
+    expect(Array.from(two.returns as Float64Array)).toEqual(Array.from(one.returns as Float64Array));
     expect(Array.from(two.equity as Float64Array)).toEqual(Array.from(one.equity as Float64Array));
     expect(two.costs).toEqual(one.costs);
     expect(two.trades).toEqual(one.trades);
@@ -310,7 +310,7 @@ describe('runBacktest: causality (no lookahead)', () => {
     const prefix = run(truncateMarketData(dataOf(base), t + 1));
     for (const res of [other, prefix]) {
       expect(Array.from((res.equity as Float64Array).subarray(0, t + 1))).toEqual(Array.from((full.equity as Float64Array).subarray(0, t + 1)));
-      expect(Array.from(res.returns.subarray(0, t + 1))).toEqual(Array.from(full.returns.subarray(0, t + 1)));
+      expect(Array.from((res.returns as Float64Array).subarray(0, t + 1))).toEqual(Array.from((full.returns as Float64Array).subarray(0, t + 1)));
       for (let k = 0; k < 2; k++) expect(Array.from((res.positions as Float64Array[])[k].subarray(0, t + 1))).toEqual(Array.from((full.positions as Float64Array[])[k].subarray(0, t + 1)));
       // Round trips whose exit cost was charged by bar t (exit decided at t-1 or earlier) are the same.
       const done = (r: BacktestResult): Trade[] => (r.trades as Trade[]).filter((x) => x.exitIndex !== null && x.exitIndex < t);
@@ -358,7 +358,7 @@ describe('runBacktest: options and refusals', () => {
     expect(() => runBacktest(singleSeries(Float64Array.of(1, 2, 3)), [new Float64Array(3)], { capital: 0 })).toThrow(/capital/);
     // NaN targets are flat; an unlisted instrument (leading NaN close) may be held flat.
     const res = runBacktest(marketData(['A', 'B'], [{ close: Float64Array.of(NaN, NaN, 3, 4) }, { close: Float64Array.of(1, 2, 3, 4) }]), [Float64Array.of(NaN, 0, 1, 1), Float64Array.of(1, 1, 1, 1)]);
-    expect(res.returns[0]).toBeNaN();
-    [1, 0.5, 1 / 3 + 1 / 3].forEach((r, i) => expect(res.returns[i + 1]).toBeCloseTo(r, 15));
+    expect((res.returns as Float64Array)[0]).toBeNaN();
+    [1, 0.5, 1 / 3 + 1 / 3].forEach((r, i) => expect((res.returns as Float64Array)[i + 1]).toBeCloseTo(r, 15));
   });
 });

@@ -26,11 +26,17 @@
  * only the rest of the metrics reads the returns again. (That main pass used to be fused into
  * the engine's loop; two tight loops per chunk measured faster than one loop with ~25 live
  * doubles, more than x64's 16 vector registers.)
+ *
+ * With store.returns false no n-sized returns array exists: each chunk's returns go into one
+ * reused CHUNK-sized buffer (the loops write returns[t - off], off the chunk's first bar) and
+ * feed the main pass there (StreamedMainPass); the metrics' later passes read a SeriesScan that
+ * runs the engine (or the fused kernel) again, nothing stored, into the same buffer: the engine
+ * is deterministic, so they see the same returns bit for bit (metricsOfStream, metrics-pass.ts).
  */
 import { CHUNK } from '../../quant/indicators/indicator-errors';
 import { computeMetrics, type PerformanceMetrics } from '../../quant/metrics';
 import * as mp from '../../quant/metrics/metrics-pass';
-import { wordsOf } from '../../quant/metrics/order-statistics';
+import { wordsOf, type SeriesChunk, type SeriesScan } from '../../quant/metrics/order-statistics';
 import { createIndicatorContext, type IndicatorContext } from '../../strategies/core/indicator.context';
 import type { MarketData } from '../../strategies/core/market-data.types';
 import { smaCross, type SmaCrossParams } from '../../strategies/core/sma-cross.strategy';
@@ -38,7 +44,7 @@ import type { StrategyParams } from '../../strategies/core/strategy-params';
 import { computeTargets } from '../../strategies/core/strategy.runner';
 import type { Strategy } from '../../strategies/core/strategy.types';
 import { BacktestInputError, type BacktestOptions, type BacktestResult } from './backtest.types';
-import { fusedSmaCrossFits, runFusedSmaCross } from './sma-cross.fused-kernel';
+import { fusedSmaCrossFits, runFusedSmaCross, type FusedSetup } from './sma-cross.fused-kernel';
 import { TradeLog, withLazyTrades } from './trade-log';
 import { needsVolatility, resolveCostModel, rollingVolatility, tradeCost, type ResolvedCostModel, type TradeCostParts } from './transaction-costs';
 
@@ -144,8 +150,8 @@ function trade(run: Run, s: Totals, k: number, d: number, prev: number, w: numbe
   return cost;
 }
 
-/** Bars [from, to) of the fused pass (from >= 1). */
-function runBars(run: Run, s: Totals, from: number, to: number): void {
+/** Bars [from, to) of the fused pass (from >= 1); the return of bar t goes to returns[t - off] (off 0, or `from` into a chunk buffer). */
+function runBars(run: Run, s: Totals, from: number, to: number, off: number): void {
   const { k: nk, targets, close, held, returns, cap, positions, equityCurve, drawdownCurve, borrowPerBar, tradePnl } = run;
   const keepTrades = run.trades !== null;
   let e = s[EQUITY];
@@ -193,7 +199,7 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
       }
     }
     if (exposed) inMarket++;
-    returns[t] = r;
+    returns[t - off] = r;
     e *= 1 + r;
     if (e > peak) peak = e;
     if (equityCurve !== null) equityCurve[t] = e;
@@ -214,9 +220,9 @@ function runBars(run: Run, s: Totals, from: number, to: number): void {
  * so the returns may be written over the targets (a backtest that owns its targets and stores no
  * positions needs no second n-sized array). The caller runs computeMetrics' main pass over each
  * chunk's returns right after it (still in cache), see backtest(). The totals go back to `s`
- * once per chunk, after the loop (see FIRST_CHUNK).
+ * once per chunk, after the loop (see FIRST_CHUNK). `off` as runBars'.
  */
-function runBarsFast(run: Run, s: Totals, from: number, to: number): void {
+function runBarsFast(run: Run, s: Totals, from: number, to: number, off: number): void {
   const { returns, equityCurve, drawdownCurve, borrowPerBar, tradePnl, held } = run;
   const tg = run.targets[0];
   const c = run.close[0];
@@ -259,7 +265,7 @@ function runBarsFast(run: Run, s: Totals, from: number, to: number): void {
       if (keepTrades) pnl += e * (w * pr - b);
       inMarket++;
     }
-    returns[t] = r;
+    returns[t - off] = r;
     e *= 1 + r;
     if (equityCurve !== null) equityCurve[t] = e;
     if (drawdownCurve !== null) {
@@ -284,7 +290,7 @@ function runBarsFast(run: Run, s: Totals, from: number, to: number): void {
         ru += prev * pr - b;
         if (keepTrades) pnl += e * (prev * pr - b);
         inMarket++;
-        returns[u] = ru;
+        returns[u - off] = ru;
         e *= 1 + ru;
         if (equityCurve !== null) equityCurve[u] = e;
         if (drawdownCurve !== null) {
@@ -300,7 +306,7 @@ function runBarsFast(run: Run, s: Totals, from: number, to: number): void {
       while (u < to) {
         const x = tg[u];
         if (positions !== null) positions[u - 1] = raw === raw ? raw : 0;
-        returns[u] = 0;
+        returns[u - off] = 0;
         e *= 1 + 0;
         if (equityCurve !== null) equityCurve[u] = e;
         if (drawdownCurve !== null) {
@@ -332,11 +338,6 @@ export function runBacktest(data: MarketData, targets: readonly Float64Array[], 
   return backtest(data, targets, options, false);
 }
 
-/**
- * runBacktest; `owned`: the targets are this run's own (backtestStrategy's), so the positions,
- * or the returns when positions are not stored, are written over them instead of into a fresh
- * zero-filled array (the same values; one n-sized allocation fewer per instrument).
- */
 /** A run's options resolved and checked (the checks backtest() makes after its targets' lengths). */
 interface Setup {
   readonly capital: number;
@@ -348,6 +349,7 @@ interface Setup {
   readonly keepPositions: boolean;
   readonly keepEquity: boolean;
   readonly keepDrawdown: boolean;
+  readonly keepReturns: boolean;
 }
 
 function resolveSetup(data: MarketData, options: BacktestOptions): Setup {
@@ -376,9 +378,75 @@ function resolveSetup(data: MarketData, options: BacktestOptions): Setup {
     keepPositions: store.positions ?? true,
     keepEquity: store.equity ?? true,
     keepDrawdown: store.drawdown ?? true,
+    keepReturns: store.returns ?? true,
   };
 }
 
+/** What one engine run writes besides its totals. */
+interface RunOutputs {
+  readonly positions: Float64Array[] | null;
+  readonly equityCurve: Float64Array | null;
+  readonly drawdownCurve: Float64Array | null;
+  /** n values, or a chunk buffer (streamBars). */
+  readonly returns: Float64Array;
+  readonly trades: TradeLog | null;
+}
+
+function makeRun(data: MarketData, targets: readonly Float64Array[], setup: Setup, sigma: readonly Float64Array[] | null, out: RunOutputs): Run {
+  const nk = data.bars.length;
+  return {
+    k: nk,
+    symbols: data.symbols,
+    targets,
+    close: data.bars.map((b) => b.close),
+    sigma,
+    volume: setup.costs.impactCoefficient > 0 ? data.bars.map((b) => b.volume as Float64Array) : null,
+    ...out,
+    cap: setup.cap,
+    costs: setup.costs,
+    tradeCosts: setup.tradeCosts,
+    borrowPerBar: setup.costs.borrowRateAnnual / setup.periodsPerYear,
+    parts: { commission: 0, spread: 0, slippage: 0, impact: 0, total: 0 },
+    held: new Float64Array(nk),
+    entryIndex: new Int32Array(nk),
+    entryPrice: new Float64Array(nk),
+    entrySize: new Float64Array(nk),
+    entryEquity: new Float64Array(nk),
+    tradePnl: new Float64Array(nk),
+  };
+}
+
+function startTotals(capital: number, targets: readonly Float64Array[]): Totals {
+  const s: Totals = new Float64Array(TOTALS);
+  s[EQUITY] = capital;
+  s[PEAK] = capital;
+  s[RAW] = targets[0][0]; // read before returns[0] may overwrite it
+  return s;
+}
+
+/**
+ * The returns of bars 1..n-1 computed chunk by chunk into run.returns (a buffer of at least
+ * CHUNK values, or n), each chunk then handed to `visit` (buffer[0, count) are the returns of
+ * bars t .. t + count - 1, i.e. the values t-1 .. of returns[1..]). No n-sized array of returns.
+ */
+function streamBars(run: Run, s: Totals, fast: boolean, n: number, visit: SeriesChunk): void {
+  const buf = run.returns;
+  const words = wordsOf(buf);
+  for (let t = 1; t < n; ) {
+    const to = Math.min(n, t + (t === 1 ? FIRST_CHUNK : CHUNK));
+    if (fast) runBarsFast(run, s, t, to, t);
+    else runBars(run, s, t, to, t);
+    visit(buf, words, 0, to - t);
+    t = to;
+  }
+}
+
+/**
+ * runBacktest; `owned`: the targets are this run's own (backtestStrategy's), so the positions,
+ * or the returns when positions are not stored, are written over them instead of into a fresh
+ * zero-filled array (the same values; one n-sized allocation fewer per instrument). Not with
+ * store.returns false: the metrics' second run reads the targets again.
+ */
 function backtest(data: MarketData, targets: readonly Float64Array[], options: BacktestOptions, owned: boolean): BacktestResult {
   const n = data.length;
   const nk = data.bars.length;
@@ -386,59 +454,47 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
   targets.forEach((tg, k) => {
     if (tg.length !== n) throw new BacktestInputError(`${data.symbols[k]}: ${tg.length} targets for ${n} bars`);
   });
-  const { capital, cap, periodsPerYear, costs, tradeCosts, keepTrades, keepPositions, keepEquity, keepDrawdown } = resolveSetup(data, options);
+  const setup = resolveSetup(data, options);
+  const { capital, cap, periodsPerYear, costs, keepTrades, keepPositions, keepEquity, keepDrawdown, keepReturns } = setup;
   const fast = nk === 1 && cap === Infinity;
-  const returnsOverTargets = owned && fast && !keepPositions;
-  const run: Run = {
-    k: nk,
-    symbols: data.symbols,
-    targets,
-    close: data.bars.map((b) => b.close),
-    sigma: needsVolatility(costs) ? data.bars.map((b) => rollingVolatility(b.close, costs.volatilityWindow)) : null,
-    volume: costs.impactCoefficient > 0 ? data.bars.map((b) => b.volume as Float64Array) : null,
-    positions: keepPositions ? (owned ? targets.slice() : data.bars.map(() => new Float64Array(n))) : null,
+  const overTargets = owned && keepReturns;
+  const returnsOverTargets = overTargets && fast && !keepPositions;
+  const sigma = needsVolatility(costs) ? data.bars.map((b) => rollingVolatility(b.close, costs.volatilityWindow)) : null;
+  const run = makeRun(data, targets, setup, sigma, {
+    positions: keepPositions ? (overTargets ? targets.slice() : data.bars.map(() => new Float64Array(n))) : null,
     equityCurve: keepEquity ? new Float64Array(n) : null,
     drawdownCurve: keepDrawdown ? new Float64Array(n) : null,
-    returns: returnsOverTargets ? targets[0] : new Float64Array(n),
-    cap,
-    costs,
-    tradeCosts,
-    borrowPerBar: costs.borrowRateAnnual / periodsPerYear,
-    parts: { commission: 0, spread: 0, slippage: 0, impact: 0, total: 0 },
-    held: new Float64Array(nk),
+    returns: !keepReturns ? new Float64Array(Math.min(CHUNK, n)) : returnsOverTargets ? targets[0] : new Float64Array(n),
     trades: keepTrades ? new TradeLog() : null,
-    entryIndex: new Int32Array(nk),
-    entryPrice: new Float64Array(nk),
-    entrySize: new Float64Array(nk),
-    entryEquity: new Float64Array(nk),
-    tradePnl: new Float64Array(nk),
-  };
-  const s: Totals = new Float64Array(TOTALS);
-  s[EQUITY] = capital;
-  s[PEAK] = capital;
-  s[RAW] = targets[0][0]; // read before returns[0] may overwrite it
-  run.returns[0] = NaN;
+  });
+  const s = startTotals(capital, targets);
   if (run.equityCurve !== null) run.equityCurve[0] = capital;
   const m = mp.startMainPass();
   const counts = mp.startCounts();
-  const rs = run.returns.subarray(1);
   // Whether computeMetrics' main pass ran over every return (one instrument: chunk by chunk
   // behind the engine pass, while the chunk's returns are in cache; it stops at a return that
   // is not finite, and computeMetrics, which refuses or drops those, takes over).
   let fused = fast;
-  if (fast) {
+  // The main pass of the returns not stored (fed chunk by chunk, any instrument count).
+  const streamed = keepReturns ? null : new mp.StreamedMainPass();
+  if (streamed !== null) {
+    streamBars(run, s, fast, n, streamed.feed);
+  } else if (fast) {
+    run.returns[0] = NaN;
+    const rs = run.returns.subarray(1);
     const words = wordsOf(rs);
     // A short first chunk: the code after the loop runs (with type feedback recorded) before
     // V8 compiles the loop on-stack in a long chunk. Compiled without that feedback, the
     // on-stack code was kept and every later call deoptimized on leaving the loop.
     for (let t = 1; t < n; ) {
       const to = Math.min(n, t + (t === 1 ? FIRST_CHUNK : CHUNK));
-      runBarsFast(run, s, t, to);
+      runBarsFast(run, s, t, to, 0);
       if (fused) fused = mp.mainPass(rs, words, t - 1, to - 1, m, counts) === to - 1;
       t = to;
     }
   } else {
-    for (let t = 1; t < n; t += CHUNK) runBars(run, s, t, Math.min(n, t + CHUNK));
+    run.returns[0] = NaN;
+    for (let t = 1; t < n; t += CHUNK) runBars(run, s, t, Math.min(n, t + CHUNK), 0);
   }
 
   if (run.positions !== null) {
@@ -452,7 +508,22 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     for (let k = 0; k < nk; k++) if (run.held[k] !== 0) closeTrade(run, k, null, null, n - 1);
   }
 
-  const base: PerformanceMetrics = fused ? mp.fromMainPass(rs, m, counts, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
+  let base: PerformanceMetrics;
+  if (streamed !== null) {
+    // The second run: the same engine over the same targets, nothing stored but the returns'
+    // chunk buffer (the first run is done with it), so the same returns bit for bit.
+    const buffer = run.returns;
+    const replay: SeriesScan = {
+      length: n - 1,
+      scan: (visit) => {
+        const again = makeRun(data, targets, setup, sigma, { positions: null, equityCurve: null, drawdownCurve: null, returns: buffer, trades: null });
+        streamBars(again, startTotals(capital, targets), fast, n, visit);
+      },
+    };
+    base = mp.metricsOfStream(streamed, replay, periodsPerYear, 1);
+  } else {
+    base = fused ? mp.fromMainPass(run.returns.subarray(1), m, counts, periodsPerYear) : computeMetrics(run.returns, { periodsPerYear });
+  }
   const periods = n - 1;
   const turnover = s[TURNOVER] / periods;
   const metrics = { ...base, exposure: s[IN_MARKET] / periods, turnover, annualTurnover: turnover * periodsPerYear };
@@ -463,7 +534,7 @@ function backtest(data: MarketData, targets: readonly Float64Array[], options: B
     capital,
     equity: run.equityCurve,
     drawdown: run.drawdownCurve,
-    returns: run.returns,
+    returns: keepReturns ? run.returns : null,
     positions: run.positions,
     trades: null,
     metrics,
@@ -508,21 +579,39 @@ function backtestSmaCrossFused(p: SmaCrossParams, data: MarketData, options: Bac
   const n = data.length;
   const close = data.bars[0].close;
   const { capital, costs, periodsPerYear } = setup;
-  const out = runFusedSmaCross(close, p.fast, p.slow, p.longOnly, {
+  const sigma = needsVolatility(costs) ? rollingVolatility(close, costs.volatilityWindow) : null;
+  // One literal for both runs: the kernel's setup reads keep one shape (its property loads stay monomorphic).
+  const fusedSetup = (keep: boolean, returnsTo: SeriesChunk | null): FusedSetup => ({
     symbol: data.symbols[0],
     capital,
     costs,
     tradeCosts: setup.tradeCosts,
     borrowPerBar: costs.borrowRateAnnual / periodsPerYear,
-    sigma: needsVolatility(costs) ? rollingVolatility(close, costs.volatilityWindow) : null,
+    sigma,
     volume: costs.impactCoefficient > 0 ? (data.bars[0].volume as Float64Array) : null,
-    keepEquity: setup.keepEquity,
-    keepDrawdown: setup.keepDrawdown,
-    keepPositions: setup.keepPositions,
-    keepTrades: setup.keepTrades,
+    keepEquity: keep && setup.keepEquity,
+    keepDrawdown: keep && setup.keepDrawdown,
+    keepPositions: keep && setup.keepPositions,
+    keepTrades: keep && setup.keepTrades,
+    returnsTo,
   });
-  const rs = out.returns.subarray(1);
-  const base: PerformanceMetrics = out.mainPassComplete ? mp.fromMainPass(rs, out.mainPass, out.counts, periodsPerYear) : computeMetrics(out.returns, { periodsPerYear });
+  // The main pass of the returns not stored, fed block by block by the kernel.
+  const streamed = setup.keepReturns ? null : new mp.StreamedMainPass();
+  const out = runFusedSmaCross(close, p.fast, p.slow, p.longOnly, fusedSetup(true, streamed === null ? null : streamed.feed));
+  let base: PerformanceMetrics;
+  if (streamed !== null) {
+    // The kernel again with nothing stored: the same returns bit for bit, for the later passes.
+    const replay: SeriesScan = {
+      length: n - 1,
+      scan: (visit) => {
+        runFusedSmaCross(close, p.fast, p.slow, p.longOnly, fusedSetup(false, visit));
+      },
+    };
+    base = mp.metricsOfStream(streamed, replay, periodsPerYear, 1);
+  } else {
+    const returns = out.returns as Float64Array; // stored: no returnsTo
+    base = out.mainPassComplete ? mp.fromMainPass(returns.subarray(1), out.mainPass, out.counts, periodsPerYear) : computeMetrics(returns, { periodsPerYear });
+  }
   const periods = n - 1;
   const turnover = out.turnover / periods;
   const metrics = { ...base, exposure: out.inMarket / periods, turnover, annualTurnover: turnover * periodsPerYear };

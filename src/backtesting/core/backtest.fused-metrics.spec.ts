@@ -68,12 +68,12 @@ describe('runBacktest: metrics fused into the one-instrument pass', () => {
     ['long/short, no costs', { fast: 20, slow: 100, longOnly: false }, {}],
   ] as const)('equal computeMetrics(returns, { positions }) on the NYSE composite (%s), whatever is stored', (_, given, costs) => {
     const full = run(nyse, given, costs, {});
-    const expected = computeMetrics(full.returns, { positions: heldPositions((full.positions as Float64Array[])[0]) });
+    const expected = computeMetrics((full.returns as Float64Array), { positions: heldPositions((full.positions as Float64Array[])[0]) });
     expectMetricsClose(full.metrics, expected);
     for (const store of STORES) {
       const r = run(nyse, given, costs, store);
       expectMetricsClose(r.metrics, expected);
-      expect(Array.from(r.returns)).toEqual(Array.from(full.returns));
+      expect(Array.from(r.returns as Float64Array)).toEqual(Array.from(full.returns as Float64Array));
       expect(r.finalEquity).toBe(full.finalEquity);
       expect(r.costs).toEqual(full.costs);
     }
@@ -87,7 +87,7 @@ describe('runBacktest: metrics fused into the one-instrument pass', () => {
       const own = backtestStrategy(smaCross, params, nyse, { costs: COSTS, store });
       const given = runBacktest(nyse, targets, { costs: COSTS, store });
       expect(Array.from(targets[0])).toEqual(Array.from(copy));
-      expect(Array.from(given.returns)).toEqual(Array.from(own.returns));
+      expect(Array.from(given.returns as Float64Array)).toEqual(Array.from(own.returns as Float64Array));
       expect(given.metrics).toEqual(own.metrics);
       expect(given.trades).toEqual(own.trades);
       if (own.positions !== null) expect(Array.from((given.positions as Float64Array[])[0])).toEqual(Array.from(own.positions[0]));
@@ -101,11 +101,11 @@ describe('runBacktest: metrics fused into the one-instrument pass', () => {
     const given = { fast: 10, slow: 40, longOnly: false };
     for (const k of [0, 7, 29]) {
       const one = run(marketData([symbols[k]], [dow.bars[k]]), given, COSTS, {});
-      expectMetricsClose(one.metrics, computeMetrics(one.returns, { positions: heldPositions((one.positions as Float64Array[])[0]) }));
+      expectMetricsClose(one.metrics, computeMetrics((one.returns as Float64Array), { positions: heldPositions((one.positions as Float64Array[])[0]) }));
     }
     const all = run(dow, given, COSTS, {});
     // Exposure and turnover over 30 instruments are not a single positions series: by hand.
-    expectMetricsClose(all.metrics, computeMetrics(all.returns), ['exposure', 'turnover', 'annualTurnover']);
+    expectMetricsClose(all.metrics, computeMetrics(all.returns as Float64Array), ['exposure', 'turnover', 'annualTurnover']);
     const positions = all.positions as Float64Array[];
     let inMarket = 0;
     let traded = 0;

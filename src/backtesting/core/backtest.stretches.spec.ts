@@ -47,7 +47,7 @@ const COSTS = { commissionBps: 3, commissionPerShare: 0.002, commissionMinimum: 
 function expectSameAsGeneral(d: MarketData, targets: Float64Array, options: BacktestOptions = {}): void {
   const fast = runBacktest(d, [targets], { costs: COSTS, ...options });
   const general = runBacktest(d, [targets], { costs: COSTS, ...options, maxGrossLeverage: 1e9 });
-  expect(Array.from(fast.returns)).toEqual(Array.from(general.returns));
+  expect(Array.from(fast.returns as Float64Array)).toEqual(Array.from(general.returns as Float64Array));
   for (const key of ['equity', 'drawdown'] as const) expect(Array.from(fast[key] ?? [])).toEqual(Array.from(general[key] ?? []));
   expect(Array.from(fast.positions?.[0] ?? [])).toEqual(Array.from(general.positions?.[0] ?? []));
   expect(fast.trades).toEqual(general.trades);

@@ -16,10 +16,14 @@ export interface BacktestOptions {
   /** For the metrics and the per-bar borrow accrual (default 252). */
   readonly periodsPerYear?: number;
   /**
-   * What to keep besides the returns and the metrics (default: everything). A sweep or a long
-   * run that needs only the metrics turns the curves off: each is an n-sized Float64Array.
+   * What to keep besides the metrics (default: everything). A sweep or a long run that needs
+   * only the metrics turns the curves off: each is an n-sized Float64Array. `returns: false`
+   * keeps no n-sized array of returns either (result.returns null): the engine computes them
+   * chunk by chunk into one reused buffer for the metrics' main pass, then runs again the same
+   * way (deterministic: the same returns bit for bit) for the passes that read them once more,
+   * so the metrics, trades and totals are the same bit for bit, in about twice the engine time.
    */
-  readonly store?: { readonly equity?: boolean; readonly drawdown?: boolean; readonly positions?: boolean; readonly trades?: boolean };
+  readonly store?: { readonly equity?: boolean; readonly drawdown?: boolean; readonly positions?: boolean; readonly trades?: boolean; readonly returns?: boolean };
 }
 
 /** Cost totals in currency over the whole run. */
@@ -68,8 +72,11 @@ export interface BacktestResult {
   readonly equity: Float64Array | null;
   /** equity[t] / running peak - 1 (<= 0). null when not stored. */
   readonly drawdown: Float64Array | null;
-  /** Strategy return of bar t (equity[t]/equity[t-1]-1, net of costs); returns[0] is NaN (no period). */
-  readonly returns: Float64Array;
+  /**
+   * Strategy return of bar t (equity[t]/equity[t-1]-1, net of costs); returns[0] is NaN (no
+   * period). null when not stored (store.returns false); storedReturns() refuses that.
+   */
+  readonly returns: Float64Array | null;
   /** positions[k][t]: target of instrument k decided at close t (NaN as 0, after the cap), held over bar t+1. null when not stored. */
   readonly positions: readonly Float64Array[] | null;
   /** Round trips in order of exit (open ones last); null when not stored. */
@@ -98,4 +105,14 @@ export class BacktestInputError extends Error {
     super(message);
     this.name = 'BacktestInputError';
   }
+}
+
+/**
+ * The returns of a backtest run with them stored (the default), for the callers that need them
+ * (Monte Carlo, walk-forward, optimizer, tearsheet, stored research runs); a result made with
+ * store.returns false is refused with a BacktestInputError naming `use`.
+ */
+export function storedReturns(res: BacktestResult, use: string): Float64Array {
+  if (res.returns === null) throw new BacktestInputError(`${use} needs the returns series, which this backtest did not store (store.returns false)`);
+  return res.returns;
 }

@@ -36,7 +36,7 @@
 import { CHUNK, firstValue, nonLeadingNaN } from '../../quant/indicators/indicator-errors';
 import { RESYNC } from '../../quant/indicators/sma.indicator';
 import * as mp from '../../quant/metrics/metrics-pass';
-import { wordsOf } from '../../quant/metrics/order-statistics';
+import { wordsOf, type SeriesChunk } from '../../quant/metrics/order-statistics';
 import { BacktestInputError } from './backtest.types';
 import { TradeLog } from './trade-log';
 import { tradeCost, type ResolvedCostModel, type TradeCostParts } from './transaction-costs';
@@ -56,15 +56,23 @@ export interface FusedSetup {
   readonly keepDrawdown: boolean;
   readonly keepPositions: boolean;
   readonly keepTrades: boolean;
+  /**
+   * null: the returns are stored (n values) and the metrics' main pass runs behind each block.
+   * Given: no n-sized returns; each block's returns are computed into one reused buffer and
+   * handed to it, the warm-up's zeros included (buffer[0, count) are returns[1..]'s values from
+   * the block's first bar - 1 on), and the kernel runs no main pass (FusedOutput.returns null).
+   */
+  readonly returnsTo: SeriesChunk | null;
 }
 
 export interface FusedOutput {
-  readonly returns: Float64Array;
+  /** null with setup.returnsTo. */
+  readonly returns: Float64Array | null;
   readonly equity: Float64Array | null;
   readonly drawdown: Float64Array | null;
   readonly positions: Float64Array | null;
   readonly trades: TradeLog | null;
-  /** Main-pass totals and radix counts of returns[1..]; complete: the pass saw every return finite. */
+  /** Main-pass totals and radix counts of returns[1..]; complete: the pass saw every return finite (never with setup.returnsTo). */
   readonly mainPass: Float64Array;
   readonly counts: Int32Array;
   readonly mainPassComplete: boolean;
@@ -116,6 +124,7 @@ interface KernelRun {
   readonly weight: number;
   readonly below: number;
   readonly setup: FusedSetup;
+  /** n values, or the block buffer (setup.returnsTo). */
   readonly returns: Float64Array;
   readonly equity: Float64Array | null;
   readonly drawdown: Float64Array | null;
@@ -209,8 +218,9 @@ function crossChunk(run: KernelRun, from: number, to: number): void {
  * The engine's bars [from, to) with the targets of those bars in run.tg[0, to - from) and the
  * target of bar from-1 in s[TARGET]: runBarsFast (backtest.engine.ts) term for term, its
  * stretches of held bars included (sma-cross's targets are finite: no NaN/infinity checks).
+ * The return of bar t goes to returns[t - off] (off 0, or `from` into the block buffer).
  */
-function engineChunk(run: KernelRun, from: number, to: number): void {
+function engineChunk(run: KernelRun, from: number, to: number, off: number): void {
   const { x: c, tg, returns, equity, drawdown, positions, s } = run;
   const borrowPerBar = run.setup.borrowPerBar;
   const keepTrades = run.log !== null;
@@ -246,7 +256,7 @@ function engineChunk(run: KernelRun, from: number, to: number): void {
       if (keepTrades) pnl += e * (w * pr - b);
       inMarket++;
     }
-    returns[t] = r;
+    returns[t - off] = r;
     e *= 1 + r;
     if (equity !== null) equity[t] = e;
     if (drawdown !== null) {
@@ -269,7 +279,7 @@ function engineChunk(run: KernelRun, from: number, to: number): void {
         ru += prev * pr - b;
         if (keepTrades) pnl += e * (prev * pr - b);
         inMarket++;
-        returns[u] = ru;
+        returns[u - off] = ru;
         e *= 1 + ru;
         if (equity !== null) equity[u] = e;
         if (drawdown !== null) {
@@ -285,7 +295,7 @@ function engineChunk(run: KernelRun, from: number, to: number): void {
       while (u < to) {
         const next = tg[u - from];
         if (positions !== null) positions[u - 1] = raw;
-        returns[u] = 0;
+        returns[u - off] = 0;
         e *= 1 + 0;
         if (equity !== null) equity[u] = e;
         if (drawdown !== null) {
@@ -346,7 +356,7 @@ function fused(x: Float64Array, fastN: number, slowN: number, longOnly: boolean,
     weight,
     below: longOnly ? 0 : -weight,
     setup,
-    returns: new Float64Array(n),
+    returns: new Float64Array(setup.returnsTo === null ? n : Math.min(CHUNK, n)),
     equity: setup.keepEquity ? new Float64Array(n) : null,
     drawdown: setup.keepDrawdown ? new Float64Array(n) : null,
     positions: setup.keepPositions ? new Float64Array(n) : null,
@@ -384,14 +394,27 @@ function fused(x: Float64Array, fastN: number, slowN: number, longOnly: boolean,
   // Warm-up, bars 1..slowReady: the targets before slowReady are flat, so each return is 0 and
   // the equity stays at capital exactly (e·(1 + 0) = e; its drawdown e/e - 1 = 0); the
   // positions are the arrays' zeros.
-  returns[0] = NaN;
   const warm = Math.min(slowReady, n - 1);
   if (run.equity !== null) run.equity.fill(setup.capital, 0, warm + 1);
   const m = mp.startMainPass();
   const counts = mp.startCounts();
-  const rs = returns.subarray(1);
-  const words = wordsOf(rs);
-  let complete = mainPassRange(rs, words, 0, warm, m, counts);
+  const sink = setup.returnsTo;
+  let complete = false;
+  let rs = returns;
+  let words = wordsOf(returns);
+  if (sink === null) {
+    returns[0] = NaN;
+    rs = returns.subarray(1);
+    words = wordsOf(rs);
+    complete = mainPassRange(rs, words, 0, warm, m, counts);
+  } else {
+    for (let i = 0; i < warm; ) {
+      const to = Math.min(warm, i + (i === 0 ? FIRST_CHUNK : returns.length));
+      returns.fill(0, 0, to - i); // the sink may have written its pieces
+      sink(returns, words, 0, to - i);
+      i = to;
+    }
+  }
 
   let nextS = slowReady + 1 + RESYNC;
   for (let t = slowReady + 1; t < n; ) {
@@ -405,8 +428,13 @@ function fused(x: Float64Array, fastN: number, slowN: number, longOnly: boolean,
     }
     const to = Math.min(n, nextS, nextF, t + (t === slowReady + 1 ? FIRST_CHUNK : CHUNK));
     crossChunk(run, t, to);
-    engineChunk(run, t, to);
-    if (complete) complete = mainPassRange(rs, words, t - 1, to - 1, m, counts);
+    if (sink === null) {
+      engineChunk(run, t, to, 0);
+      if (complete) complete = mainPassRange(rs, words, t - 1, to - 1, m, counts);
+    } else {
+      engineChunk(run, t, to, t);
+      sink(returns, words, 0, to - t);
+    }
     t = to;
   }
 
@@ -414,7 +442,7 @@ function fused(x: Float64Array, fastN: number, slowN: number, longOnly: boolean,
   if (run.positions !== null) run.positions[n - 1] = s[TARGET];
   if (run.log !== null && s[HELD] !== 0) run.log.push(0, s[ENTRY_INDEX], -1, s[ENTRY_PRICE], NaN, s[ENTRY_SIZE], n - 1 - s[ENTRY_INDEX], s[PNL], s[ENTRY_EQUITY]);
   return {
-    returns,
+    returns: sink === null ? returns : null,
     equity: run.equity,
     drawdown: run.drawdown,
     positions: run.positions,

@@ -4,7 +4,7 @@ import { UsageError } from '../../cli/cli-errors';
 import { IndicatorInputError } from '../../quant/indicators';
 import { MetricsInputError } from '../../quant/metrics';
 import { strategyParams, StrategyParamError, type ParamValue } from '../../strategies/core';
-import { backtestStrategy, BacktestInputError, CostModelError, type BacktestResult } from '../core';
+import { backtestStrategy, BacktestInputError, CostModelError, storedReturns, type BacktestResult } from '../core';
 import { readPriceCsv } from '../optimization/price-csv.reader';
 import { collect, fixedParams, integerOption, numberOption, strategyOption } from '../optimization/sweep-cli.options';
 import { RobustnessInputError, stationaryBootstrap, tradeReshuffle, type MonteCarloResult, type MonteCarloStatistic } from './core';
@@ -81,7 +81,8 @@ function statistic(s: MonteCarloStatistic): MonteCarloStatisticResult {
  */
 export function tradeStartsOf(res: BacktestResult): number[] {
   const starts = new Set<number>();
-  for (const t of res.trades ?? []) if (t.entryIndex + 1 < res.returns.length) starts.add(t.entryIndex + 1);
+  const n = storedReturns(res, 'the trade reshuffle').length;
+  for (const t of res.trades ?? []) if (t.entryIndex + 1 < n) starts.add(t.entryIndex + 1);
   return [...starts].sort((a, b) => a - b);
 }
 
@@ -149,7 +150,8 @@ export function registerMonteCarloCommands(program: Command, io: CliIo): void {
       try {
         res = backtestStrategy(strategy, params, data, { periodsPerYear, costs: { commissionBps: costBps }, store: { equity: false, drawdown: false, positions: false } });
         const common = { runs, seed, periodsPerYear, onProgress: (done: number) => bar.update(done) };
-        mc = method === 'reshuffle' ? tradeReshuffle(res.returns, { ...common, tradeStarts: tradeStartsOf(res) }) : stationaryBootstrap(res.returns, { ...common, meanBlockLength: blockSize });
+        const returns = storedReturns(res, 'Monte Carlo');
+        mc = method === 'reshuffle' ? tradeReshuffle(returns, { ...common, tradeStarts: tradeStartsOf(res) }) : stationaryBootstrap(returns, { ...common, meanBlockLength: blockSize });
       } catch (err) {
         if (err instanceof RobustnessInputError) throw new UsageError(`${opts.csv}: ${method}: ${err.message}`);
         if (err instanceof BacktestInputError || err instanceof CostModelError || err instanceof IndicatorInputError || err instanceof MetricsInputError) throw new UsageError(`${opts.csv}: ${err.message}`);

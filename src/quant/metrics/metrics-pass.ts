@@ -27,7 +27,8 @@
  * The one exception, 2r overflowing (|r| >= 2^1023), is redone with that branch (exactSignTotals).
  */
 import { CHUNK } from '../indicators/indicator-errors';
-import { HI_WORD, lowerTail, planRadix, RADIX_BUCKETS, radixTails, TailHistogram, type LowerTail, type RadixPlan } from './order-statistics';
+import { MetricsInputError } from './metrics-input.error';
+import { HI_WORD, lowerTailOf, planRadix, RADIX_BUCKETS, radixTails, TailHistogram, wordsOf, type LowerTail, type RadixPlan, type SeriesChunk, type SeriesScan } from './order-statistics';
 import type { PerformanceMetrics } from './performance-metrics';
 
 export const DEFAULT_PERIODS_PER_YEAR = 252;
@@ -72,15 +73,25 @@ const SPLIT_LIMIT = 2 ** 1023;
  * The sign totals (gain, loss, downsideSq, wins, losses) of `rs` with branches, into `acc`,
  * when the branch-free split may have overflowed (an |r| >= 2^1023: no real return, but a finite one).
  */
-export function exactSignTotals(rs: Float64Array, acc: Float64Array): void {
+export function exactSignTotals(rs: SeriesScan, acc: Float64Array): void {
   if (!(acc[MAX] >= SPLIT_LIMIT || acc[MIN] <= -SPLIT_LIMIT)) return;
-  let gain = 0;
-  let loss = 0;
-  let downsideSq = 0;
-  let wins = 0;
-  let losses = 0;
-  for (let i = 0; i < rs.length; i++) {
-    const v = rs[i];
+  const t = new Float64Array(5); // gain, loss, downsideSq, wins, losses
+  rs.scan((v, _words, from, to) => signTotals(v, from, to, t));
+  acc[GAIN] = t[0];
+  acc[LOSS] = t[1];
+  acc[DOWNSIDE_SQ] = t[2];
+  acc[WINS] = t[3];
+  acc[LOSSES] = t[4];
+}
+
+function signTotals(x: Float64Array, from: number, to: number, t: Float64Array): void {
+  let gain = t[0];
+  let loss = t[1];
+  let downsideSq = t[2];
+  let wins = t[3];
+  let losses = t[4];
+  for (let i = from; i < to; i++) {
+    const v = x[i];
     if (v > 0) {
       wins++;
       gain += v;
@@ -90,11 +101,11 @@ export function exactSignTotals(rs: Float64Array, acc: Float64Array): void {
       downsideSq += v * v;
     }
   }
-  acc[GAIN] = gain;
-  acc[LOSS] = loss;
-  acc[DOWNSIDE_SQ] = downsideSq;
-  acc[WINS] = wins;
-  acc[LOSSES] = losses;
+  t[0] = gain;
+  t[1] = loss;
+  t[2] = downsideSq;
+  t[3] = wins;
+  t[4] = losses;
 }
 
 /**
@@ -212,6 +223,62 @@ export function runMainPass(rs: Float64Array, acc: Float64Array, counts: Int32Ar
   return n;
 }
 
+/**
+ * mainPass over values[from, to) that are the series' values base + from .. base + to - 1 (a
+ * piece of a series that is not stored, in a reused buffer): the wealth indices in `acc` are
+ * the series', so the totals are those of mainPass over the whole series. The index (the
+ * series') of the first value that is not finite, or base + to.
+ */
+export function mainPassAt(values: Float64Array, words: Int32Array, from: number, to: number, acc: Float64Array, counts: Int32Array, base: number): number {
+  if (base === 0) return mainPass(values, words, from, to, acc, counts);
+  // Into the piece's indices and back: integers below 2^53, exact. A recovery already found is
+  // parked as Infinity (>= 0: "back at the peak", which mainPass leaves alone unless a deeper
+  // drawdown resets it to -1) and restored if still there.
+  const recovery = acc[RECOVERY];
+  acc[PEAK_INDEX] -= base;
+  acc[DD_PEAK_INDEX] -= base;
+  acc[RECOVERY] = recovery < 0 ? -1 : Infinity;
+  const stop = mainPass(values, words, from, to, acc, counts);
+  acc[PEAK_INDEX] += base;
+  acc[DD_PEAK_INDEX] += base;
+  const r = acc[RECOVERY];
+  acc[RECOVERY] = r === Infinity ? recovery : r < 0 ? -1 : r + base;
+  return base + stop;
+}
+
+/**
+ * The main pass fed piece by piece with the values of a series as they are computed and not
+ * stored (feed: a SeriesChunk). `complete` turns false at the first value that is not finite
+ * (the totals stop there, as runMainPass's); `seen` counts the values fed.
+ */
+export class StreamedMainPass {
+  readonly acc = startMainPass();
+  readonly counts = startCounts();
+  complete = true;
+  seen = 0;
+  readonly feed: SeriesChunk = (values, words, from, to) => {
+    const base = this.seen - from;
+    this.seen += to - from;
+    if (this.complete) this.complete = mainPassAt(values, words, from, to, this.acc, this.counts, base) === base + to;
+  };
+}
+
+/** An array scanned in the main pass's chunks (a short first one, see FIRST_CHUNK). */
+export function chunkedScan(rs: Float64Array): SeriesScan {
+  const n = rs.length;
+  const words = wordsOf(rs);
+  return {
+    length: n,
+    scan: (visit) => {
+      for (let from = 0; from < n; ) {
+        const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+        visit(rs, words, from, to);
+        from = to;
+      }
+    },
+  };
+}
+
 const NO_SLOTS = new Int32Array(0);
 const NO_VALUES = new Float64Array(0);
 
@@ -278,6 +345,17 @@ function fromTail(t: LowerTail, pos: number): { v: number; cv: number } {
  * (computeMetrics and the engine fill those in).
  */
 export function fromMainPass(rs: Float64Array, acc: Float64Array, counts: Int32Array, periodsPerYear: number): PerformanceMetrics {
+  return fromMainPassOf(chunkedScan(rs), acc, counts, periodsPerYear, rs);
+}
+
+/**
+ * fromMainPass over a scan of the finite returns: every later pass (the moments with the radix
+ * collection; where the radix buckets are too coarse, lowerTail's refining passes; the exact
+ * sign totals) is one scan, in the same order as over the array, so the metrics are the same
+ * bit for bit whether the returns are stored or recomputed (metricsOfStream). `stored`: the
+ * array `rs` scans, when there is one (fromMainPass).
+ */
+export function fromMainPassOf(rs: SeriesScan, acc: Float64Array, counts: Int32Array, periodsPerYear: number, stored: Float64Array | null = null): PerformanceMetrics {
   exactSignTotals(rs, acc);
   const n = rs.length;
   const wealth = acc[WEALTH];
@@ -310,14 +388,16 @@ export function fromMainPass(rs: Float64Array, acc: Float64Array, counts: Int32A
   const ranks = [Math.floor(pos99), Math.floor(pos95)];
   const plan = constant ? null : planRadix(counts, n, ranks);
   const moments = new Float64Array(3);
-  if (!constant) {
-    const words = new Int32Array(rs.buffer, rs.byteOffset, n * 2);
+  if (!constant && stored !== null) {
+    // The stored series (`stored`, the array `rs` scans): its chunks in a loop here, as before
+    // scans existed, so the default path's hottest pass after the main one runs the same code.
+    const words = wordsOf(stored);
     for (let from = 0; from < n; ) {
       const to = Math.min(n, from + (from === 0 ? FIRST_CHUNK : CHUNK));
-      momentsPass(rs, words, from, to, mean, plan, moments);
+      momentsPass(stored, words, from, to, mean, plan, moments);
       from = to;
     }
-  }
+  } else if (!constant) rs.scan((values, words, from, to) => momentsPass(values, words, from, to, mean, plan, moments));
   const m2 = moments[0];
   const m3 = moments[1];
   const m4 = moments[2];
@@ -356,10 +436,10 @@ export function fromMainPass(rs: Float64Array, acc: Float64Array, counts: Int32A
     let top: TailHistogram | null = null;
     if (!constant && n > 2048) {
       top = new TailHistogram();
-      if (!top.fill(rs, min, max)) top = null;
+      if (!top.fillFrom(rs, min, max)) top = null;
     }
-    tail95 = fromTail(lowerTail(rs, Math.floor(pos95), min, max, top, work), pos95);
-    tail99 = fromTail(lowerTail(rs, Math.floor(pos99), min, max, top, work), pos99);
+    tail95 = fromTail(lowerTailOf(rs, Math.floor(pos95), min, max, top, work), pos95);
+    tail99 = fromTail(lowerTailOf(rs, Math.floor(pos99), min, max, top, work), pos99);
   }
   const var95 = tail95.v;
   const var99 = tail99.v;
@@ -401,4 +481,57 @@ export function fromMainPass(rs: Float64Array, acc: Float64Array, counts: Int32A
     alpha: null,
     beta: null,
   };
+}
+
+/**
+ * A scan of `src` without its NaN values, refusing ±Infinity, as computeMetrics drops and
+ * refuses them (MetricsInputError naming the index, `offset` + the value's position in `src`:
+ * the index in the caller's returns). `length`: the count of finite values when known (else
+ * src.length; only a caller that has counted them reads it). Each piece is compacted in place:
+ * only for a scan whose pieces are scratch (values recomputed on every scan), never an array's.
+ */
+function finiteScan(src: SeriesScan, length: number, offset: number): SeriesScan {
+  return {
+    length,
+    scan: (visit) => {
+      let seen = 0;
+      let kept = 0;
+      src.scan((values, words, from, to) => {
+        let m = from;
+        for (let i = from; i < to; i++) {
+          const v = values[i];
+          if (v - v !== 0) {
+            if (v !== v) continue;
+            const at = seen + i - from;
+            // computeMetrics counts the values after the leading NaNs first: an infinity that is the only one is "too few".
+            if (kept === 0 && at === src.length - 1) throw new MetricsInputError('TOO_FEW_RETURNS', 'need at least 2 returns, got 1');
+            throw new MetricsInputError('NON_FINITE_VALUE', `return at index ${offset + at} is ${v}`, offset + at);
+          }
+          values[m++] = v;
+        }
+        seen += to - from;
+        kept += m - from;
+        visit(values, words, from, m);
+      });
+    },
+  };
+}
+
+/**
+ * computeMetrics' metrics (turnover, alpha and beta null; exposure from the non-zero returns)
+ * of returns that are not stored: `first` is the main pass fed by the run that computed them,
+ * `replay` recomputes the same values in the same order for each later pass (in scratch
+ * pieces, see finiteScan), `offset` is the index of its first value in the caller's returns
+ * (for the errors). The same numbers bit for bit as computeMetrics over the stored returns:
+ * when `first` met a value that is not finite, computeMetrics' compaction (NaN dropped,
+ * ±Infinity refused, fewer than 2 left refused) is done on the fly and the main pass redone.
+ */
+export function metricsOfStream(first: StreamedMainPass, replay: SeriesScan, periodsPerYear: number, offset: number): PerformanceMetrics {
+  if (replay.length < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${replay.length}`);
+  if (first.complete) return fromMainPassOf(replay, first.acc, first.counts, periodsPerYear);
+  const again = new StreamedMainPass();
+  finiteScan(replay, replay.length, offset).scan(again.feed);
+  const n = again.seen;
+  if (n < 2) throw new MetricsInputError('TOO_FEW_RETURNS', `need at least 2 returns, got ${n}`);
+  return fromMainPassOf(finiteScan(replay, n, offset), again.acc, again.counts, periodsPerYear);
 }

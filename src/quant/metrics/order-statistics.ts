@@ -34,6 +34,27 @@ export interface LowerTail {
   readonly sum: number;
 }
 
+/** One piece values[from, to) of a series being scanned (words: wordsOf(values), for the radix buckets). */
+export type SeriesChunk = (values: Float64Array, words: Int32Array, from: number, to: number) => void;
+
+/**
+ * A series read in order, piece by piece, as often as a selection needs: an array (wholeScan),
+ * or values recomputed on every scan and never stored (the backtester's returns with
+ * store.returns false: its engine re-run into one reused buffer, backtest.engine.ts). Every scan
+ * visits the same `length` values in the same order, so a pass over a scan sums, counts and
+ * compares exactly as the same pass over the array would.
+ */
+export interface SeriesScan {
+  readonly length: number;
+  scan(visit: SeriesChunk): void;
+}
+
+/** The scan of an array in one piece. */
+export function wholeScan(x: Float64Array): SeriesScan {
+  const words = wordsOf(x);
+  return { length: x.length, scan: (visit) => visit(x, words, 0, x.length) };
+}
+
 /** Reusable histogram arrays (one allocation per computeMetrics call, not per pass). */
 export class TailHistogram {
   readonly counts = new Float64Array(BUCKETS);
@@ -45,6 +66,11 @@ export class TailHistogram {
 
   /** Fills the histogram of the values of `x` within [lo, hi] (lo < hi). False if the range is too narrow to split. */
   fill(x: Float64Array, lo: number, hi: number): boolean {
+    return this.fillFrom(wholeScan(x), lo, hi);
+  }
+
+  /** fill over a scan (one scan of it). */
+  fillFrom(x: SeriesScan, lo: number, hi: number): boolean {
     const scale = BUCKETS / (hi - lo);
     if (!(scale < Infinity)) return false;
     const { counts, sums, mins, maxs } = this;
@@ -54,14 +80,14 @@ export class TailHistogram {
     maxs.fill(-Infinity);
     this.lo = lo;
     this.hi = hi;
-    fillRange(x, lo, hi, scale, counts, sums, mins, maxs);
+    x.scan((v, _words, from, to) => fillRange(v, from, to, lo, hi, scale, counts, sums, mins, maxs));
     return true;
   }
 }
 
-function fillRange(x: Float64Array, lo: number, hi: number, scale: number, counts: Float64Array, sums: Float64Array, mins: Float64Array, maxs: Float64Array): void {
+function fillRange(x: Float64Array, from: number, to: number, lo: number, hi: number, scale: number, counts: Float64Array, sums: Float64Array, mins: Float64Array, maxs: Float64Array): void {
   const last = BUCKETS - 1;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = from; i < to; i++) {
     const v = x[i];
     if (v >= lo && v <= hi) {
       let j = ((v - lo) * scale) | 0;
@@ -74,12 +100,27 @@ function fillRange(x: Float64Array, lo: number, hi: number, scale: number, count
   }
 }
 
-/** Smallest value of `x` greater than `above`. */
-function minAbove(x: Float64Array, above: number): number {
-  let m = Infinity;
-  for (let i = 0; i < x.length; i++) {
+/** Smallest value of x[from, to) greater than `above`, or `m` if none is smaller. */
+function minAboveIn(x: Float64Array, from: number, to: number, above: number, m: number): number {
+  for (let i = from; i < to; i++) {
     const v = x[i];
     if (v > above && v < m) m = v;
+  }
+  return m;
+}
+
+/** Smallest value of `x` greater than `above`. */
+function minAbove(x: SeriesScan, above: number): number {
+  let m = Infinity;
+  x.scan((v, _words, from, to) => (m = minAboveIn(v, from, to, above, m)));
+  return m;
+}
+
+/** The values of x[from, to) within [lo, hi] copied into out from index m, in order; the next free index. */
+function copyIn(x: Float64Array, from: number, to: number, lo: number, hi: number, out: Float64Array, m: number): number {
+  for (let i = from; i < to; i++) {
+    const v = x[i];
+    if (v >= lo && v <= hi) out[m++] = v;
   }
   return m;
 }
@@ -90,6 +131,15 @@ function minAbove(x: Float64Array, above: number): number {
  * several calls on the same series (left unchanged); `work` is refilled for narrower ranges.
  */
 export function lowerTail(x: Float64Array, k: number, min: number, max: number, top: TailHistogram | null, work: TailHistogram): LowerTail {
+  return lowerTailOf(wholeScan(x), k, min, max, top, work);
+}
+
+/**
+ * lowerTail over a scan: the same passes in the same order (each one scan), so the same answer
+ * bit for bit as over the array. Memory: the histograms and at most one copy of the values left
+ * in range, at most SMALL of them unless the range is too narrow to split (subnormal widths).
+ */
+export function lowerTailOf(x: SeriesScan, k: number, min: number, max: number, top: TailHistogram | null, work: TailHistogram): LowerTail {
   const n = x.length;
   let lo = min;
   let hi = max;
@@ -102,14 +152,13 @@ export function lowerTail(x: Float64Array, k: number, min: number, max: number, 
       const next = k + 1 < below + count || k + 1 >= n ? lo : minAbove(x, hi);
       return { kth: lo, next, sum: sumBelow + (k + 1 - below) * lo };
     }
-    if (count > SMALL && hist === null && work.fill(x, lo, hi)) hist = work;
+    if (count > SMALL && hist === null && work.fillFrom(x, lo, hi)) hist = work;
     if (count <= SMALL || hist === null) {
       const tmp = new Float64Array(count);
+      const l = lo;
+      const h = hi;
       let m = 0;
-      for (let i = 0; i < n; i++) {
-        const v = x[i];
-        if (v >= lo && v <= hi) tmp[m++] = v;
-      }
+      x.scan((v, _words, from, to) => (m = copyIn(v, from, to, l, h, tmp, m)));
       tmp.sort();
       let sum = sumBelow;
       for (let i = 0; i <= k - below; i++) sum += tmp[i];

@@ -13,6 +13,7 @@ import { getStrategy, UnknownStrategyError } from '../../../strategies/core/stra
 import { computeTargets, strategyParams } from '../../../strategies/core/strategy.runner';
 import type { Strategy } from '../../../strategies/core/strategy.types';
 import { runBacktest } from '../../core/backtest.engine';
+import { storedReturns } from '../../core/backtest.types';
 import { resolveCostModel, CostModelError, type ResolvedCostModel } from '../../core/transaction-costs';
 import { DEFAULT_OBJECTIVE, defaultDirection, objectiveValue, parseObjective } from './sweep.objective';
 import { combinationAt, enumerateCombinations } from './sweep.space';
@@ -109,7 +110,7 @@ export function backtestWindow(strategy: Strategy, params: StrategyParams, data:
   const targets = computeTargets(strategy, params, ctx);
   const full = window.from === 1 && window.to === data.length;
   const res = runBacktest(data, targets, { ...backtest, store: { equity: false, drawdown: false, trades: false, positions: !full } });
-  const returns = res.returns.subarray(window.from, window.to);
+  const returns = storedReturns(res, 'a sweep window').subarray(window.from, window.to);
   if (full) return { metrics: res.metrics, returns, trades: res.entries };
   const positions = res.positions as readonly Float64Array[];
   const n = window.to - window.from;

@@ -109,7 +109,7 @@ describe('sma-cross fused sweep kernel', () => {
       const p = strategyParams(strategy, { fast: index < 2 ? 5 : 20, slow: index % 2 === 0 ? 50 : 100, longOnly: false });
       const res = backtestStrategy(strategy, p, data, { costs: { commissionBps: 10 } });
       for (let t = 1; t < data.length; t++) {
-        if (!(Math.abs(returns[t - 1] - res.returns[t]) <= 1e-15)) throw new Error(`bar ${t}: ${returns[t - 1]} vs ${res.returns[t]}`);
+        if (!(Math.abs(returns[t - 1] - (res.returns as Float64Array)[t]) <= 1e-15)) throw new Error(`bar ${t}: ${returns[t - 1]} vs ${(res.returns as Float64Array)[t]}`);
       }
     }
   });

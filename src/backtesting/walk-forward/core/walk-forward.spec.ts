@@ -59,7 +59,7 @@ describe('walkForward on the NYSE composite', () => {
     for (const f of result.folds) {
       const p = strategyParams(sma, f.params);
       const full = backtestStrategy(sma, p, data, { costs: { commissionBps: 5 } });
-      const want = Array.from(full.returns.subarray(f.test.from, f.test.to));
+      const want = Array.from((full.returns as Float64Array).subarray(f.test.from, f.test.to));
       expect(f.outOfSampleReturns).toEqual(want);
       expect(f.evaluated + f.skipped).toBe(8 * 7);
       expect(f.inSampleObjective).not.toBeNull();
