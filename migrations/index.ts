@@ -7,6 +7,7 @@ import { AnalyticsRuns1765000400000 } from './1765000400000-analytics-runs';
 import { Routing1765000300000 } from './1765000300000-routing';
 import { Execution1765000200000 } from './1765000200000-execution';
 import { Reconciliation1765000600000 } from './1765000600000-reconciliation';
+import { Risk1765900000000 } from './1765900000000-risk';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   AnalyticsRuns1765000400000,
   Deployments1765000500000,
   Reconciliation1765000600000,
+  Risk1765900000000,
 ];

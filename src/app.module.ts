@@ -21,6 +21,7 @@ import { RoutingModule } from './trading/routing/routing.module';
 import { TradingModule } from './trading/trading.module';
 import { DeploymentsModule } from './strategies/runner/deployments.module';
 import { ExecutionModule } from './trading/execution/execution.module';
+import { RiskModule } from './risk/risk.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -29,6 +30,8 @@ import { ExecutionModule } from './trading/execution/execution.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    // One instance, imported by the risk module too (its kill switch cancels parent orders).
+    const execution = ExecutionModule.forRoot({ imports: [TradingModule] });
     return {
       module: AppModule,
       imports: [
@@ -48,7 +51,8 @@ export class AppModule {
         TradingModule,
         RoutingModule,
         DeploymentsModule.withOrders(TradingModule),
-        ExecutionModule.forRoot({ imports: [TradingModule] }),
+        execution,
+        RiskModule.forRoot({ imports: [TradingModule, execution] }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -15,6 +15,8 @@ export const QUEUE_NAMES = {
   trading: 'trading',
   /** Execution algorithms: one delayed job per next child order of a parent (timers in Redis, state in PostgreSQL). */
   execution: 'execution',
+  /** Risk measures: the scheduled snapshot (stored as a time series, exported as gauges). */
+  risk: 'risk',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -81,6 +83,13 @@ export interface JobPayloads {
     'execution.pov-tick': { parentId: string; tick: number };
     /** Outbox sweep (job scheduler, every minute): re-arms every running parent's next timer; a no-op for those armed. */
     'execution.rearm': Record<string, never>;
+  };
+  risk: {
+    /**
+     * One risk_snapshots row per account at the job's time, the gauges, and the automatic
+     * transitions evaluated on the fresh marks. Idempotent per time (ON CONFLICT DO NOTHING).
+     */
+    'risk.snapshot': Record<string, never>;
   };
 }
 
