@@ -115,7 +115,7 @@ export class RiskRepository {
       `SELECT id::text AS id, at, kind, scope, account_id AS "accountId", actor_key_id AS "actorKeyId", actor, from_value AS "from", to_value AS "to", reason
          FROM risk_audit
         WHERE ($1::uuid IS NULL OR account_id = $1::uuid) AND ($2::text IS NULL OR kind = $2) AND ($3::bigint IS NULL OR id < $3::bigint)
-        ORDER BY id DESC LIMIT $4`,
+        ORDER BY risk_audit.id DESC LIMIT $4`,
       [q.accountId ?? null, q.kind ?? null, q.beforeId ?? null, q.limit],
     );
   }
