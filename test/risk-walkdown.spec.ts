@@ -10,6 +10,7 @@ import { Decimal } from '../src/common/decimal';
 import { loadConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/data-source.factory';
 import { RiskMonitorService } from '../src/risk/risk-monitor.service';
+import { QueuesService } from '../src/queues/queues.service';
 import { BrokerRegistry } from '../src/trading/brokers/broker.registry';
 import { createSizer, sizingMultiplier } from '../src/trading/sizing/core';
 import { RISK_SIZING, type RiskSizingPort } from '../src/trading/sizing/risk-sizing.port';
@@ -162,5 +163,27 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     expect(evaluation.drawdown).toBe(0);
     expect(evaluation.change).toBeNull();
     expect((await status()).mode).toBe('HALTED');
+  });
+
+  it('the risk.snapshot job stores the measures as a time series and exports the gauges', async () => {
+    await app.get(QueuesService).get('risk').add('risk.snapshot', {});
+    let rows: { mode: string; equity: string; drawdown: number; gross_exposure: number; measures: { var: { horizonDays: number }[] } }[] = [];
+    for (let i = 0; i < 200 && rows.length === 0; i++) {
+      rows = await db.query(`SELECT mode, equity::text AS equity, drawdown, gross_exposure, measures FROM risk_snapshots WHERE account_id = $1`, [accountId]);
+      if (rows.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ mode: 'HALTED', drawdown: 0 });
+    expect(rows[0].gross_exposure).toBeCloseTo(997 * 120, 6);
+    expect(rows[0].measures.var.map((v) => v.horizonDays)).toEqual([1, 10]);
+
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const line = (name: string): string | undefined => metrics.split('\n').find((l) => l.startsWith(name));
+    expect(line(`portfolio_value_usd{account="${accountId}"}`)).toBeDefined();
+    expect(line(`drawdown_pct{account="${accountId}"}`)).toBe(`drawdown_pct{account="${accountId}"} 0`);
+    expect(line(`position_value_usd{account="${accountId}",symbol="FILLW"}`)).toBe(`position_value_usd{account="${accountId}",symbol="FILLW"} ${997 * 120}`);
+    expect(line('trades_total{side="sell",symbol="FILLW"}')).toBe('trades_total{side="sell",symbol="FILLW"} 3');
+    expect(line('trades_failed{reason="RISK_MODE"}')).toBe('trades_failed{reason="RISK_MODE"} 4');
+    for (const name of ['var_95_usd', 'cvar_95_usd', 'pnl_total_usd', 'sharpe_ratio', 'win_rate_pct']) expect(metrics).toContain(`# TYPE ${name} gauge`);
   });
 });
