@@ -134,6 +134,50 @@ describe('kill switch', () => {
   });
 });
 
+describe('another process', () => {
+  it('refuses orders as soon as the kill switch answered in this one (LISTEN/NOTIFY, not the periodic re-read)', async () => {
+    const run = randomUUID().slice(0, 8);
+    // Re-reads an hour apart: only the notification can tell the second process in time.
+    const one = await startIsolatedTestApp('risk-notify', { QUANTDESK_BROKER: 'spec', PAPER_STARTING_CASH: '100000', RISK_STATE_REFRESH_MS: '3600000' });
+    const two = await startTestApp({
+      QUANTDESK_ROLE: 'api',
+      QUANTDESK_BROKER: 'spec',
+      PAPER_STARTING_CASH: '100000',
+      RISK_STATE_REFRESH_MS: '3600000',
+      DATABASE_URL: one.config.databaseUrl,
+      REDIS_PREFIX: one.config.redisPrefix,
+    });
+    try {
+      const w = await world(one, run);
+      const w2: World = { ...w, t: two, brokers: [] };
+      two.app.get(BrokerRegistry).register('spec', () => {
+        const b = new SpecBroker();
+        w2.brokers.push(b);
+        return b;
+      });
+      const h2 = helpers(w2);
+      expect((await h2.post(h2.order('TWO'), w.traderB)).statusCode).toBe(201);
+      expect((await helpers(w).kill({ reason: 'from process one' })).statusCode).toBe(200);
+      let code = 0;
+      const started = Date.now();
+      for (let i = 0; i < 40; i++) {
+        const r = await h2.post(h2.order('TWO'), w.traderB);
+        code = r.statusCode;
+        if (code === 422) {
+          expect(r.json()).toMatchObject({ details: { reason: 'RISK_MODE' } });
+          break;
+        }
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      expect(code).toBe(422);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await two.close();
+      await one.close();
+    }
+  });
+});
+
 describe('kill switch with Redis unreachable', () => {
   let w: World;
   let drop: () => Promise<void>;

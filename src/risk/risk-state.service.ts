@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { ALERT_RAISER, type AlertRaiser, type AlertSeverity } from '../alerts/alert-raise.port';
 import type { AppConfig } from '../config/app-config';
@@ -27,9 +28,13 @@ const SEVERITY: Record<RiskMode, AlertSeverity> = { NORMAL: 'info', CAUTIOUS: 'w
  * service holds them in memory so the pre-trade gate reads memory only. A change is written in
  * one transaction with its audit row and its alert (outbox), and the memory is updated once the
  * transaction committed, before the caller is answered: after `PUT /admin/risk/mode` or the
- * kill switch returns, this process's gate already applies the new mode. Other processes re-read
- * every RISK_STATE_REFRESH_MS.
+ * kill switch returns, this process's gate already applies the new mode. Other processes hear of
+ * it at once through PostgreSQL's LISTEN/NOTIFY (`risk_state_changed`, sent in the change's
+ * transaction, so delivered at its commit) and re-read; every RISK_STATE_REFRESH_MS they re-read
+ * anyway, and reconnect a listener that was lost.
  */
+export const RISK_STATE_CHANNEL = 'risk_state_changed';
+
 @Injectable()
 export class RiskStateService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Risk');
@@ -37,6 +42,9 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
   private limitsByScope = new Map<RiskScope, RiskLimits>();
   private effective = new Map<string, EffectiveLimits>();
   private timer: NodeJS.Timeout | null = null;
+  private listener: Client | null = null;
+  private closing = false;
+  private connecting = false;
   /** Bumped by every local change, so a refresh that read the tables before it cannot undo it. */
   private version = 0;
 
@@ -48,12 +56,44 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((err: Error) => this.logger.warn(`Risk state refresh failed: ${err.message}`)), this.config.riskStateRefreshMs);
+    await this.listen();
+    this.timer = setInterval(() => {
+      if (!this.listener) void this.listen();
+      void this.refresh().catch((err: Error) => this.logger.warn(`Risk state refresh failed: ${err.message}`));
+    }, this.config.riskStateRefreshMs);
     this.timer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     if (this.timer) clearInterval(this.timer);
+    const l = this.listener;
+    this.listener = null;
+    await l?.end().catch(() => undefined);
+  }
+
+  /** A connection of its own that LISTENs for changes made by other processes. */
+  private async listen(): Promise<void> {
+    if (this.connecting) return;
+    this.connecting = true;
+    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'quantdesk-risk-listener', connectionTimeoutMillis: 5000 });
+    const drop = (err: Error): void => {
+      if (this.listener === client) this.listener = null;
+      if (!this.closing) this.logger.warn(`Risk state listener lost (${err.message}); re-reading every ${this.config.riskStateRefreshMs} ms until it is back`);
+      void client.end().catch(() => undefined);
+    };
+    client.on('error', drop);
+    client.on('notification', () => void this.refresh().catch((err: Error) => this.logger.warn(`Risk state refresh failed: ${err.message}`)));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${RISK_STATE_CHANNEL}`);
+      if (this.closing) await client.end();
+      else this.listener = client;
+    } catch (err) {
+      drop(err as Error);
+    } finally {
+      this.connecting = false;
+    }
   }
 
   /** Re-reads modes and limits from the database. */
@@ -108,6 +148,7 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
     const row = await this.repo.lockState(tx, scope, accountId);
     if (row.mode === to) return null;
     await this.repo.setMode(tx, scope, to, reason, actor.keyId);
+    await this.repo.notifyChanged(tx, RISK_STATE_CHANNEL, scope);
     await this.repo.insertAudit(tx, { kind: 'mode', scope, accountId, actorKeyId: actor.keyId, actor: actor.kind, from: row.mode, to, reason });
     const worse = modeSeverity(to) > modeSeverity(row.mode);
     await this.alerts?.raise(
@@ -146,6 +187,7 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
     await this.repo.transaction(async (tx) => {
       const before = await this.repo.lockLimits(tx, scope);
       await this.repo.saveLimits(tx, scope, accountId, limits, actor.keyId);
+      await this.repo.notifyChanged(tx, RISK_STATE_CHANNEL, scope);
       await this.repo.insertAudit(tx, { kind: 'limits', scope, accountId, actorKeyId: actor.keyId, actor: actor.kind, from: before, to: limits, reason });
     });
     this.version++;

@@ -102,6 +102,11 @@ export class RiskRepository {
     ]);
   }
 
+  /** NOTIFY in the transaction: listeners hear of it when (and only if) it commits. */
+  async notifyChanged(tx: EntityManager, channel: string, scope: RiskScope): Promise<void> {
+    await tx.query(`SELECT pg_notify($1, $2)`, [channel, scope]);
+  }
+
   async insertAudit(tx: EntityManager, a: NewAudit): Promise<void> {
     await tx.query(
       `INSERT INTO risk_audit (kind, scope, account_id, actor_key_id, actor, from_value, to_value, reason) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
