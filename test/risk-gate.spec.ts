@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
+import { RiskMonitorService } from '../src/risk/risk-monitor.service';
 import { BrokerRegistry } from '../src/trading/brokers/broker.registry';
 import { SpecBroker } from './support/spec-broker';
 import { startIsolatedTestApp, type TestApp } from './support/test-app';
@@ -173,6 +174,7 @@ describe('risk gate (POST /api/v1/orders)', () => {
     await expectDenied(order('FILLDL', { quantity: '1' }), 'DAILY_LOSS_LIMIT', keys.traderB);
     await expectAccepted(order('FILLDL', { side: 'sell', quantity: '10' }), keys.traderB);
     // The fill was evaluated by the automatic rules: the daily loss limit is hit, so B is DEFENSIVE.
+    await t.app.get(RiskMonitorService).settled(accountB);
     const status = await t.app.inject({ method: 'GET', url: '/api/v1/risk/status', headers: bearer(keys.traderB) });
     expect(status.json()).toMatchObject({ mode: 'DEFENSIVE', accountMode: 'DEFENSIVE', firmMode: 'NORMAL' });
     const [audit] = await db.query<{ actor: string; reason: string }[]>(`SELECT actor, reason FROM risk_audit WHERE account_id = $1 AND kind = 'mode' ORDER BY id DESC LIMIT 1`, [accountB]);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { Decimal } from '../src/common/decimal';
+import { RiskMonitorService } from '../src/risk/risk-monitor.service';
 import { BrokerRegistry } from '../src/trading/brokers/broker.registry';
 import { SpecBroker } from './support/spec-broker';
 import { startIsolatedTestApp, type TestApp } from './support/test-app';
@@ -43,6 +44,7 @@ describe('automatic transitions: consecutive losses, auto recovery', () => {
       payload: { clientOrderId: `loss-${++n}`, symbol: 'FILLC', side, type: 'market', quantity, timeInForce: 'day' },
     });
     expect(res.json()).toMatchObject({ status: 'filled' });
+    await t.app.get(RiskMonitorService).settled(accountId);
   };
   const state = async () =>
     (await db.query<{ mode: string; consecutive_losses: number }[]>(`SELECT mode, consecutive_losses FROM risk_state WHERE scope = $1`, [accountId]))[0];

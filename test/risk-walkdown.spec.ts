@@ -89,6 +89,8 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     const res = await post('sell', '1');
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ status: 'filled' });
+    // The rules run after the fill, beside the order path: wait for them.
+    await app.get(RiskMonitorService).settled(accountId);
   };
   const automaticAudit = () =>
     db.query<{ from_value: string; to_value: string; reason: string }[]>(`SELECT from_value, to_value, reason FROM risk_audit WHERE actor = 'automatic' AND account_id = $1 ORDER BY id`, [accountId]);
@@ -102,6 +104,7 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     // All in at 100: equity 100,000 less the commission.
     const buy = await post('buy', '1000');
     expect(buy.json()).toMatchObject({ status: 'filled' });
+    await app.get(RiskMonitorService).settled(accountId);
     expect(await status()).toMatchObject({ mode: 'NORMAL' });
     expect(sized()).toBe('2000');
 

@@ -4,10 +4,9 @@ import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
 import { accountId as toAccountId } from '../common/typed-ids';
 import { BarsStoredNotifier } from '../market-data/bars-stored.notifier';
-import type { BrokerFill } from '../trading/brokers/broker.types';
 import { OrdersService } from '../trading/orders/orders.service';
 import { PortfolioService } from '../trading/portfolio/portfolio.service';
-import { automaticTransition, modeForDrawdown, type RiskMode, type TransitionRules } from './core/risk-mode';
+import { automaticTransition, modeForDrawdown, modeSeverity, type TransitionRules } from './core/risk-mode';
 import { RiskRepository } from './risk.repository';
 import { RiskStateService, type ModeChange } from './risk-state.service';
 
@@ -20,18 +19,30 @@ export interface Evaluation {
   readonly change: ModeChange | null;
 }
 
+/** A closing fill's outcome, as the OMS reported it. */
+interface ClosingOutcome {
+  readonly pnl: number;
+}
+
 /**
  * The automatic transitions (src/risk/core/risk-mode.ts `automaticTransition`), evaluated per
- * account after each fill the OMS commits, after each stored bar for accounts holding its symbol
- * (new marks), and by the risk snapshot job. The account's row in risk_state is locked while its
- * equity peak, its run of losing closing trades and its mode are updated, and a mode change is
- * written with its audit row and its `risk_mode_change` and `drawdown` alerts in that same
- * transaction.
+ * account after fills the OMS committed, after each stored bar for accounts holding its symbol
+ * (new marks), and by the risk snapshot job. Evaluations of an account run one after another in
+ * a chain of their own, NOT in the OMS's event chain (a submit waits for its broker's events, so
+ * it must not wait for risk bookkeeping); fills arriving while one runs are folded into the next
+ * (their closing outcomes are kept in order, so no losing trade is missed). The account's
+ * risk_state row is locked while its equity peak, its run of losing closing trades and its mode
+ * are updated; a mode change is written with its audit row and its `risk_mode_change` and
+ * `drawdown` alerts in that same transaction.
  */
 @Injectable()
 export class RiskMonitorService implements OnModuleInit {
   private readonly logger = new Logger('RiskMonitor');
   private readonly rules: TransitionRules;
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly pending = new Map<string, ClosingOutcome[]>();
+  /** Accounts with an evaluation queued behind the running one (later fills join it). */
+  private readonly queued = new Map<string, Promise<Evaluation>>();
 
   constructor(
     private readonly repo: RiskRepository,
@@ -51,32 +62,58 @@ export class RiskMonitorService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.orders.onOrderUpdate(async (u) => {
-      if (u.kind === 'fill' && u.fill) await this.evaluate(u.accountId, u.fill);
+    this.orders.onOrderUpdate((u) => {
+      if (u.kind !== 'fill') return;
+      if (u.realized?.closing) {
+        const list = this.pending.get(u.accountId) ?? [];
+        list.push({ pnl: u.realized.pnl.toNumber() });
+        this.pending.set(u.accountId, list);
+      }
+      void this.evaluate(u.accountId).catch((err: Error) => this.logger.warn(`Risk evaluation of ${u.accountId} failed: ${err.message}`));
     });
     this.stored.onStored(async (bar) => {
       for (const accountId of await this.repo.accountsHolding(bar.symbol)) {
-        await this.evaluate(accountId).catch((err: Error) => this.logger.warn(`Risk evaluation of ${accountId} failed: ${err.message}`));
+        void this.evaluate(accountId).catch((err: Error) => this.logger.warn(`Risk evaluation of ${accountId} failed: ${err.message}`));
       }
     });
   }
 
-  async evaluate(accountId: string, fill?: BrokerFill): Promise<Evaluation> {
+  /**
+   * Evaluates the account after whatever is running for it; an evaluation already queued is
+   * shared (it reads the state when it starts, so it covers this call too).
+   */
+  evaluate(accountId: string): Promise<Evaluation> {
+    const waiting = this.queued.get(accountId);
+    if (waiting) return waiting;
+    const prev = this.chains.get(accountId) ?? Promise.resolve();
+    const next = prev
+      .catch(() => null)
+      .then(() => {
+        this.queued.delete(accountId);
+        return this.run(accountId);
+      });
+    this.queued.set(accountId, next);
+    this.chains.set(accountId, next);
+    void next
+      .catch(() => null)
+      .then(() => {
+        if (this.chains.get(accountId) === next) this.chains.delete(accountId);
+      });
+    return next;
+  }
+
+  /** Resolves once every evaluation of the account asked for so far has run. */
+  async settled(accountId: string): Promise<void> {
+    await this.chains.get(accountId)?.catch(() => null);
+  }
+
+  private async run(accountId: string): Promise<Evaluation> {
+    const outcomes = this.pending.get(accountId) ?? [];
+    this.pending.delete(accountId);
     const id = toAccountId(accountId);
-    const [figures, positions, anchors] = await Promise.all([
-      this.portfolio.account(id),
-      fill ? this.portfolio.positions(id, true) : Promise.resolve([]),
-      this.repo.equityAnchors(accountId, this.config.paperStartingCash),
-    ]);
+    const [figures, anchors] = await Promise.all([this.portfolio.account(id), this.repo.equityAnchors(accountId, this.config.paperStartingCash)]);
     const equity = figures.equity.toNumber();
     const realized = figures.realizedPnl.toNumber();
-    // A fill closes (part of) a position when the position before it had the other sign.
-    let closing = false;
-    if (fill) {
-      const after = positions.find((p) => p.symbol === fill.symbol)?.quantity.toNumber() ?? 0;
-      const before = after - (fill.side === 'buy' ? 1 : -1) * fill.quantity.toNumber();
-      closing = fill.side === 'buy' ? before < 0 : before > 0;
-    }
     const limit = this.state.limitsOf(accountId).dailyLossLimit;
     const dailyLossLimitHit = limit !== undefined && anchors.dayStart - equity >= limit;
 
@@ -85,17 +122,16 @@ export class RiskMonitorService implements OnModuleInit {
       const peak = Math.max(row.equityPeak === null ? anchors.peakFloor : Number(row.equityPeak), equity);
       const drawdown = peak > 0 ? equity / peak - 1 : 0;
       let losses = row.consecutiveLosses;
-      if (closing && row.realizedTotal !== null) {
-        const delta = realized - Number(row.realizedTotal);
-        if (delta < 0) losses++;
-        else if (delta > 0) losses = 0;
+      for (const o of outcomes) {
+        if (o.pnl < 0) losses++;
+        else if (o.pnl > 0) losses = 0;
       }
       const decision = automaticTransition(row.mode, { drawdown, consecutiveLosses: losses, dailyLossLimitHit }, this.rules);
       let change: ModeChange | null = null;
       if (decision) {
         change = await this.state.writeMode(tx, accountId, decision.to, decision.reason, { kind: 'automatic', keyId: null }, { drawdown, equity, peak });
         const ddMode = modeForDrawdown(drawdown, this.rules.drawdown);
-        if (change && ddMode === decision.to && ddMode !== 'NORMAL' && this.isStepDown(change.from, change.to)) {
+        if (change && ddMode === decision.to && ddMode !== 'NORMAL' && modeSeverity(change.to) > modeSeverity(change.from)) {
           await this.alerts?.raise(
             {
               rule: 'drawdown',
@@ -115,10 +151,5 @@ export class RiskMonitorService implements OnModuleInit {
     });
     this.state.applied(result.change);
     return result;
-  }
-
-  private isStepDown(from: RiskMode, to: RiskMode): boolean {
-    const order: RiskMode[] = ['NORMAL', 'CAUTIOUS', 'DEFENSIVE', 'HALTED'];
-    return order.indexOf(to) > order.indexOf(from);
   }
 }
