@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { ALERT_RAISER, type AlertRaiser } from '../alerts/alert-raise.port';
-import type { AppConfig } from '../config/app-config';
+import { ConfigError, type AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
 import { accountId as toAccountId } from '../common/typed-ids';
 import { BarsStoredNotifier } from '../market-data/bars-stored.notifier';
@@ -53,6 +53,9 @@ export class RiskMonitorService implements OnModuleInit {
     @InjectConfig() private readonly config: AppConfig,
     @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null,
   ) {
+    if (!(config.riskDrawdownCautiousPct < config.riskDrawdownDefensivePct && config.riskDrawdownDefensivePct < config.riskDrawdownHaltedPct)) {
+      throw new ConfigError('RISK_DRAWDOWN_CAUTIOUS_PCT / _DEFENSIVE_PCT / _HALTED_PCT', 'must increase: CAUTIOUS < DEFENSIVE < HALTED');
+    }
     this.rules = {
       drawdown: { cautious: -config.riskDrawdownCautiousPct / 100, defensive: -config.riskDrawdownDefensivePct / 100, halted: -config.riskDrawdownHaltedPct / 100 },
       consecutiveLosses: config.riskConsecutiveLosses,
