@@ -164,13 +164,13 @@ describe('redactUrl', () => {
 });
 
 describe('risk settings', () => {
-  it('defaults: CAUTIOUS at half size, drawdown steps at 10/15/20%, manual recovery, VaR over 1 and 10 days', () => {
+  it('defaults: CAUTIOUS at half size, drawdown steps at 10/15/20%, the losing-run rule off, manual recovery, VaR over 1 and 10 days', () => {
     expect(loadConfig({})).toMatchObject({
       riskCautiousMultiplier: 0.5,
       riskDrawdownCautiousPct: 10,
       riskDrawdownDefensivePct: 15,
       riskDrawdownHaltedPct: 20,
-      riskConsecutiveLosses: 5,
+      riskConsecutiveLosses: 0,
       riskRecovery: 'manual',
       riskVarHorizonsDays: [1, 10],
     });

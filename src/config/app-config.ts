@@ -458,7 +458,9 @@ export const CONFIG_SPEC = {
   riskDrawdownHaltedPct: { name: 'RISK_DRAWDOWN_HALTED_PCT', default: '20', description: 'Drawdown from the equity peak (percent) that halts an account', parse: num(0, 100, true) },
   riskConsecutiveLosses: {
     name: 'RISK_CONSECUTIVE_LOSSES',
-    default: '5',
+    // Off unless chosen: with commissions and slippage a run of small losing closes is ordinary
+    // (a market maker's, an execution algorithm's), and stepping down on it is a policy decision.
+    default: '0',
     description: 'Losing closing trades in a row that step an account down to DEFENSIVE (0: off)',
     parse: int(0, 10_000),
   },
