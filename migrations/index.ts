@@ -9,6 +9,7 @@ import { Execution1765000200000 } from './1765000200000-execution';
 import { Reconciliation1765000600000 } from './1765000600000-reconciliation';
 import { Alerts1765800000000 } from './1765800000000-alerts';
 import { BarsLatest1766100000000 } from './1766100000000-bars-latest';
+import { Risk1765900000000 } from './1765900000000-risk';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   Reconciliation1765000600000,
   Alerts1765800000000,
   BarsLatest1766100000000,
+  Risk1765900000000,
 ];

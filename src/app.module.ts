@@ -23,6 +23,7 @@ import { DeploymentsModule } from './strategies/runner/deployments.module';
 import { ExecutionModule } from './trading/execution/execution.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { MarketDataFeedModule } from './data-sources/market-data/market-data-feed.module';
+import { RiskModule } from './risk/risk.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -31,6 +32,8 @@ import { MarketDataFeedModule } from './data-sources/market-data/market-data-fee
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    // One instance, imported by the risk module too (its kill switch cancels parent orders).
+    const execution = ExecutionModule.forRoot({ imports: [TradingModule] });
     return {
       module: AppModule,
       imports: [
@@ -52,7 +55,8 @@ export class AppModule {
         TradingModule,
         RoutingModule,
         DeploymentsModule.withOrders(TradingModule),
-        ExecutionModule.forRoot({ imports: [TradingModule] }),
+        execution,
+        RiskModule.forRoot({ imports: [TradingModule, execution] }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

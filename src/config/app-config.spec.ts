@@ -240,3 +240,25 @@ describe('redactUrl', () => {
     expect(redactUrl('::')).toBe('<unparseable url>');
   });
 });
+
+describe('risk settings', () => {
+  it('defaults: CAUTIOUS at half size, drawdown steps at 10/15/20%, the losing-run rule off, manual recovery, VaR over 1 and 10 days', () => {
+    expect(loadConfig({})).toMatchObject({
+      riskCautiousMultiplier: 0.5,
+      riskDrawdownCautiousPct: 10,
+      riskDrawdownDefensivePct: 15,
+      riskDrawdownHaltedPct: 20,
+      riskConsecutiveLosses: 0,
+      riskRecovery: 'manual',
+      riskVarHorizonsDays: [1, 10],
+    });
+  });
+
+  it('parses the horizons list and refuses bad values, naming the variable', () => {
+    expect(loadConfig({ RISK_VAR_HORIZONS_DAYS: '1, 5,20' }).riskVarHorizonsDays).toEqual([1, 5, 20]);
+    expect(() => loadConfig({ RISK_VAR_HORIZONS_DAYS: '0' })).toThrow(/RISK_VAR_HORIZONS_DAYS/);
+    expect(() => loadConfig({ RISK_VAR_HORIZONS_DAYS: '1,x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ RISK_RECOVERY: 'sometimes' })).toThrow(/RISK_RECOVERY/);
+    expect(() => loadConfig({ RISK_CAUTIOUS_MULTIPLIER: '1.5' })).toThrow(/RISK_CAUTIOUS_MULTIPLIER/);
+  });
+});

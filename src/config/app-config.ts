@@ -170,6 +170,29 @@ export interface AppConfig {
   /** Slack and Discord channels: enabled unless set to false (each subscription names its webhook URL). */
   readonly alertsSlackEnabled: boolean;
   readonly alertsDiscordEnabled: boolean;
+  /** Pre-trade gate: a reference price (mark or latest bar) older than this denies NO_REFERENCE_PRICE (ms). */
+  readonly riskReferenceMaxAgeMs: number;
+  /** Risk mode CAUTIOUS: what strategy sizing is multiplied by. */
+  readonly riskCautiousMultiplier: number;
+  /** Drawdowns from the equity peak (percent, positive) that step an account down to CAUTIOUS, DEFENSIVE, HALTED. */
+  readonly riskDrawdownCautiousPct: number;
+  readonly riskDrawdownDefensivePct: number;
+  readonly riskDrawdownHaltedPct: number;
+  /** Losing closing trades in a row that step an account down to DEFENSIVE (0: off). */
+  readonly riskConsecutiveLosses: number;
+  /** Steps back up from CAUTIOUS/DEFENSIVE: manual (admin only) or auto (HALTED is always manual). */
+  readonly riskRecovery: 'manual' | 'auto';
+  /** auto recovery: how much shallower (percent of equity) than its threshold the drawdown must be to step back up. */
+  readonly riskRecoveryHysteresisPct: number;
+  /** How often each process re-reads risk modes and limits changed by another process (ms). */
+  readonly riskStateRefreshMs: number;
+  /** Cron (UTC) of the risk snapshot job (measures stored and exported). */
+  readonly riskSnapshotCron: string;
+  /** VaR/CVaR horizons in days (sqrt-time scaling of daily figures). */
+  readonly riskVarHorizonsDays: readonly number[];
+  /** Monte Carlo VaR: simulated paths and seed (xoshiro128**). */
+  readonly riskMonteCarloPaths: number;
+  readonly riskMonteCarloSeed: number;
 }
 
 export class ConfigError extends Error {
@@ -735,6 +758,62 @@ export const CONFIG_SPEC = {
   },
   alertsSlackEnabled: { name: 'ALERTS_SLACK_ENABLED', default: 'true', description: 'Slack incoming-webhook alerts (URL per subscription)', parse: bool },
   alertsDiscordEnabled: { name: 'ALERTS_DISCORD_ENABLED', default: 'true', description: 'Discord webhook alerts (URL per subscription)', parse: bool },
+  riskReferenceMaxAgeMs: {
+    name: 'RISK_REFERENCE_MAX_AGE_MS',
+    default: '345600000',
+    description: 'Pre-trade gate: a reference price older than this denies the order (NO_REFERENCE_PRICE); default 4 days covers daily bars over a long weekend',
+    parse: int(1000, 31_536_000_000),
+  },
+  riskCautiousMultiplier: {
+    name: 'RISK_CAUTIOUS_MULTIPLIER',
+    default: '0.5',
+    description: 'Risk mode CAUTIOUS: multiplier of strategy sizing, in [0, 1]',
+    parse: num(0, 1),
+  },
+  riskDrawdownCautiousPct: { name: 'RISK_DRAWDOWN_CAUTIOUS_PCT', default: '10', description: 'Drawdown from the equity peak (percent) that steps an account down to CAUTIOUS', parse: num(0, 100, true) },
+  riskDrawdownDefensivePct: { name: 'RISK_DRAWDOWN_DEFENSIVE_PCT', default: '15', description: 'Drawdown from the equity peak (percent) that steps an account down to DEFENSIVE', parse: num(0, 100, true) },
+  riskDrawdownHaltedPct: { name: 'RISK_DRAWDOWN_HALTED_PCT', default: '20', description: 'Drawdown from the equity peak (percent) that halts an account', parse: num(0, 100, true) },
+  riskConsecutiveLosses: {
+    name: 'RISK_CONSECUTIVE_LOSSES',
+    // Off unless chosen: with commissions and slippage a run of small losing closes is ordinary
+    // (a market maker's, an execution algorithm's), and stepping down on it is a policy decision.
+    default: '0',
+    description: 'Losing closing trades in a row that step an account down to DEFENSIVE (0: off)',
+    parse: int(0, 10_000),
+  },
+  riskRecovery: {
+    name: 'RISK_RECOVERY',
+    default: 'manual',
+    description: 'Steps back up from CAUTIOUS/DEFENSIVE: manual (admin) or auto (with hysteresis); HALTED is always left manually',
+    parse: oneOf(['manual', 'auto'] as const),
+  },
+  riskRecoveryHysteresisPct: {
+    name: 'RISK_RECOVERY_HYSTERESIS_PCT',
+    default: '2',
+    description: 'auto recovery: percent of equity the drawdown must clear its threshold by before stepping back up',
+    parse: num(0, 100),
+  },
+  riskStateRefreshMs: {
+    name: 'RISK_STATE_REFRESH_MS',
+    default: '1000',
+    description: 'How often a process re-reads risk modes and limits another process changed (ms)',
+    parse: int(100, 3_600_000),
+  },
+  riskSnapshotCron: { name: 'RISK_SNAPSHOT_CRON', default: '*/5 * * * *', description: 'Cron (UTC) of the risk measures snapshot', parse: cron },
+  riskVarHorizonsDays: {
+    name: 'RISK_VAR_HORIZONS_DAYS',
+    default: '1,10',
+    description: 'VaR/CVaR horizons in trading days, comma separated (daily figures scaled by sqrt(h))',
+    parse: (raw: string, name: string) => {
+      const parts = raw.split(',').map((p) => p.trim());
+      if (parts.length === 0 || parts.length > 10 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) < 1 || Number(p) > 250)) {
+        throw new ConfigError(name, `must be 1 to 10 comma-separated whole days in [1, 250], got "${raw}"`);
+      }
+      return parts.map(Number);
+    },
+  },
+  riskMonteCarloPaths: { name: 'RISK_MC_PATHS', default: '10000', description: 'Monte Carlo VaR: simulated paths', parse: int(100, 1_000_000) },
+  riskMonteCarloSeed: { name: 'RISK_MC_SEED', default: '42', description: 'Monte Carlo VaR: seed of xoshiro128**', parse: int(0, Number.MAX_SAFE_INTEGER) },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad value. */

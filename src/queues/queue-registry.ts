@@ -17,6 +17,8 @@ export const QUEUE_NAMES = {
   execution: 'execution',
   /** Alert deliveries: one job per alert_deliveries row (job id = delivery id), retried with exponential backoff. */
   alerts: 'alerts',
+  /** Risk measures: the scheduled snapshot (stored as a time series, exported as gauges). */
+  risk: 'risk',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -91,6 +93,13 @@ export interface JobPayloads {
    */
   alerts: {
     'alerts.deliver': { deliveryId: string };
+  };
+  risk: {
+    /**
+     * One risk_snapshots row per account at the job's time, the gauges, and the automatic
+     * transitions evaluated on the fresh marks. Idempotent per time (ON CONFLICT DO NOTHING).
+     */
+    'risk.snapshot': Record<string, never>;
   };
 }
 

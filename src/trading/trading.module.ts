@@ -8,13 +8,13 @@ import { SlippageRepository } from './slippage/slippage.repository';
 import { SlippageService } from './slippage/slippage.service';
 import { AlpacaModule } from './brokers/alpaca/alpaca.module';
 import { PaperBrokerModule } from './brokers/paper/paper-broker.module';
+import { RiskGateModule } from '../risk/risk-gate.module';
 import { FillEntity, OrderEntity, OrderEventEntity } from './orders/order.entity';
 import { ORDER_SUBMISSION } from './orders/order-submission.port';
 import { OrdersApiService } from './orders/orders-api.service';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersRepository } from './orders/orders.repository';
 import { OrdersService } from './orders/orders.service';
-import { AllowAllPreTradeGate, PRE_TRADE_GATE } from './orders/pre-trade-gate';
 import { EquitySnapshotProcessor } from './portfolio/equity-snapshot.processor';
 import { EquitySnapshotScheduler } from './portfolio/equity-snapshot.scheduler';
 import { PortfolioController } from './portfolio/portfolio.controller';
@@ -30,16 +30,15 @@ import { ReconciliationState } from './reconciliation/reconciliation.state';
 /**
  * The order management system: orders, fills, positions, cash and equity over HTTP; the
  * OrderSubmissionPort (ORDER_SUBMISSION) every order sender uses; the BrokerRegistry broker
- * modules register their factories in; the PRE_TRADE_GATE (allow-all until the risk module
- * provides its own); the `trading` queue's daily equity snapshot.
+ * modules register their factories in; the PRE_TRADE_GATE (the risk gate of RiskGateModule, which
+ * is re-exported with the risk mode's sizing multiplier); the `trading` queue's daily equity snapshot.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderEntity, OrderEventEntity, FillEntity, PositionEntity]), PaperBrokerModule, AlpacaModule],
+  imports: [TypeOrmModule.forFeature([OrderEntity, OrderEventEntity, FillEntity, PositionEntity]), PaperBrokerModule, AlpacaModule, RiskGateModule],
   controllers: [OrdersController, PortfolioController, ReconciliationController, SlippageController],
   providers: [
     BrokerRegistry,
     BrokerWiring,
-    { provide: PRE_TRADE_GATE, useClass: AllowAllPreTradeGate },
     OrdersRepository,
     PortfolioRepository,
     PortfolioService,
@@ -56,6 +55,6 @@ import { ReconciliationState } from './reconciliation/reconciliation.state';
     SlippageService,
     ExpectedCostService,
   ],
-  exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, PRE_TRADE_GATE, ReconciliationService],
+  exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, RiskGateModule, ReconciliationService],
 })
 export class TradingModule {}

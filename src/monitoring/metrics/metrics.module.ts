@@ -1,8 +1,22 @@
 import { Global, Module } from '@nestjs/common';
-import { makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider, PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { METRIC } from './metric-names';
+
+/** Risk gauges (per account; positions also per symbol) and trade counters (src/risk). */
+const RISK_METRICS = [
+  makeGaugeProvider({ name: METRIC.drawdownPct, help: 'Drawdown from the equity peak, percent (<= 0)', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.var95Usd, help: 'Historical 1-day 95% value at risk, currency (a positive loss)', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.cvar95Usd, help: 'Historical 1-day 95% conditional value at risk, currency', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.portfolioValueUsd, help: 'Account equity (cash + positions at their marks)', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.positionValueUsd, help: 'Market value of a position (negative short)', labelNames: ['account', 'symbol'] }),
+  makeGaugeProvider({ name: METRIC.pnlTotalUsd, help: 'Realized + unrealized P&L of the account', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.sharpeRatio, help: 'Annualized Sharpe ratio of daily equity returns (empyrical, risk-free 0)', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.winRatePct, help: 'Share of positive daily equity returns, percent', labelNames: ['account'] }),
+  makeCounterProvider({ name: METRIC.tradesTotal, help: 'Fills applied by the OMS', labelNames: ['side', 'symbol'] }),
+  makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
+];
 
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
 @Global()
@@ -16,7 +30,8 @@ import { METRIC } from './metric-names';
       labelNames: ['endpoint', 'method', 'status'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
+    ...RISK_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS],
 })
 export class MetricsModule {}

@@ -1,11 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
 import { Decimal, formatDecimal } from '../../common/decimal';
 import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../../common/typed-ids';
 import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
 import { getStrategy, strategyParams, targetsAtBar } from '../core';
-import { createSizer } from '../../trading/sizing/core';
+import { createSizer, sizingMultiplier } from '../../trading/sizing/core';
+import { RISK_SIZING, type RiskSizingPort } from '../../trading/sizing/risk-sizing.port';
 import { deploymentClientOrderId, orderDifference } from './core/deployment-orders';
 import type { Deployment, DeploymentOrder } from './deployment.types';
 import { DeploymentsRepository } from './deployments.repository';
@@ -52,6 +53,8 @@ export class DeploymentRunnerService {
     private readonly repo: DeploymentsRepository,
     private readonly data: ResearchDataService,
     @Inject(ORDER_SUBMISSION) private readonly orders: OrderSubmissionPort,
+    // The risk mode's multiplier (CAUTIOUS sizes down); absent without the risk module.
+    @Optional() @Inject(RISK_SIZING) private readonly risk: RiskSizingPort | null = null,
   ) {}
 
   /** One tick over every running deployment, one after another. */
@@ -104,6 +107,7 @@ export class DeploymentRunnerService {
     const strategy = getStrategy(dep.strategy);
     const targets = targetsAtBar(strategy, strategyParams(strategy, dep.params), data, t);
     const sizer = createSizer(dep.sizer, dep.sizerParams);
+    const multiplier = sizingMultiplier(this.risk?.sizingMultiplier(dep.accountId) ?? 1, dep.multiplier);
     const orders = [];
     for (let k = 0; k < dep.symbols.length; k++) {
       const symbol = dep.symbols[k];
@@ -117,7 +121,7 @@ export class DeploymentRunnerService {
               price: new Decimal(price),
               lotSize: new Decimal(dep.lotSize),
               target,
-              multiplier: dep.multiplier,
+              multiplier,
               returns: simpleReturns(data.bars[k].close),
             }).quantity.toNumber()
           : 0;

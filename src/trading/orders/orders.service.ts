@@ -49,6 +49,12 @@ export interface OrderUpdate {
   readonly parentOrderId: string | null;
   readonly kind: 'fill' | 'cancelled' | 'expired' | 'rejected';
   readonly fill?: BrokerFill;
+  /**
+   * A fill's effect on its position: `closing` when the position before it had the other sign
+   * (it closed some), and the P&L it realized net of its commission (src/trading/ledger). The
+   * risk rules count losing closing trades from it.
+   */
+  readonly realized?: { readonly closing: boolean; readonly pnl: Decimal };
 }
 
 export interface ReplaceRequest {
@@ -571,6 +577,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    */
   async applyBrokerFill(accountId: AccountId, fill: BrokerFill): Promise<EventOutcome> {
     let order: { id: string; clientOrderId: string; parentOrderId: string | null } | null = null;
+    let realized: OrderUpdate['realized'];
     const outcome = await this.orders.inTransaction(async (tx): Promise<EventOutcome> => {
       let o = await this.lockForEvent(tx, accountId, fill.clientOrderId, fill.brokerOrderId);
       order = o;
@@ -616,6 +623,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
         { quantity: new Decimal(pos.quantity), averageCost: new Decimal(pos.averageCost), realizedPnl: new Decimal(pos.realizedPnl) },
         { side: fill.side, quantity: fill.quantity, price: fill.price, commission: fill.commission },
       );
+      const before = new Decimal(pos.quantity);
+      realized = { closing: fill.side === 'buy' ? before.isNegative() : before.gt(0), pnl: effect.realized };
       await this.portfolioRepo.savePosition(tx, {
         accountId,
         symbol: o.symbol,
@@ -647,7 +656,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     });
     const filled = order as { id: string; clientOrderId: string; parentOrderId: string | null } | null;
     if (outcome === 'applied' && filled) {
-      await this.tell({ accountId, orderId: filled.id, clientOrderId: filled.clientOrderId, parentOrderId: filled.parentOrderId, kind: 'fill', fill });
+      await this.tell({ accountId, orderId: filled.id, clientOrderId: filled.clientOrderId, parentOrderId: filled.parentOrderId, kind: 'fill', fill, realized });
     }
     return outcome;
   }

@@ -12,7 +12,9 @@ import type { SubmittedOrder } from './order-submission.port';
  * PRE_TRADE_DENIED with `details.reason` (and `details.orderId`). Repeating the same request
  * gives the same 422 (idempotent), so a client cannot bypass a denial by retrying.
  *
- * The default is AllowAllPreTradeGate; the risk module replaces the PRE_TRADE_GATE provider.
+ * TradingModule binds the risk module's RiskGate (src/risk/risk.gate.ts, through RiskGateModule):
+ * `reason` is then a typed denial code (MAX_ORDER_QUANTITY, ..., RISK_MODE), stored as
+ * `pre-trade: <code>`, so a repeated denied request answers the same code.
  */
 export interface PreTradeGate {
   check(request: PreTradeRequest): PreTradeDecision | Promise<PreTradeDecision>;
@@ -27,14 +29,14 @@ export type PreTradeDecision =
   | { readonly allowed: true }
   | {
       readonly allowed: false;
-      /** A stable machine word or short sentence, stored as the order's reject reason. */
+      /** A stable machine word (the risk gate's denial code), stored as the order's reject reason. */
       readonly reason: string;
       readonly details?: Readonly<Record<string, unknown>>;
     };
 
 export const PRE_TRADE_GATE = Symbol('PRE_TRADE_GATE');
 
-/** Lets every order through: the gate until the risk issue provides limits. */
+/** Lets every order through: for a module graph built without the risk module. */
 export class AllowAllPreTradeGate implements PreTradeGate {
   check(): PreTradeDecision {
     return { allowed: true };
