@@ -13,6 +13,25 @@
  * prints its store, its peak RSS (VmHWM, see peakRssBytes) and the growth of ArrayBuffer memory
  * over the input (goal: under 200 MB); then the same with the returns stored, for comparison.
  *
+ * Compiled reference (issue 3; bench/backtest-numba.py, run by this bench on the same closes):
+ * the headline run (returns and metrics only) as one @njit function, one thread, least CPU
+ * time; the Sharpe and the final equity agree with ours bit for bit (rel. diff 0). The issue
+ * gives a machine reference only for the sweep (its Numba sweep "about 3 s here on 2 threads"):
+ * this bench runs a tenth of that grid (1,000 combinations, time x 10; --machine-factor runs all
+ * 10,000) for this machine's factor, by the wall and by CPU / 2 (less disturbed by other jobs).
+ * One run (load average ~0.7 at its end), 1M bars:
+ *   ours 71.6 M bars/s (13.96 ms)   numba 58.7 M bars/s (17.04 ms)   ours/numba 1.22
+ *   numba without the VaR/CVaR selection (np.partition; a breakdown, not the reference):
+ *     192 M bars/s (5.20 ms): the selection is ~70% of its run, targets + engine ~4 ms
+ *   factor: 533 ms wall / 841 ms CPU for 1,000 combinations -> 5.3 s wall, 4.2 s CPU / 2 for the
+ *     grid vs ~3 s: 1.78x slower by the wall, 1.40x by CPU / 2; the goal normalized is
+ *     56 (wall) to 71 (CPU / 2) M bars/s here; ours 1.27x / 1.00x of it, numba 1.04x / 0.82x.
+ * An earlier run under load (load average ~4-6): ours 43.6, numba 43.2 M bars/s (ratio 1.01),
+ * the factor by the wall 6.5x (1,952 ms wall on ~0.55 cores): read the ratios of one run.
+ * Tried for the reference (each slower or no faster, same results): np.partition with all four
+ * ranks at once (~30 ms vs ~12 ms for one rank: now one rank over all values, the others inside
+ * the prefix); the main pass fused into the engine loop (0.5-1.5 ms slower).
+ *
  * Figures of issue 3's memory pass (before = 7007fe0, after = this pass's commit; same 2-core
  * machine, load average 3.5-13 from other engineers' jobs). The goal's run keeps no n-sized
  * returns (store.returns false): the engine computes them chunk by chunk into one reused
