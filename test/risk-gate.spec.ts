@@ -49,8 +49,10 @@ describe('risk gate (POST /api/v1/orders)', () => {
     await db.query(`SELECT bars_ensure_partitions($1::timestamptz, $2::timestamptz)`, [new Date(now - 40 * 86_400_000), new Date(now + 86_400_000)]);
     for (const s of ['AAA', 'NOTE', 'COLL', 'FILLPOS', 'GROSS', 'NET', 'OPEN', 'RATE', 'DUP', 'FILLDL', 'BOTH', 'FILLDEF', 'HALT']) {
       await db.query(`INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume) VALUES ($1, '1m', $2, 100, 100, 100, 100, 1000)`, [s, new Date(now - 60_000)]);
+      await db.query(`SELECT bars_latest_refresh($1, '1m')`, [s]);
     }
     await db.query(`INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume) VALUES ('STALE', '1d', $1, 100, 100, 100, 100, 1000)`, [new Date(now - 30 * 86_400_000)]);
+    await db.query(`SELECT bars_latest_refresh('STALE', '1d')`);
   });
   afterAll(() => t.close());
 
@@ -170,6 +172,7 @@ describe('risk gate (POST /api/v1/orders)', () => {
     expect((await expectAccepted(order('FILLDL', { quantity: '100' }, ), keys.traderB)).status).toBe('filled'); // 100 @ 100
     // The mark falls to 40: 6,000 unrealized loss (+1 commission).
     await db.query(`INSERT INTO bars (symbol, timeframe, ts, open, high, low, close, volume) VALUES ('FILLDL', '1m', $1, 40, 40, 40, 40, 1000)`, [new Date(Date.now() + 1000)]);
+    await db.query(`SELECT bars_latest_refresh('FILLDL', '1m')`);
     expect((await putLimits({ accountId: accountB, dailyLossLimit: 5000 })).statusCode).toBe(200);
     await expectDenied(order('FILLDL', { quantity: '1' }), 'DAILY_LOSS_LIMIT', keys.traderB);
     await expectAccepted(order('FILLDL', { side: 'sell', quantity: '10' }), keys.traderB);

@@ -154,7 +154,7 @@ export class RiskRepository {
                 CASE WHEN b.ts IS NOT NULL AND (p.last_price IS NULL OR b.ts > p.updated_at) THEN b.close::numeric
                      ELSE coalesce(p.last_price, p.average_cost) END AS mark
            FROM positions p
-           LEFT JOIN LATERAL (SELECT close, ts FROM bars WHERE bars.symbol = p.symbol ORDER BY ts DESC LIMIT 1) b ON true
+           LEFT JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = p.symbol ORDER BY ts DESC LIMIT 1) b ON true
           WHERE p.account_id = $1 AND p.quantity <> 0
        ), mine AS (
          SELECT count(*)::int AS open_orders,
@@ -172,7 +172,7 @@ export class RiskRepository {
               (SELECT equity::text FROM account_equity_snapshots WHERE account_id = $1 AND day < (now() AT TIME ZONE 'UTC')::date ORDER BY day DESC LIMIT 1) AS day_start,
               (SELECT sum(amount)::text FROM account_cash_ledger WHERE account_id = $1 AND kind = 'deposit') AS deposits
          FROM mine
-         LEFT JOIN LATERAL (SELECT close, ts FROM bars WHERE bars.symbol = $2 ORDER BY ts DESC LIMIT 1) rb ON true`,
+         LEFT JOIN LATERAL (SELECT close, ts FROM bars_latest WHERE bars_latest.symbol = $2 ORDER BY ts DESC LIMIT 1) rb ON true`,
       [accountId, symbol],
     );
     const r = rows[0];
