@@ -1,25 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/roles';
 import { NotFoundError } from '../common/errors/domain-error';
-import type { RiskLimits } from './core/risk-limits';
+import { NUMERIC_LIMITS, type RiskLimits } from './core/risk-limits';
 import { KillSwitchService, type KillSwitchResult } from './kill-switch.service';
 import type { AuditQueryDto, KillSwitchDto, RiskLimitsDto, RiskModeDto } from './risk.dto';
 import { FIRM_SCOPE, RiskRepository, type AuditRow } from './risk.repository';
 import { RiskStateService } from './risk-state.service';
 
-const LIMIT_KEYS = [
-  'maxOrderQuantity',
-  'maxOrderNotional',
-  'priceCollarPct',
-  'maxPositionNotional',
-  'maxGrossExposure',
-  'maxNetExposure',
-  'dailyLossLimit',
-  'maxOpenOrders',
-  'maxOrdersPerMinute',
-  'duplicateWindowSeconds',
-  'restrictedSymbols',
-] as const satisfies readonly (keyof RiskLimits)[];
+const LIMIT_KEYS = [...NUMERIC_LIMITS, 'restrictedSymbols'] as const satisfies readonly (keyof RiskLimits)[];
 
 /** The admin routes' orchestration: modes, limits, kill switch, audit. */
 @Injectable()
