@@ -14,7 +14,7 @@ import { Job } from 'bullmq';
 import { QueuesService } from '../src/queues/queues.service';
 import { EquitySnapshotProcessor } from '../src/trading/portfolio/equity-snapshot.processor';
 import { RECONCILIATION_SCHEDULER_ID } from '../src/trading/reconciliation/reconciliation.scheduler';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startIsolatedTestApp, type TestApp } from './support/test-app';
 
 /**
  * The real paper broker of an account, seen by the OMS through a window the spec controls: its
@@ -108,7 +108,9 @@ describe('reconciliation against the paper broker (real PostgreSQL)', () => {
   const order = (key: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/orders', headers: bearer(key), payload: body });
 
   beforeAll(async () => {
-    t = await startTestApp({ QUANTDESK_BROKER: 'paper-window', PAPER_LATENCY_MS: '0', RECONCILIATION_NEW_ORDER_GRACE_MS: '1000' });
+    // Its own queue prefix: a trading.reconcile job scheduled by another suite's app would
+    // otherwise run here between two manual passes and take the counts they assert.
+    t = await startIsolatedTestApp('reconciliation', { QUANTDESK_BROKER: 'paper-window', PAPER_LATENCY_MS: '0', RECONCILIATION_NEW_ORDER_GRACE_MS: '1000' });
     const factory = t.app.get(PaperBrokerFactory);
     t.app.get(BrokerRegistry).register('paper-window', async (acct) => {
       const w = new PaperWindow(await factory.createPaperBroker(acct));
