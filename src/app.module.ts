@@ -24,6 +24,7 @@ import { ExecutionModule } from './trading/execution/execution.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { MarketDataFeedModule } from './data-sources/market-data/market-data-feed.module';
 import { RiskModule } from './risk/risk.module';
+import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -47,6 +48,7 @@ export class AppModule {
         HealthModule,
         AuthModule,
         AlertsModule,
+        IngestionRegistryModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,

@@ -1,5 +1,5 @@
 import { BrokerRateLimitedError, BrokerRejectedError, BrokerTimeoutError, BrokerUnavailableError } from '../broker.errors';
-import { backoffDelay, parseRetryAfter } from './alpaca-retry';
+import { backoffDelay, parseRetryAfter } from '../../../common/http/retry-policy';
 import { readErrorBody } from './alpaca.wire';
 
 export interface AlpacaRestOptions {

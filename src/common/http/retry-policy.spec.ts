@@ -1,4 +1,4 @@
-import { backoffDelay, parseRetryAfter } from './alpaca-retry';
+import { backoffDelay, parseRetryAfter } from './retry-policy';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-01-05T15:00:00.000Z');

@@ -1,5 +1,5 @@
 /**
- * Waiting rules of the Alpaca client, as plain functions so they can be checked exactly.
+ * Waiting rules of the HTTP clients (Alpaca, the data providers), as plain functions so they can be checked exactly.
  */
 
 /**
