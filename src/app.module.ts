@@ -25,6 +25,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { MarketDataFeedModule } from './data-sources/market-data/market-data-feed.module';
 import { RiskModule } from './risk/risk.module';
 import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
+import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -49,6 +50,7 @@ export class AppModule {
         AuthModule,
         AlertsModule,
         IngestionRegistryModule,
+        SentimentScoringModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,
