@@ -74,6 +74,18 @@ export interface AppConfig {
   readonly alpacaDataUrl: string;
   /** Alpaca's data feed: iex (free) or sip (all US exchanges, a paid subscription). */
   readonly alpacaDataFeed: AlpacaDataFeed;
+  /** Data providers (news, social, filings, bars): timeout of one HTTP request. */
+  readonly providerTimeoutMs: number;
+  /** Data providers: retries after a 429, a 5xx, a timeout or a network error. */
+  readonly providerMaxRetries: number;
+  /** Data providers: first backoff wait; doubles per attempt, with full jitter. */
+  readonly providerRetryBaseMs: number;
+  /** Data providers: the longest Retry-After waited for; a longer one fails the request at once. */
+  readonly providerMaxRetryAfterMs: number;
+  /** Alpha Vantage API root (news sentiment, transcripts, bars share it). */
+  readonly alphaVantageUrl: string;
+  /** Alpha Vantage API key; empty disables every Alpha Vantage provider. */
+  readonly alphaVantageApiKey: string;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -531,6 +543,17 @@ export const CONFIG_SPEC = {
     parse: url(['https:', 'http:']),
   },
   alpacaDataFeed: { name: 'ALPACA_DATA_FEED', default: 'iex', description: 'Alpaca data feed: iex or sip', parse: oneOf<AlpacaDataFeed>(['iex', 'sip']) },
+  providerTimeoutMs: { name: 'PROVIDER_TIMEOUT_MS', default: '15000', description: 'Data providers: timeout of one HTTP request', parse: int(100, 300_000) },
+  providerMaxRetries: { name: 'PROVIDER_MAX_RETRIES', default: '3', description: 'Data providers: retries after a 429, 5xx, timeout or network error', parse: int(0, 10) },
+  providerRetryBaseMs: { name: 'PROVIDER_RETRY_BASE_MS', default: '500', description: 'Data providers: first backoff wait (doubles, full jitter)', parse: int(1, 60_000) },
+  providerMaxRetryAfterMs: {
+    name: 'PROVIDER_MAX_RETRY_AFTER_MS',
+    default: '120000',
+    description: 'Data providers: longest Retry-After waited for; longer fails at once',
+    parse: int(0, 3_600_000),
+  },
+  alphaVantageUrl: { name: 'ALPHA_VANTAGE_URL', default: 'https://www.alphavantage.co', description: 'Alpha Vantage API root', parse: url(['https:', 'http:']) },
+  alphaVantageApiKey: { name: 'ALPHA_VANTAGE_API_KEY', default: '', description: 'Alpha Vantage API key (empty: its providers are disabled)', parse: credential },
   paperLatencyMs: { name: 'PAPER_LATENCY_MS', default: '5', description: 'Paper broker: delay before it answers an order request (ms, 0 allowed)', parse: int(0, 60_000) },
   paperParticipation: {
     name: 'PAPER_PARTICIPATION',
