@@ -26,6 +26,8 @@ import { MarketDataFeedModule } from './data-sources/market-data/market-data-fee
 import { RiskModule } from './risk/risk.module';
 import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
 import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
+import { IngestionModule } from './data-sources/ingestion/ingestion.module';
+import { NewsModule } from './data-sources/news/news.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -51,6 +53,8 @@ export class AppModule {
         AlertsModule,
         IngestionRegistryModule,
         SentimentScoringModule,
+        IngestionModule,
+        NewsModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,

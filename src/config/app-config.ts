@@ -358,7 +358,7 @@ function companyNames(raw: string, name: string): ReadonlyMap<string, string> {
   if (raw.trim().toLowerCase() === 'none') return out;
   for (const part of raw.split(';')) {
     if (part.trim() === '') continue;
-    const m = /^\s*([^=]+?)\s*=\s*([A-Za-z0-9.\-]{1,16})\s*$/.exec(part);
+    const m = /^\s*([^=]+?)\s*=\s*([A-Za-z0-9.-]{1,16})\s*$/.exec(part);
     if (!m) throw new ConfigError(name, `must be "name=TICKER;name=TICKER", got "${part}"`);
     out.set(m[1].toLowerCase(), m[2].toUpperCase());
   }
