@@ -7,8 +7,10 @@ import { MalformedFeedError, type ParsedArticle, type ProviderTicker } from './n
  * ticker_sentiment_label}]}]}`, numbers often as strings. Errors and the rate limit come as
  * HTTP 200 with one of `Information`, `Note` or `Error Message` (alphaVantageNotice finds them).
  *
- * time_published carries no zone; it is read as US Eastern time, the zone of Alpha Vantage's
- * market data (America/New_York, DST included).
+ * time_published carries no zone and the documentation names none; it is read as US Eastern
+ * time, the zone of Alpha Vantage's market data (America/New_York, DST included). The safe
+ * reading for point in time: were the stamps UTC, Eastern reads them 4-5 hours late (a delay);
+ * the other way round would read them early (lookahead).
  */
 export type AlphaVantageNotice = { kind: 'rate-limit' | 'error'; message: string } | null;
 
