@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
 import { IngestionRegistry } from '../src/data-sources/ingestion/ingestion.registry';
 import { IngestionRunnerService } from '../src/data-sources/ingestion/ingestion-runner.service';
+import { IngestionScheduler } from '../src/data-sources/ingestion/ingestion.scheduler';
+import { NewsIngestService } from '../src/data-sources/news/news-ingest.service';
+import { QueuesService } from '../src/queues/queues.service';
 import type { IngestionProvider } from '../src/data-sources/ingestion/ingestion-provider';
 import { createTestKey } from './support/market-data-keys';
 import { avFeed, avStory, json, NewsProviderServer, xml } from './support/news-servers';
@@ -212,6 +215,24 @@ describe('news ingestion (issue 7): providers against local servers, dedupe, run
     }
   });
 
+  it('a scheduler job runs through the queue worker, its slot being the time the scheduler made it for', async () => {
+    const queue = t.app.get(QueuesService).get('ingestion');
+    await queue.upsertScheduler('ingestion.lease-probe', { every: 400 }, 'ingestion.scheduled', { provider: 'lease-probe' });
+    try {
+      let rows: { slot: Date; status: string }[] = [];
+      for (let i = 0; i < 100 && rows.filter((r) => r.status === 'succeeded').length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        rows = (await db.query(`SELECT slot, status FROM ingestion_runs WHERE provider = 'lease-probe' AND slot > '2026-12-02T00:00:00Z' AND trigger = 'scheduled'`)) as { slot: Date; status: string }[];
+      }
+      expect(rows.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(2);
+      // The slots are the scheduler's times (exactly `every` apart), not clock readings of when a worker ran them.
+      const slots = rows.map((r) => r.slot.getTime()).sort((a, b) => a - b);
+      for (let i = 1; i < slots.length; i++) expect((slots[i] - slots[0]) % 400).toBe(0);
+    } finally {
+      await queue.queue.removeJobScheduler('ingestion.lease-probe');
+    }
+  }, 20_000);
+
   it('admin routes: list, manual run (202, then succeeded), 404, 409 disabled, trader 403', async () => {
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/admin/ingestion', headers: bearer(admin) });
     expect(list.statusCode).toBe(200);
@@ -257,6 +278,53 @@ describe('news ingestion (issue 7): providers against local servers, dedupe, run
     const stored = ((await db.query(`SELECT count(*)::int AS n FROM article_sentiment WHERE symbol = 'AAPL' AND published_at >= '2026-12-01' AND published_at < '2026-12-02'`)) as { n: number }[])[0].n;
     expect(series.buckets.find((b) => b.bucket === '2026-12-01T00:00:00.000Z')?.articleCount).toBe(stored);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/sentiment/AAPL?interval=2m', headers: bearer(viewer) })).statusCode).toBe(400);
+  });
+  it('one job scheduler per enabled provider on its cron; a disabled provider\'s scheduler is removed', async () => {
+    const queue = t.app.get(QueuesService).get('ingestion').queue;
+    await t.app.get(IngestionScheduler).sync();
+    // (The lease spec's probe provider is registered in this app too, and enabled.)
+    const ids = async (): Promise<string[]> => (await queue.getJobSchedulers()).map((j) => j.key).filter((k) => k !== 'ingestion.lease-probe').sort();
+    expect(await ids()).toEqual(['ingestion.alphavantage-news', 'ingestion.newsapi', 'ingestion.rss']);
+    const s = (await queue.getJobSchedulers()).find((j) => j.key === 'ingestion.rss');
+    expect(s?.pattern).toBe('0 0 1 1 *');
+    // A process where Alpha Vantage has no key (same Redis prefix): its sync removes that scheduler.
+    const other = await startTestApp({ ...overridesOf(t), QUANTDESK_ROLE: 'api', ALPHA_VANTAGE_API_KEY: '', NEWSAPI_KEY: 'k', NEWS_RSS_FEEDS: `${base}/rss/yahoo` });
+    try {
+      await other.app.get(IngestionScheduler).sync();
+      expect(await ids()).toEqual(['ingestion.newsapi', 'ingestion.rss']);
+    } finally {
+      await other.close();
+    }
+    await t.app.get(IngestionScheduler).sync();
+    expect(await ids()).toHaveLength(3);
+  });
+
+  it('metrics: runs by status, errors, items stored and duplicate, run duration', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const text = res.body;
+    expect(text).toMatch(/ingestion_runs_total\{provider="rss",status="succeeded"\} [1-9]/);
+    expect(text).toMatch(/ingestion_runs_total\{provider="newsapi",status="failed"\} [1-9]/);
+    expect(text).toMatch(/ingestion_errors_total\{provider="alphavantage-news"\} [1-9]/);
+    expect(text).toMatch(/ingestion_items_total\{provider="rss",outcome="stored"\} 3/);
+    expect(text).toMatch(/ingestion_items_total\{provider="rss",outcome="duplicate"\} [1-9]/);
+    expect(text).toMatch(/ingestion_run_duration_seconds_count\{provider="rss"\} [1-9]/);
+  });
+
+  it('sentiment_series is point in time: an article published at or after a bucket\'s end does not change that bucket', async () => {
+    const ingest = t.app.get(NewsIngestService);
+    const article = (n: number, at: string, title: string) => ({ providerId: null, source: 'test', url: `https://example.com/pit-${n}`, title, summary: '', publishedAt: new Date(at), tickers: [], providerSentiment: null });
+    await ingest.store('rss', [article(1, '2026-11-20T14:31:00Z', 'Tesla soars on record profit'), article(2, '2026-11-20T14:34:59Z', 'Tesla beats estimates')]);
+    const bucket = async (): Promise<{ mean_score: number; article_count: number }> =>
+      ((await db.query(`SELECT mean_score, article_count FROM sentiment_series WHERE symbol = 'TSLA' AND interval = '5m' AND bucket = '2026-11-20T14:30:00Z'`)) as { mean_score: number; article_count: number }[])[0];
+    const before = await bucket();
+    expect(before.article_count).toBe(2);
+    // Published exactly at the bar's close (14:35) and later: the next buckets', never this one's.
+    await ingest.store('rss', [article(3, '2026-11-20T14:35:00Z', 'Tesla plunges after recall lawsuit'), article(4, '2026-11-20T14:40:00Z', 'Tesla crashes, downgraded')]);
+    expect(await bucket()).toEqual(before);
+    const next = (await db.query(`SELECT article_count FROM sentiment_series WHERE symbol = 'TSLA' AND interval = '5m' AND bucket = '2026-11-20T14:35:00Z'`)) as { article_count: number }[];
+    expect(next[0].article_count).toBe(1);
+    const daily = (await db.query(`SELECT article_count FROM sentiment_series WHERE symbol = 'TSLA' AND interval = '1d' AND bucket = '2026-11-20T00:00:00Z'`)) as { article_count: number }[];
+    expect(daily[0].article_count).toBe(4);
   });
 });
 
