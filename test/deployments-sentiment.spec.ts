@@ -18,6 +18,8 @@ import { DeploymentsModule } from '../src/strategies/runner/deployments.module';
 import { DeploymentsRepository } from '../src/strategies/runner/deployments.repository';
 import { ORDER_SUBMISSION, type OrderSubmissionPort, type SubmissionResult, type SubmittedOrder, type SymbolExposure } from '../src/trading/orders/order-submission.port';
 import { scratchDatabase } from './support/scratch-database';
+import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
+import { DeploymentsService } from '../src/strategies/runner/deployments.service';
 
 /** A test double of OUR submission port (as in deployments-runner.spec): fills at once, keeps positions. */
 class RecordingOrders implements OrderSubmissionPort {
@@ -80,11 +82,12 @@ describe('sentiment-intraday deployments on stored sentiment (point in time)', (
   let mod: TestingModule;
   let db: DataSource;
   const symbol = `SNT${randomBytes(3).toString('hex').toUpperCase()}`;
+  const prefix = privateRedisPrefix('depsent');
 
   beforeAll(async () => {
     scratch = await scratchDatabase('depsent');
     await runMigrations({ databaseUrl: scratch.url });
-    const config = loadConfig({ ...process.env, QUANTDESK_ROLE: 'api', DATABASE_URL: scratch.url });
+    const config = loadConfig({ ...process.env, QUANTDESK_ROLE: 'api', DATABASE_URL: scratch.url, REDIS_PREFIX: prefix });
     mod = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot(config),
@@ -102,6 +105,7 @@ describe('sentiment-intraday deployments on stored sentiment (point in time)', (
 
   afterAll(async () => {
     await mod?.close();
+    await deleteRedisPrefix(prefix);
     await scratch?.drop();
   });
 
@@ -140,21 +144,11 @@ describe('sentiment-intraday deployments on stored sentiment (point in time)', (
     expect(targetAt(22, all)).toBe(1);
 
     const [{ id: accountId }] = await db.query<{ id: string }[]>(`INSERT INTO accounts (name) VALUES ($1) RETURNING id`, [`sent-${symbol}`]);
-    const dep = await mod.get(DeploymentsRepository).insert({
-      accountId,
-      createdByKeyId: accountId,
-      strategy: 'sentiment-intraday',
-      params: PARAMS,
-      symbols: [symbol],
-      timeframe: '30m',
-      mode: 'paper',
-      capital: 10_000,
-      multiplier: 1,
-      lotSize: 1,
-      sizer: 'equity-fraction',
-      sizerParams: {},
-      lookbackBars: 1000,
-    });
+    // Through the service, as POST /api/v1/deployments: accepted now that stored sentiment feeds it.
+    const dep = await mod.get(DeploymentsService).create(
+      { keyId: accountId, keyName: 'spec', accountId, role: 'trader' },
+      { strategy: 'sentiment-intraday', params: PARAMS, symbols: [symbol], timeframe: '30m', capital: 10_000, lookbackBars: 1000 },
+    );
     const runner = mod.get(DeploymentRunnerService);
     // Bar 20 (10:30): the burst of 10:35 is not known yet: flat, nothing sent.
     expect(await runner.tick(dep.id)).toMatchObject({ outcome: 'decided', barMs: TS[20], sent: 0 });
