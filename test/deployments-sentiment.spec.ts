@@ -15,7 +15,6 @@ import { QueuesModule } from '../src/queues/queues.module';
 import { alignSentiment, computeTargets, createIndicatorContext, getStrategy, marketData, strategyParams } from '../src/strategies/core';
 import { DeploymentRunnerService } from '../src/strategies/runner/deployment-runner.service';
 import { DeploymentsModule } from '../src/strategies/runner/deployments.module';
-import { DeploymentsRepository } from '../src/strategies/runner/deployments.repository';
 import { ORDER_SUBMISSION, type OrderSubmissionPort, type SubmissionResult, type SubmittedOrder, type SymbolExposure } from '../src/trading/orders/order-submission.port';
 import { scratchDatabase } from './support/scratch-database';
 import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
