@@ -70,11 +70,13 @@ export function parseAlphaVantageNews(body: unknown): ParsedArticle[] {
     if (!raw || typeof raw !== 'object') throw new MalformedFeedError(`${where}: not an object`);
     const a = raw as Record<string, unknown>;
     const url = str(a.url, `${where}.url`);
+    let protocol = '';
     try {
-      new URL(url);
+      protocol = new URL(url).protocol;
     } catch {
-      throw new MalformedFeedError(`${where}.url: "${url.slice(0, 80)}" is not a URL`);
+      // refused below
     }
+    if (protocol !== 'http:' && protocol !== 'https:') throw new MalformedFeedError(`${where}.url: "${url.slice(0, 80)}" is not an http(s) URL`);
     const ts = a.ticker_sentiment ?? [];
     if (!Array.isArray(ts)) throw new MalformedFeedError(`${where}.ticker_sentiment: not an array`);
     const tickers: ProviderTicker[] = ts.map((t: unknown, j) => {

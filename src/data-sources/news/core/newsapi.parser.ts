@@ -28,7 +28,7 @@ export function parseNewsApi(body: unknown): ParsedArticle[] {
     if (!raw || typeof raw !== 'object') throw new MalformedFeedError(`${where}: not an object`);
     const a = raw as Record<string, unknown>;
     if (typeof a.title !== 'string' || a.title.trim() === '') throw new MalformedFeedError(`${where}.title: missing`);
-    if (typeof a.url !== 'string' || !/^https?:\/\//.test(a.url)) throw new MalformedFeedError(`${where}.url: missing or not an http(s) URL`);
+    if (typeof a.url !== 'string' || !isHttpUrl(a.url)) throw new MalformedFeedError(`${where}.url: missing or not an http(s) URL`);
     if (typeof a.publishedAt !== 'string' || !Number.isFinite(Date.parse(a.publishedAt))) throw new MalformedFeedError(`${where}.publishedAt: missing or not a date`);
     const src = a.source && typeof a.source === 'object' ? (a.source as Record<string, unknown>) : {};
     return {
@@ -42,4 +42,13 @@ export function parseNewsApi(body: unknown): ParsedArticle[] {
       providerSentiment: null,
     };
   });
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }

@@ -26,7 +26,9 @@ export class RssNewsProvider implements IngestionProvider {
     this.cron = config.newsCron;
     this.http = new ProviderHttpClient({
       provider: this.name,
-      baseUrl: config.newsRssFeeds[0] ?? 'http://127.0.0.1',
+      // Every request names its feed's absolute URL; the client's root is only its required default
+      // (the first feed; with none the provider is disabled and never asks).
+      baseUrl: config.newsRssFeeds[0] ?? 'https://localhost',
       timeoutMs: config.providerTimeoutMs,
       maxRetries: config.providerMaxRetries,
       retryBaseMs: config.providerRetryBaseMs,
