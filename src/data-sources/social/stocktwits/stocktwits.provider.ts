@@ -58,7 +58,8 @@ export class StocktwitsProvider implements IngestionProvider, OnModuleDestroy {
           const parsed = parseStocktwitsStream(body, symbol);
           await this.ingest.store(this.name, parsed.messages, counts, touched);
           more = parsed.cursor.more && parsed.cursor.max !== null && parsed.messages.length > 0;
-          max = parsed.cursor.max;
+          // `max` is inclusive ("ID less than or equal to"): the next page starts below this one's oldest.
+          max = parsed.cursor.max === null ? null : (BigInt(parsed.cursor.max) - 1n).toString();
         });
         if (!goOn) break streams;
         if (!more) break;
