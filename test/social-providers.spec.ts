@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ProviderDisabledError, ProviderRateLimitedError, ProviderRequestError } from '../src/data-sources/http/provider.errors';
 import type { IngestionRunContext } from '../src/data-sources/ingestion/ingestion-provider';
@@ -120,8 +121,14 @@ describe('social providers', () => {
         const msgs = page.messages as Record<string, unknown>[];
         return { ...page, messages: [msgs[0], { ...msgs[0], id: 1, created_at: undefined }] };
       });
-      const counts = await t.app.get(StocktwitsProvider).run(ctx());
-      expect(counts).toEqual({ fetched: 1, stored: 1, duplicates: 0, errors: 1 });
+      const warn = jest.spyOn(Logger.prototype, 'warn');
+      try {
+        const counts = await t.app.get(StocktwitsProvider).run(ctx());
+        expect(counts).toEqual({ fetched: 1, stored: 1, duplicates: 0, errors: 1 });
+        expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/^stocktwits: stream AAPL: malformed response, nothing stored from it: messages\[1\]\.created_at: missing$/));
+      } finally {
+        warn.mockRestore();
+      }
       expect((await mentions('stocktwits')).map((r) => r.source)).toEqual(['TSLA']);
     });
 

@@ -6,7 +6,7 @@ import { combineWithProvider } from '../sentiment/core/lexicon-scorer';
 import { labelOf, type SentimentScorer } from '../sentiment/sentiment-scorer';
 import { SENTIMENT_SCORER } from '../sentiment/sentiment-scoring.module';
 import { bucketStart, intervalMs, SOCIAL_INTERVAL_NAMES, aggregateMentions, type SocialInterval } from './core/social-aggregation';
-import { MalformedPayload, type ParsedMention } from './core/social-payload';
+import { MalformedPayload, SourceRefused, type ParsedMention } from './core/social-payload';
 import { SocialRepository, type MentionRow } from './social.repository';
 
 /** Most buckets one refresh rewrites per symbol and interval (5m: about 69 days). */
@@ -74,8 +74,12 @@ export class SocialIngestService {
       return true;
     } catch (err) {
       if (err instanceof MalformedPayload || err instanceof ProviderMalformedError) {
-        const reason = err instanceof MalformedPayload ? err.reason : err.reason;
-        this.logger.warn(`${provider}: ${what}: malformed response, nothing stored from it: ${reason}`);
+        this.logger.warn(`${provider}: ${what}: malformed response, nothing stored from it: ${err.reason}`);
+        counts.errors += 1;
+        return true;
+      }
+      if (err instanceof SourceRefused) {
+        this.logger.warn(`${provider}: ${what}: refused, skipped: ${err.reason}`);
         counts.errors += 1;
         return true;
       }

@@ -54,12 +54,15 @@ export function isoTime(v: unknown, path: string): number {
   return ms;
 }
 
-/** Compares two decimal ids without losing precision (X ids are 19 digits). */
-export function compareIds(a: string, b: string): number {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
+/**
+ * A provider refused one source (StockTwits' 404 "Symbol not found"): that source is skipped
+ * and counted as an error; the run goes on with the others.
+ */
+export class SourceRefused extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'SourceRefused';
+  }
 }
 
 /** A mention as every social provider's parser returns it, before scoring. */

@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
 import { ProviderHttpClient } from '../../http/provider-http.client';
 import { ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
-import { MalformedPayload } from '../core/social-payload';
+import { MalformedPayload, SourceRefused } from '../core/social-payload';
 import { epochReset, jsonOf, requestHonouringReset } from '../social-rate-limit';
 import { SocialIngestService } from '../social-ingest.service';
 import { SocialRepository } from '../social.repository';
@@ -86,7 +86,7 @@ export class StocktwitsProvider implements IngestionProvider, OnModuleDestroy {
       // A bad token fails every stream: the whole run fails.
       throw new ProviderRequestError(this.name, `${res.status}: ${error?.message ?? res.text.slice(0, 200)}`, res.status);
     }
-    if (res.status !== 200) throw new MalformedPayload(`${res.status} for ${symbol}: ${error?.message ?? res.text.slice(0, 200)}`);
+    if (res.status !== 200) throw new SourceRefused(`${res.status} for ${symbol}: ${error?.message ?? res.text.slice(0, 200)}`);
     if (body === undefined) throw new MalformedPayload(`body is not JSON (starts ${JSON.stringify(res.text.slice(0, 40))})`);
     if (error !== null) throw new MalformedPayload(`errors in a ${res.status} answer: ${error.message}`);
     return body;
