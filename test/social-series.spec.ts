@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { IngestionRunContext } from '../src/data-sources/ingestion/ingestion-provider';
+import { SocialIngestService } from '../src/data-sources/social/social-ingest.service';
 import { SocialRepository } from '../src/data-sources/social/social.repository';
 import { StocktwitsProvider } from '../src/data-sources/social/stocktwits/stocktwits.provider';
 import { createTestKey } from './support/market-data-keys';
@@ -73,6 +74,17 @@ describe('social series', () => {
     expect(await repo.asOf('AAPL', '1h', close + H)).toMatchObject({ mentions: 2, bearish: 2 });
     // A bar closing mid-bucket reads the last bucket closed before it, not the open one.
     expect(new Date((await repo.asOf('AAPL', '1h', close + H / 2))!.bucketStart).getTime()).toBe(bar);
+
+    // A refresh after a quiet stretch also writes the quiet buckets: the stored series has no holes.
+    await db.query(`DELETE FROM social_series WHERE symbol = 'AAPL'`);
+    const ingest = t.app.get(SocialIngestService);
+    await ingest.refresh(new Map([['AAPL', bar]]), close);
+    expect(await repo.lastBucketStart('AAPL', '1h')).toBe(close);
+    // The next refresh is for a mention arriving now, two quiet hours later.
+    await ingest.refresh(new Map([['AAPL', Date.now()]]), Date.now());
+    const starts = (await db.query<{ s: Date }[]>(`SELECT bucket_start AS s FROM social_series WHERE symbol = 'AAPL' AND timeframe = '1h' ORDER BY 1`)).map((r) => new Date(r.s).getTime());
+    expect(starts).toEqual(Array.from({ length: (hourStart(Date.now()) - bar) / H + 1 }, (_v, i) => bar + i * H));
+    expect(await repo.asOf('AAPL', '1h', close)).toEqual(before);
 
     const res = await get(`/api/v1/social/AAPL?interval=1h&from=${new Date(bar - H).toISOString()}&to=${new Date(close).toISOString()}`);
     expect(res.statusCode).toBe(200);

@@ -109,7 +109,11 @@ export class SocialIngestService {
     const first = await this.repo.firstPublished(symbol);
     if (first === null) return;
     const last = bucketStart(Math.max(nowMs, sinceMs), tf);
-    const storeFrom = Math.max(bucketStart(sinceMs, tf), last - (MAX_REFRESH_BUCKETS - 1) * step);
+    // Also the quiet buckets since the last refresh, so the stored series has no holes (a
+    // reader as of a time in a quiet stretch sees 0 mentions, not an older bucket's values).
+    const stored = await this.repo.lastBucketStart(symbol, tf);
+    const from = stored === null ? bucketStart(sinceMs, tf) : Math.min(bucketStart(sinceMs, tf), stored + step);
+    const storeFrom = Math.max(from, last - (MAX_REFRESH_BUCKETS - 1) * step);
     // The baseline of the first rewritten bucket: N buckets before it (or the symbol's first).
     const gridFrom = Math.max(bucketStart(first, tf), storeFrom - this.config.socialSpikeBaseline * step);
     const mentions = await this.repo.scoredMentions(symbol, gridFrom, last + step);

@@ -113,6 +113,12 @@ export class SocialRepository {
     return rows.map((r) => ({ publishedAtMs: new Date(r.published_at).getTime(), score: r.score, label: r.label }));
   }
 
+  /** Start of the newest stored bucket of a symbol and interval (ms), or null. */
+  async lastBucketStart(symbol: string, timeframe: SocialInterval): Promise<number | null> {
+    const rows = await this.db.query<{ at: Date | null }[]>(`SELECT max(bucket_start) AS at FROM social_series WHERE symbol = $1 AND timeframe = $2`, [symbol, timeframe]);
+    return rows[0]?.at ? new Date(rows[0].at).getTime() : null;
+  }
+
   /** Writes (or rewrites) the buckets of one symbol and interval, in one transaction. */
   async upsertSeries(symbol: string, timeframe: SocialInterval, buckets: readonly SocialBucket[]): Promise<void> {
     if (buckets.length === 0) return;
