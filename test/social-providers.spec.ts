@@ -167,7 +167,8 @@ describe('social providers', () => {
       reddit.submit('stocks', { title: 'AAPL vs TSLA for the long run', at: minutesAgo(5) });
 
       const counts = await t.app.get(RedditProvider).run(ctx());
-      expect(counts).toEqual({ fetched: 3, stored: 3, duplicates: 0, errors: 0 });
+      // Four posts read, three name a symbol (the daily thread does not).
+      expect(counts).toEqual({ fetched: 4, stored: 3, duplicates: 0, errors: 0 });
       const tokenReq = reddit.requests.find((r) => r.path === '/api/v1/access_token')!;
       expect(tokenReq.status).toBe(200);
       expect(tokenReq.headers.authorization).toBe(`Basic ${Buffer.from(`${reddit.clientId}:${reddit.clientSecret}`).toString('base64')}`);
@@ -180,7 +181,7 @@ describe('social providers', () => {
       expect(rows.every((r) => r.provider_label === null && r.url.startsWith('https://www.reddit.com/r/'))).toBe(true);
 
       const issued = reddit.tokensIssued;
-      expect(await t.app.get(RedditProvider).run(ctx())).toEqual({ fetched: 3, stored: 0, duplicates: 3, errors: 0 });
+      expect(await t.app.get(RedditProvider).run(ctx())).toEqual({ fetched: 4, stored: 0, duplicates: 3, errors: 0 });
       expect(reddit.tokensIssued).toBe(issued);
     });
 

@@ -61,6 +61,8 @@ export class RedditProvider implements IngestionProvider {
         const goOn = await this.ingest.guard(this.name, `r/${sub}`, counts, async () => {
           const listing = await this.reddit.newPosts(sub, { limit: 100, after, signal: ctx.signal });
           const mentions = listing.posts.map((p) => this.mentionOf(p)).filter((m): m is ParsedMention => m !== null);
+          // Posts that name no symbol were read too (fetched), but are no mention to store.
+          counts.fetched += listing.posts.length - mentions.length;
           const dupBefore = counts.duplicates;
           await this.ingest.store(this.name, mentions, counts, touched);
           again = listing.after !== null && listing.posts.length > 0 && counts.duplicates === dupBefore;

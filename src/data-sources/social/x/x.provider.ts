@@ -77,6 +77,7 @@ export class XProvider implements IngestionProvider, OnModuleDestroy {
               providerLabel: null,
             });
           }
+          counts.fetched += parsed.tweets.length - mentions.length;
           await this.ingest.store(this.name, mentions, counts, touched);
           more = parsed.nextToken !== null;
           nextToken = parsed.nextToken;
