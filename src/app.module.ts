@@ -26,6 +26,7 @@ import { MarketDataFeedModule } from './data-sources/market-data/market-data-fee
 import { RiskModule } from './risk/risk.module';
 import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
 import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
+import { SocialModule } from './data-sources/social/social.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -51,6 +52,7 @@ export class AppModule {
         AlertsModule,
         IngestionRegistryModule,
         SentimentScoringModule,
+        SocialModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,
