@@ -11,6 +11,7 @@ import { Alerts1765800000000 } from './1765800000000-alerts';
 import { BarsLatest1766100000000 } from './1766100000000-bars-latest';
 import { Risk1765900000000 } from './1765900000000-risk';
 import { IngestionNews1766200000000 } from './1766200000000-ingestion-news';
+import { Social1766400000000 } from './1766400000000-social';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   BarsLatest1766100000000,
   Risk1765900000000,
   IngestionNews1766200000000,
+  Social1766400000000,
 ];

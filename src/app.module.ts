@@ -28,6 +28,7 @@ import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-regi
 import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
 import { IngestionModule } from './data-sources/ingestion/ingestion.module';
 import { NewsModule } from './data-sources/news/news.module';
+import { SocialModule } from './data-sources/social/social.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -55,6 +56,7 @@ export class AppModule {
         SentimentScoringModule,
         IngestionModule,
         NewsModule,
+        SocialModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,

@@ -100,6 +100,39 @@ export interface AppConfig {
   readonly newsApiKey: string;
   /** NewsAPI requests allowed per UTC day across every process (free tier: 100). */
   readonly newsApiDailyLimit: number;
+  /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
+  readonly socialSymbols: readonly string[];
+  /** Social providers: most pages one source (stream, search, subreddit) is read per run. */
+  readonly socialMaxPages: number;
+  /** Social spikes: N, the previous intervals the z-score baseline is measured over. */
+  readonly socialSpikeBaseline: number;
+  /** Social spikes: |z| at or above which an interval is a spike. */
+  readonly socialSpikeZ: number;
+  /** Social spikes: fewest mentions an interval needs to be a spike. */
+  readonly socialSpikeMinMentions: number;
+  /** k of the social sentiment index (bull - bear) / (bull + bear + k). */
+  readonly socialIndexSmoothing: number;
+  /** StockTwits API root. */
+  readonly stocktwitsUrl: string;
+  /** StockTwits OAuth access token (optional: raises the rate limit). */
+  readonly stocktwitsAccessToken: string;
+  /** StockTwits' request budget per hour (200 unauthenticated). */
+  readonly stocktwitsRequestsPerHour: number;
+  readonly stocktwitsCron: string;
+  /** Reddit OAuth token endpoint root (www.reddit.com) and API root (oauth.reddit.com). */
+  readonly redditAuthUrl: string;
+  readonly redditApiUrl: string;
+  /** Reddit app credentials (client credentials grant); both empty: Reddit disabled. */
+  readonly redditClientId: string;
+  readonly redditClientSecret: string;
+  /** The User-Agent Reddit requires (`<platform>:<app id>:<version> (by /u/<user>)`). */
+  readonly redditUserAgent: string;
+  readonly redditSubreddits: readonly string[];
+  readonly redditCron: string;
+  /** X API v2 root and bearer token (empty: X disabled). */
+  readonly xUrl: string;
+  readonly xBearerToken: string;
+  readonly xCron: string;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -617,6 +650,50 @@ export const CONFIG_SPEC = {
   newsApiUrl: { name: 'NEWSAPI_URL', default: 'https://newsapi.org', description: 'NewsAPI root', parse: url(['https:', 'http:']) },
   newsApiKey: { name: 'NEWSAPI_KEY', default: '', description: 'NewsAPI key (empty: newsapi provider disabled)', parse: credential },
   newsApiDailyLimit: { name: 'NEWSAPI_DAILY_LIMIT', default: '100', description: 'NewsAPI requests per UTC day, counted across processes (free tier: 100)', parse: int(1, 1_000_000) },
+  socialSymbols: {
+    name: 'SOCIAL_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols the social providers follow: StockTwits streams, X searches, tickers counted in Reddit posts (empty: StockTwits and X disabled)',
+    parse: symbolList,
+  },
+  socialMaxPages: { name: 'SOCIAL_MAX_PAGES', default: '5', description: 'Social providers: most pages read per stream, search or subreddit in one run', parse: int(1, 100) },
+  socialSpikeBaseline: {
+    name: 'SOCIAL_SPIKE_BASELINE',
+    default: '20',
+    description: 'Social spikes: previous intervals (N) the mention-volume and index z-scores are measured against',
+    parse: int(2, 1000),
+  },
+  socialSpikeZ: { name: 'SOCIAL_SPIKE_Z', default: '3', description: 'Social spikes: z-score at or above which an interval is a spike', parse: num(0, 100, true) },
+  socialSpikeMinMentions: { name: 'SOCIAL_SPIKE_MIN_MENTIONS', default: '5', description: 'Social spikes: fewest mentions an interval needs to be flagged', parse: int(1, 1_000_000) },
+  socialIndexSmoothing: { name: 'SOCIAL_INDEX_K', default: '1', description: 'Social sentiment index (bull - bear) / (bull + bear + k): the k', parse: num(0, 1000) },
+  stocktwitsUrl: { name: 'STOCKTWITS_URL', default: 'https://api.stocktwits.com', description: 'StockTwits API root', parse: url(['https:', 'http:']) },
+  stocktwitsAccessToken: { name: 'STOCKTWITS_ACCESS_TOKEN', default: '', description: 'StockTwits OAuth access token (optional; raises the rate limit)', parse: credential },
+  stocktwitsRequestsPerHour: { name: 'STOCKTWITS_REQUESTS_PER_HOUR', default: '200', description: "StockTwits request budget per hour (requests are spaced to it)", parse: int(1, 1_000_000) },
+  stocktwitsCron: { name: 'STOCKTWITS_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of the StockTwits symbol-stream ingestion', parse: cron },
+  redditAuthUrl: { name: 'REDDIT_AUTH_URL', default: 'https://www.reddit.com', description: 'Reddit OAuth token endpoint root', parse: url(['https:', 'http:']) },
+  redditApiUrl: { name: 'REDDIT_API_URL', default: 'https://oauth.reddit.com', description: 'Reddit OAuth API root', parse: url(['https:', 'http:']) },
+  redditClientId: { name: 'REDDIT_CLIENT_ID', default: '', description: 'Reddit app client id (empty: Reddit disabled)', parse: credential },
+  redditClientSecret: { name: 'REDDIT_CLIENT_SECRET', default: '', description: 'Reddit app secret', parse: credential },
+  redditUserAgent: {
+    name: 'REDDIT_USER_AGENT',
+    default: 'server:quantdesk:1.0',
+    description: 'User-Agent sent to Reddit, as it requires: <platform>:<app id>:<version> (by /u/<user>)',
+    parse: text(/^\S.{0,199}$/, 'a User-Agent of 1 to 200 characters'),
+  },
+  redditSubreddits: {
+    name: 'REDDIT_SUBREDDITS',
+    default: 'wallstreetbets',
+    description: 'Comma-separated subreddits whose new posts are read',
+    parse: (raw: string, name: string): readonly string[] => {
+      const subs = [...new Set(raw.split(',').map((p) => p.trim().replace(/^r\//, '')).filter((p) => p !== ''))];
+      for (const s of subs) if (!/^[A-Za-z0-9_]{2,21}$/.test(s)) throw new ConfigError(name, `must be comma-separated subreddit names (2 to 21 letters, digits or _), got "${s}"`);
+      return Object.freeze(subs);
+    },
+  },
+  redditCron: { name: 'REDDIT_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of the Reddit ingestion', parse: cron },
+  xUrl: { name: 'X_API_URL', default: 'https://api.twitter.com', description: 'X (Twitter) API v2 root', parse: url(['https:', 'http:']) },
+  xBearerToken: { name: 'X_BEARER_TOKEN', default: '', description: 'X API bearer token (empty: X disabled)', parse: credential },
+  xCron: { name: 'X_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of the X recent-search ingestion', parse: cron },
   paperLatencyMs: { name: 'PAPER_LATENCY_MS', default: '5', description: 'Paper broker: delay before it answers an order request (ms, 0 allowed)', parse: int(0, 60_000) },
   paperParticipation: {
     name: 'PAPER_PARTICIPATION',
