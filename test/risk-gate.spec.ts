@@ -78,7 +78,7 @@ describe('risk gate (POST /api/v1/orders)', () => {
     t.app.inject({ method: 'PUT', url: '/api/v1/admin/risk/mode', headers: bearer(key), payload: { mode, reason: `spec ${mode}`, ...(accountId ? { accountId } : {}) } });
 
   /** Posts and expects a 422 with the code, a stored rejected order and no broker call. */
-  const expectDenied = async (body: Record<string, unknown>, code: string, key = keys.traderA): Promise<void> => {
+  const expectDenied = async (body: Record<string, unknown>, code: string, key = keys.traderA): Promise<unknown> => {
     const before = submits();
     const res = await post(body, key);
     expect(res.statusCode).toBe(422);
@@ -88,6 +88,7 @@ describe('risk gate (POST /api/v1/orders)', () => {
     expect(submits()).toBe(before);
     const [row] = await db.query<{ status: string; reject_reason: string }[]>(`SELECT status, reject_reason FROM orders WHERE id = $1`, [json.details.orderId]);
     expect(row).toEqual({ status: 'rejected', reject_reason: `pre-trade: ${code}` });
+    return json;
   };
   const expectAccepted = async (body: Record<string, unknown>, key = keys.traderA): Promise<{ id: string; status: string }> => {
     const before = submits();
@@ -101,11 +102,17 @@ describe('risk gate (POST /api/v1/orders)', () => {
     await expectAccepted(order('AAA'));
   });
 
-  it('MAX_ORDER_QUANTITY; a repeat of the denied request answers the same 422', async () => {
+  it('MAX_ORDER_QUANTITY; a repeat of the denied request answers the same 422 body (the stored denial), even once the limit is lifted', async () => {
     await limitsA({ maxOrderQuantity: 5 });
     const body = order('AAA', { quantity: '6' });
-    await expectDenied(body, 'MAX_ORDER_QUANTITY');
-    await expectDenied(body, 'MAX_ORDER_QUANTITY');
+    const first = await expectDenied(body, 'MAX_ORDER_QUANTITY');
+    expect(first).toMatchObject({ statusCode: 422, details: { reason: 'MAX_ORDER_QUANTITY', limit: 5, quantity: 6, message: 'Quantity 6 exceeds the maximum 5' } });
+    const again = await expectDenied(body, 'MAX_ORDER_QUANTITY');
+    expect(again).toEqual(first);
+    // The repeat is answered from the stored denial, not by asking the gate again.
+    await limitsA({ maxOrderQuantity: 100 });
+    expect(await expectDenied(body, 'MAX_ORDER_QUANTITY')).toEqual(first);
+    await limitsA({ maxOrderQuantity: 5 });
     await expectAccepted(order('AAA', { quantity: '5' }));
   });
 

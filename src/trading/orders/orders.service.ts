@@ -188,7 +188,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
 
     if (!decision.allowed) {
       const reason = PRE_TRADE_REJECT_PREFIX + decision.reason;
-      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason }, [
+      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason, rejectDetails: decision.details ?? {} }, [
         { from: null, to: 'new', reason: 'submitted' },
         { from: 'new', to: transition('new', 'rejected'), reason },
       ]);
@@ -292,7 +292,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       });
     }
     if (existing.status === 'rejected' && existing.rejectReason?.startsWith(PRE_TRADE_REJECT_PREFIX)) {
-      throw new PreTradeDeniedError(existing.rejectReason.slice(PRE_TRADE_REJECT_PREFIX.length), existing.id);
+      // The stored details too: a repeat answers the first answer's body, not a thinner one.
+      throw new PreTradeDeniedError(existing.rejectReason.slice(PRE_TRADE_REJECT_PREFIX.length), existing.id, existing.rejectDetails ?? {});
     }
     return { order: existing, created: false };
   }
@@ -451,7 +452,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     if (!decision.allowed) {
       // Stored like a denied new order; the old order keeps working.
       const reason = PRE_TRADE_REJECT_PREFIX + decision.reason;
-      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason }, [
+      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason, rejectDetails: decision.details ?? {} }, [
         { from: null, to: 'new', reason: `replaces ${old.id}` },
         { from: 'new', to: transition('new', 'rejected'), reason },
       ]);
