@@ -13,7 +13,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *    - TimescaleDB: a hypertable (the risk migration made it one; `migrate_data` covers a table
  *      created before the extension was there) whose retention policy (add_retention_policy)
  *      the maintenance service sets from RISK_SNAPSHOT_RETENTION_DAYS at start-up.
- * 2. `orders.reject_details`: what the pre-trade gate said about a denied order (its message and
+ * 2. `risk_state.closing_trades` / `winning_trades`: each account's closing trades (fills that
+ *    reduced or closed a position) and those with a positive realized P&L net of commission,
+ *    counted by the risk monitor beside its run of losing trades: the win rate is of trades.
+ * 3. `orders.reject_details`: what the pre-trade gate said about a denied order (its message and
  *    figures, jsonb), so a repeated submission of the same client order id answers the same 422
  *    body as the first.
  */
@@ -22,6 +25,8 @@ export class RiskSeries1766500000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE orders ADD COLUMN reject_details jsonb`);
+    await q.query(`ALTER TABLE risk_state ADD COLUMN closing_trades bigint NOT NULL DEFAULT 0 CHECK (closing_trades >= 0),
+                   ADD COLUMN winning_trades bigint NOT NULL DEFAULT 0 CHECK (winning_trades >= 0)`);
     const [{ timescale }] = (await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS timescale`)) as { timescale: boolean }[];
     if (timescale) {
       await q.query(`SELECT create_hypertable('risk_snapshots', 'at', chunk_time_interval => INTERVAL '30 days', if_not_exists => TRUE, migrate_data => TRUE)`);
@@ -127,6 +132,7 @@ export class RiskSeries1766500000000 implements MigrationInterface {
       await q.query(`DROP FUNCTION IF EXISTS risk_snapshots_apply_retention(int)`);
       await q.query(`DROP FUNCTION IF EXISTS risk_snapshots_ensure_partitions(timestamptz, timestamptz)`);
     }
+    await q.query(`ALTER TABLE risk_state DROP COLUMN IF EXISTS closing_trades, DROP COLUMN IF EXISTS winning_trades`);
     await q.query(`ALTER TABLE orders DROP COLUMN IF EXISTS reject_details`);
   }
 }

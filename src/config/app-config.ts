@@ -200,6 +200,10 @@ export interface AppConfig {
   readonly riskStateRefreshMs: number;
   /** Cron (UTC) of the risk snapshot job (measures stored and exported). */
   readonly riskSnapshotCron: string;
+  /** risk_snapshots older than this many days are dropped by the maintenance job (0: keep all). */
+  readonly riskSnapshotRetentionDays: number;
+  /** How long the gate waits for Redis's order-rate / duplicate answer before it falls back to process memory (ms). */
+  readonly riskOrderFlowTimeoutMs: number;
   /** VaR/CVaR horizons in days (sqrt-time scaling of daily figures). */
   readonly riskVarHorizonsDays: readonly number[];
   /** Monte Carlo VaR: simulated paths and seed (xoshiro128**). */
@@ -823,6 +827,18 @@ export const CONFIG_SPEC = {
     parse: int(100, 3_600_000),
   },
   riskSnapshotCron: { name: 'RISK_SNAPSHOT_CRON', default: '*/5 * * * *', description: 'Cron (UTC) of the risk measures snapshot', parse: cron },
+  riskSnapshotRetentionDays: {
+    name: 'RISK_SNAPSHOT_RETENTION_DAYS',
+    default: '365',
+    description: 'Risk snapshots older than this many days are dropped (whole months on plain PostgreSQL, a retention policy on TimescaleDB; 0: keep all)',
+    parse: int(0, 100_000),
+  },
+  riskOrderFlowTimeoutMs: {
+    name: 'RISK_ORDER_FLOW_TIMEOUT_MS',
+    default: '50',
+    description: 'How long the pre-trade gate waits for Redis (order-rate throttle, duplicate window shared by all processes) before it falls back to its own process memory (ms)',
+    parse: int(1, 10_000),
+  },
   riskVarHorizonsDays: {
     name: 'RISK_VAR_HORIZONS_DAYS',
     default: '1,10',
