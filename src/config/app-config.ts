@@ -802,8 +802,13 @@ export const CONFIG_SPEC = {
   riskDrawdownHaltedPct: { name: 'RISK_DRAWDOWN_HALTED_PCT', default: '20', description: 'Drawdown from the equity peak (percent) that halts an account', parse: num(0, 100, true) },
   riskConsecutiveLosses: {
     name: 'RISK_CONSECUTIVE_LOSSES',
-    // Off unless chosen: with commissions and slippage a run of small losing closes is ordinary
-    // (a market maker's, an execution algorithm's), and stepping down on it is a policy decision.
+    // Off unless chosen. A losing trade is a closing fill whose realized P&L net of commission is
+    // negative (the alerts' definition too: ALERTS_CONSECUTIVE_LOSSES, on at 5 and 10). With the
+    // paper broker's defaults (PAPER_SLIPPAGE_BPS 2 against each side, PAPER_COMMISSION_BPS 1) a
+    // close at an unchanged price loses about 5 bps, so a burst of round trips in a flat market
+    // (the crash spec's, a market maker's, an execution algorithm's) is a real losing run; gross of
+    // commission it still is (slippage alone makes it negative), so no realized-P&L definition
+    // spares it. Making such a run reduce-only is a policy decision; the alerts report it anyway.
     default: '0',
     description: 'Losing closing trades in a row that step an account down to DEFENSIVE (0: off)',
     parse: int(0, 10_000),
