@@ -116,6 +116,23 @@ describe('risk gate (POST /api/v1/orders)', () => {
     await expectAccepted(order('AAA', { quantity: '5' }));
   });
 
+  it('trades_failed counts gate denials by code and broker refusals as broker', async () => {
+    const count = async (reason: string): Promise<number> => {
+      const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const line = body.split('\n').find((l) => l.startsWith(`trades_failed{reason="${reason}"} `));
+      return line === undefined ? 0 : Number(line.split(' ')[1]);
+    };
+    const [broker, quantity] = [await count('broker'), await count('MAX_ORDER_QUANTITY')];
+    // REJ*: the spec broker refuses it (BrokerRejectedError): stored rejected, answered 201.
+    const refused = await post(order('REJECTME', { quantity: '1' }));
+    expect(refused.statusCode).toBe(201);
+    expect(refused.json()).toMatchObject({ status: 'rejected' });
+    expect(await count('broker')).toBe(broker + 1);
+    await expectDenied(order('AAA', { quantity: '6' }), 'MAX_ORDER_QUANTITY');
+    expect(await count('MAX_ORDER_QUANTITY')).toBe(quantity + 1);
+    expect(await count('broker')).toBe(broker + 1);
+  });
+
   it('MAX_ORDER_NOTIONAL at the reference price (market) or the limit price', async () => {
     await limitsA({ maxOrderNotional: 500 });
     await expectDenied(order('NOTE', { quantity: '6' }), 'MAX_ORDER_NOTIONAL');

@@ -102,8 +102,8 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
  * RISK_VAR_HORIZONS_DAYS, exposure by symbol and side, portfolio heat, Sharpe of the daily
  * equity returns, win rate of its closing trades. Stored as a time series (risk_snapshots, by
  * the `risk.snapshot` job); the Prometheus gauges are firm-wide (FirmRiskFigures), set by the
- * same job. Also counts every fill the OMS applies in this process (trades_total{side,symbol})
- * and every broker refusal (trades_failed{reason="broker"}; the gate counts its own codes).
+ * same job. Also counts every fill the OMS applies in this process (trades_total{side,symbol});
+ * trades_failed is counted where orders fail: the gate (its codes) and the OMS (`broker`).
  */
 @Injectable()
 export class RiskMeasuresService implements OnModuleInit {
@@ -126,13 +126,12 @@ export class RiskMeasuresService implements OnModuleInit {
     @InjectMetric(METRIC.sharpeRatio) private readonly gSharpe: Gauge<string>,
     @InjectMetric(METRIC.winRatePct) private readonly gWinRate: Gauge<string>,
     @InjectMetric(METRIC.tradesTotal) private readonly cTrades: Counter<string>,
-    @InjectMetric(METRIC.tradesFailed) private readonly cFailed: Counter<string>,
   ) {}
 
   onModuleInit(): void {
+    // Broker refusals are counted by the OMS where it stores them (trades_failed{reason="broker"}).
     this.orders.onOrderUpdate((u) => {
       if (u.kind === 'fill' && u.fill) this.cTrades.inc({ side: u.fill.side, symbol: u.fill.symbol });
-      else if (u.kind === 'rejected') this.cFailed.inc({ reason: 'broker' });
     });
   }
 
