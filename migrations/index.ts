@@ -12,6 +12,7 @@ import { BarsLatest1766100000000 } from './1766100000000-bars-latest';
 import { Risk1765900000000 } from './1765900000000-risk';
 import { IngestionNews1766200000000 } from './1766200000000-ingestion-news';
 import { Social1766400000000 } from './1766400000000-social';
+import { RiskSeries1766500000000 } from './1766500000000-risk-series';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   Risk1765900000000,
   IngestionNews1766200000000,
   Social1766400000000,
+  RiskSeries1766500000000,
 ];

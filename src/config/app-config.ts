@@ -247,6 +247,10 @@ export interface AppConfig {
   readonly riskStateRefreshMs: number;
   /** Cron (UTC) of the risk snapshot job (measures stored and exported). */
   readonly riskSnapshotCron: string;
+  /** risk_snapshots older than this many days are dropped by the maintenance job (0: keep all). */
+  readonly riskSnapshotRetentionDays: number;
+  /** How long the gate waits for Redis's order-rate / duplicate answer before it falls back to process memory (ms). */
+  readonly riskOrderFlowTimeoutMs: number;
   /** VaR/CVaR horizons in days (sqrt-time scaling of daily figures). */
   readonly riskVarHorizonsDays: readonly number[];
   /** Monte Carlo VaR: simulated paths and seed (xoshiro128**). */
@@ -938,8 +942,13 @@ export const CONFIG_SPEC = {
   riskDrawdownHaltedPct: { name: 'RISK_DRAWDOWN_HALTED_PCT', default: '20', description: 'Drawdown from the equity peak (percent) that halts an account', parse: num(0, 100, true) },
   riskConsecutiveLosses: {
     name: 'RISK_CONSECUTIVE_LOSSES',
-    // Off unless chosen: with commissions and slippage a run of small losing closes is ordinary
-    // (a market maker's, an execution algorithm's), and stepping down on it is a policy decision.
+    // Off unless chosen. A losing trade is a closing fill whose realized P&L net of commission is
+    // negative (the alerts' definition too: ALERTS_CONSECUTIVE_LOSSES, on at 5 and 10). With the
+    // paper broker's defaults (PAPER_SLIPPAGE_BPS 2 against each side, PAPER_COMMISSION_BPS 1) a
+    // close at an unchanged price loses about 5 bps, so a burst of round trips in a flat market
+    // (the crash spec's, a market maker's, an execution algorithm's) is a real losing run; gross of
+    // commission it still is (slippage alone makes it negative), so no realized-P&L definition
+    // spares it. Making such a run reduce-only is a policy decision; the alerts report it anyway.
     default: '0',
     description: 'Losing closing trades in a row that step an account down to DEFENSIVE (0: off)',
     parse: int(0, 10_000),
@@ -963,6 +972,18 @@ export const CONFIG_SPEC = {
     parse: int(100, 3_600_000),
   },
   riskSnapshotCron: { name: 'RISK_SNAPSHOT_CRON', default: '*/5 * * * *', description: 'Cron (UTC) of the risk measures snapshot', parse: cron },
+  riskSnapshotRetentionDays: {
+    name: 'RISK_SNAPSHOT_RETENTION_DAYS',
+    default: '365',
+    description: 'Risk snapshots older than this many days are dropped (whole months on plain PostgreSQL, a retention policy on TimescaleDB; 0: keep all)',
+    parse: int(0, 100_000),
+  },
+  riskOrderFlowTimeoutMs: {
+    name: 'RISK_ORDER_FLOW_TIMEOUT_MS',
+    default: '50',
+    description: 'How long the pre-trade gate waits for Redis (order-rate throttle, duplicate window shared by all processes) before it falls back to its own process memory (ms)',
+    parse: int(1, 10_000),
+  },
   riskVarHorizonsDays: {
     name: 'RISK_VAR_HORIZONS_DAYS',
     default: '1,10',

@@ -36,6 +36,12 @@ export interface JobPayloads {
      * owns that list, so the payload carries nothing).
      */
     'bars.refresh-aggregates': Record<string, never>;
+    /**
+     * risk_snapshots upkeep: plain PostgreSQL creates its monthly partitions up to `monthsAhead`
+     * months ahead and drops what is older than `retentionDays` (0: keep all); TimescaleDB sets
+     * the hypertable's retention policy to `retentionDays`.
+     */
+    'risk-snapshots.maintain': { monthsAhead: number; retentionDays: number };
   };
   /**
    * Every run job carries only the run's id: the request and the state live in the

@@ -1,7 +1,7 @@
 /** Names of QuantDesk's own Prometheus metrics, in one place so dashboards can be checked. */
 export const METRIC = {
   apiLatency: 'api_latency_seconds',
-  // Risk (src/risk): gauges per account, set by the risk snapshot job and GET /api/v1/risk/status.
+  // Risk (src/risk): firm-wide gauges (position_value_usd per symbol), set by the risk snapshot job.
   drawdownPct: 'drawdown_pct',
   var95Usd: 'var_95_usd',
   cvar95Usd: 'cvar_95_usd',
