@@ -27,6 +27,7 @@ import { RiskModule } from './risk/risk.module';
 import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
 import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
 import { SocialModule } from './data-sources/social/social.module';
+import { FilingsModule } from './data-sources/filings/filings.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -53,6 +54,7 @@ export class AppModule {
         IngestionRegistryModule,
         SentimentScoringModule,
         SocialModule,
+        FilingsModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,

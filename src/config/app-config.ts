@@ -119,6 +119,16 @@ export interface AppConfig {
   readonly xUrl: string;
   readonly xBearerToken: string;
   readonly xCron: string;
+  /** SEC EDGAR: the User-Agent SEC requires ("Company contact@example.com"); empty: EDGAR disabled. */
+  readonly secUserAgent: string;
+  /** SEC EDGAR roots: www.sec.gov (company_tickers.json, filing documents) and data.sec.gov (submissions). */
+  readonly secUrl: string;
+  readonly secDataUrl: string;
+  /** SEC's fair-access limit: at most 10 requests per second. */
+  readonly secRequestsPerSecond: number;
+  /** Symbols whose filings are ingested. */
+  readonly filingsSymbols: readonly string[];
+  readonly secCron: string;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -603,6 +613,17 @@ export const CONFIG_SPEC = {
   socialSpikeZ: { name: 'SOCIAL_SPIKE_Z', default: '3', description: 'Social spikes: z-score at or above which an interval is a spike', parse: num(0, 100, true) },
   socialSpikeMinMentions: { name: 'SOCIAL_SPIKE_MIN_MENTIONS', default: '5', description: 'Social spikes: fewest mentions an interval needs to be flagged', parse: int(1, 1_000_000) },
   socialIndexSmoothing: { name: 'SOCIAL_INDEX_K', default: '1', description: 'Social sentiment index (bull - bear) / (bull + bear + k): the k', parse: num(0, 1000) },
+  secUserAgent: {
+    name: 'SEC_USER_AGENT',
+    default: '',
+    description: 'User-Agent SEC EDGAR requires, "Company contact@example.com" (empty: SEC EDGAR disabled)',
+    parse: text(/^(\S.{0,199})?$/, 'empty or a User-Agent of 1 to 200 characters'),
+  },
+  secUrl: { name: 'SEC_URL', default: 'https://www.sec.gov', description: 'SEC root of company_tickers.json and filing documents', parse: url(['https:', 'http:']) },
+  secDataUrl: { name: 'SEC_DATA_URL', default: 'https://data.sec.gov', description: 'SEC EDGAR submissions API root', parse: url(['https:', 'http:']) },
+  secRequestsPerSecond: { name: 'SEC_REQUESTS_PER_SECOND', default: '10', description: 'SEC EDGAR requests per second (SEC fair access: at most 10)', parse: num(0, 10, true) },
+  filingsSymbols: { name: 'FILINGS_SYMBOLS', default: '', description: 'Comma-separated symbols whose SEC filings are ingested (empty: SEC EDGAR disabled)', parse: symbolList },
+  secCron: { name: 'SEC_CRON', default: '*/10 * * * *', description: 'Cron (UTC) of the SEC EDGAR filings ingestion', parse: cron },
   stocktwitsUrl: { name: 'STOCKTWITS_URL', default: 'https://api.stocktwits.com', description: 'StockTwits API root', parse: url(['https:', 'http:']) },
   stocktwitsAccessToken: { name: 'STOCKTWITS_ACCESS_TOKEN', default: '', description: 'StockTwits OAuth access token (optional; raises the rate limit)', parse: credential },
   stocktwitsRequestsPerHour: { name: 'STOCKTWITS_REQUESTS_PER_HOUR', default: '200', description: "StockTwits request budget per hour (requests are spaced to it)", parse: int(1, 1_000_000) },

@@ -1,0 +1,65 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Filings and material events (issue 7):
+ * - `sec_company_tickers`: SEC's ticker → CIK map (www.sec.gov/files/company_tickers.json),
+ *   cached so a run asks SEC for it at most once a day.
+ * - `filings`: one row per EDGAR filing of a followed symbol, unique per accession number
+ *   (SEC's id of a filing), so a re-run stores no duplicate. `accepted_at` is when SEC
+ *   accepted it (the moment it became public), `received_at` when we stored it.
+ * - `events`: material events detected in filings (8-K items), articles and transcripts;
+ *   unique per (source, source_id, kind), so a re-ingested source raises no second event (and
+ *   no second alert). Events are few per symbol and read by symbol and time: a plain table with
+ *   an index serves them; they are not a dense time series (DESIGN.md 6 applies to bars-like data).
+ */
+export class FilingsEvents1766300000000 implements MigrationInterface {
+  name = 'FilingsEvents1766300000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE sec_company_tickers (
+        ticker text PRIMARY KEY CHECK (length(ticker) BETWEEN 1 AND 32),
+        cik bigint NOT NULL CHECK (cik > 0),
+        title text NOT NULL,
+        fetched_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`
+      CREATE TABLE filings (
+        id bigserial PRIMARY KEY,
+        cik bigint NOT NULL CHECK (cik > 0),
+        symbol text NOT NULL CHECK (length(symbol) BETWEEN 1 AND 32),
+        accession text NOT NULL CHECK (accession ~ '^[0-9]{10}-[0-9]{2}-[0-9]{6}$'),
+        form text NOT NULL CHECK (length(form) BETWEEN 1 AND 32),
+        filed_at timestamptz NOT NULL,
+        accepted_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        items text[] NOT NULL DEFAULT '{}',
+        primary_document text,
+        url text NOT NULL,
+        CONSTRAINT filings_accession_key UNIQUE (accession)
+      )`);
+    await q.query(`CREATE INDEX filings_symbol_accepted_idx ON filings (symbol, accepted_at DESC)`);
+    await q.query(`
+      CREATE TABLE events (
+        id bigserial PRIMARY KEY,
+        symbol text NOT NULL CHECK (length(symbol) BETWEEN 1 AND 32),
+        kind text NOT NULL CHECK (kind IN ('earnings', 'guidance', 'merger_acquisition', 'fda', 'legal', 'bankruptcy', 'executive_departure', 'material_agreement')),
+        source text NOT NULL CHECK (source IN ('filing', 'article', 'transcript')),
+        source_id text NOT NULL CHECK (length(source_id) BETWEEN 1 AND 200),
+        title text NOT NULL,
+        detail text,
+        published_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        alert_id uuid,
+        CONSTRAINT events_source_kind_key UNIQUE (source, source_id, kind, symbol)
+      )`);
+    await q.query(`CREATE INDEX events_symbol_published_idx ON events (symbol, published_at DESC)`);
+    await q.query(`CREATE INDEX events_published_idx ON events (published_at DESC)`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE events`);
+    await q.query(`DROP TABLE filings`);
+    await q.query(`DROP TABLE sec_company_tickers`);
+  }
+}
