@@ -7,6 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `filings`: one row per EDGAR filing of a followed symbol, unique per accession number
  *   (SEC's id of a filing), so a re-run stores no duplicate. `accepted_at` is when SEC
  *   accepted it (the moment it became public), `received_at` when we stored it.
+ * - `insider_transactions`: the non-derivative transactions of Form 4 filings (from the filing's
+ *   ownershipDocument XML), unique per (accession, position in the table).
  * - `events`: material events detected in filings (8-K items), articles and transcripts;
  *   unique per (source, source_id, kind), so a re-ingested source raises no second event (and
  *   no second alert). Events are few per symbol and read by symbol and time: a plain table with
@@ -36,8 +38,34 @@ export class FilingsEvents1766300000000 implements MigrationInterface {
         items text[] NOT NULL DEFAULT '{}',
         primary_document text,
         url text NOT NULL,
+        -- Form 4: when its XML was read into insider_transactions (null: still to read, retried each run).
+        insider_parsed_at timestamptz,
         CONSTRAINT filings_accession_key UNIQUE (accession)
       )`);
+    await q.query(`CREATE INDEX filings_insider_pending_idx ON filings (symbol) WHERE form IN ('4', '4/A') AND insider_parsed_at IS NULL`);
+    await q.query(`
+      CREATE TABLE insider_transactions (
+        id bigserial PRIMARY KEY,
+        accession text NOT NULL REFERENCES filings (accession) ON DELETE CASCADE,
+        seq integer NOT NULL CHECK (seq >= 0),
+        symbol text NOT NULL CHECK (length(symbol) BETWEEN 1 AND 32),
+        issuer_cik bigint NOT NULL,
+        owner_cik bigint NOT NULL,
+        owner_name text NOT NULL,
+        owner_relationship text NOT NULL,
+        security_title text NOT NULL,
+        transaction_date date NOT NULL,
+        transaction_code text NOT NULL CHECK (transaction_code ~ '^[A-Z]$'),
+        shares numeric NOT NULL,
+        price_per_share numeric,
+        acquired_disposed text NOT NULL CHECK (acquired_disposed IN ('A', 'D')),
+        shares_owned_after numeric,
+        direct_indirect text CHECK (direct_indirect IN ('D', 'I')),
+        accepted_at timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT insider_transactions_accession_seq_key UNIQUE (accession, seq)
+      )`);
+    await q.query(`CREATE INDEX insider_transactions_symbol_date_idx ON insider_transactions (symbol, transaction_date DESC)`);
     await q.query(`CREATE INDEX filings_symbol_accepted_idx ON filings (symbol, accepted_at DESC)`);
     await q.query(`
       CREATE TABLE events (
@@ -59,6 +87,7 @@ export class FilingsEvents1766300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE events`);
+    await q.query(`DROP TABLE insider_transactions`);
     await q.query(`DROP TABLE filings`);
     await q.query(`DROP TABLE sec_company_tickers`);
   }

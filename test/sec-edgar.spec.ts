@@ -5,7 +5,7 @@ import { ProviderRateLimitedError, ProviderRequestError } from '../src/data-sour
 import type { IngestionRunContext } from '../src/data-sources/ingestion/ingestion-provider';
 import { IngestionRegistry } from '../src/data-sources/ingestion/ingestion.registry';
 import { loadConfig } from '../src/config/app-config';
-import { SecEdgarTestServer, type SecCompany } from './support/sec-edgar-server';
+import { form4Xml, SecEdgarTestServer, type SecCompany } from './support/sec-edgar-server';
 import { createTestKey } from './support/market-data-keys';
 import { startIsolatedTestApp, type TestApp } from './support/test-app';
 
@@ -44,7 +44,7 @@ describe('SEC EDGAR filings and material events', () => {
     await sec.stop();
   });
   beforeEach(async () => {
-    await db.query(`TRUNCATE filings, events, sec_company_tickers`);
+    await db.query(`TRUNCATE insider_transactions, filings, events, sec_company_tickers`);
     await db.query(`DELETE FROM alerts WHERE rule = 'material_event'`);
     sec.clear();
     acme = sec.company({ cik: 1234567, ticker: 'ACME', title: 'Acme Corp' });
@@ -165,6 +165,54 @@ describe('SEC EDGAR filings and material events', () => {
     expect(await svc.detectInArticle(article)).toBe(0);
     expect((await db.query<{ kind: string }[]>(`SELECT kind FROM events WHERE source = 'article' ORDER BY kind`)).map((r) => r.kind)).toEqual(['fda', 'guidance']);
     expect((await alerts()).map((a) => a.severity)).toEqual(['warning', 'warning']);
+  });
+
+  it('reads each Form 4 XML into insider transactions once; a malformed one stores nothing and is read again next run', async () => {
+    const acc = '0009876543-24-000001';
+    sec.file(acme, { accession: acc, form: '4', filingDate: '2024-08-05', acceptanceDateTime: '2024-08-05T21:01:02.000Z', items: '', primaryDocument: 'xslF345X05/wk-form4_1722891662.xml' });
+    const xml = form4Xml({
+      issuerCik: 1234567,
+      symbol: 'ACME',
+      ownerCik: 9876543,
+      owner: 'DOE JANE',
+      officerTitle: 'Chief Executive Officer',
+      transactions: [
+        { date: '2024-08-02', code: 'S', shares: '50000', price: '218.50', ad: 'D', after: '3950000' },
+        { date: '2024-08-02', code: 'G', shares: '1000', price: null, ad: 'D', after: '3949000' },
+      ],
+    });
+    // First run: the document is cut off mid-way (partial), nothing of it is stored.
+    sec.document(acme, acc, 'wk-form4_1722891662.xml', xml.slice(0, xml.length / 2));
+    const first = await t.app.get(SecEdgarProvider).run(ctx());
+    expect(first).toEqual({ fetched: 3, stored: 3, duplicates: 0, errors: 2 });
+    expect(await db.query(`SELECT count(*)::int AS n FROM insider_transactions`)).toEqual([{ n: 0 }]);
+
+    sec.document(acme, acc, 'wk-form4_1722891662.xml', xml);
+    const second = await t.app.get(SecEdgarProvider).run(ctx());
+    expect(second).toEqual({ fetched: 5, stored: 2, duplicates: 3, errors: 1 });
+    const rows = await db.query(
+      `SELECT seq, symbol, owner_cik::int AS owner_cik, owner_name, owner_relationship, transaction_date::text AS d, transaction_code, shares::text, price_per_share::text AS price,
+              acquired_disposed, shares_owned_after::text AS after, direct_indirect FROM insider_transactions ORDER BY seq`,
+    );
+    expect(rows).toEqual([
+      { seq: 0, symbol: 'ACME', owner_cik: 9876543, owner_name: 'DOE JANE', owner_relationship: 'officer (Chief Executive Officer)', d: '2024-08-02', transaction_code: 'S', shares: '50000', price: '218.50', acquired_disposed: 'D', after: '3950000', direct_indirect: 'D' },
+      { seq: 1, symbol: 'ACME', owner_cik: 9876543, owner_name: 'DOE JANE', owner_relationship: 'officer (Chief Executive Officer)', d: '2024-08-02', transaction_code: 'G', shares: '1000', price: null, acquired_disposed: 'D', after: '3949000', direct_indirect: 'D' },
+    ]);
+    expect(sec.requests.filter((r) => r.path.endsWith('.xml')).map((r) => r.path)).toEqual([
+      `/Archives/edgar/data/1234567/000987654324000001/wk-form4_1722891662.xml`,
+      `/Archives/edgar/data/1234567/000987654324000001/wk-form4_1722891662.xml`,
+    ]);
+
+    // Read once: a third run does not ask for it again.
+    sec.requests.length = 0;
+    expect(await t.app.get(SecEdgarProvider).run(ctx())).toEqual({ fetched: 3, stored: 0, duplicates: 3, errors: 1 });
+    expect(sec.requests.some((r) => r.path.endsWith('.xml'))).toBe(false);
+
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${viewerKey}` } });
+    const r = await get('/api/v1/insider/ACME?limit=1');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ symbol: 'ACME', total: 2, limit: 1, transactions: [{ accession: acc, seq: 0, transactionCode: 'S', shares: '50000', pricePerShare: '218.50', acquiredDisposed: 'D', transactionDate: '2024-08-02', acceptedAt: '2024-08-05T21:01:02.000Z' }] });
+    expect((await get('/api/v1/insider/ACME?limit=x')).statusCode).toBe(400);
   });
 
   it('GET /api/v1/filings/:symbol and /api/v1/events page the stored rows; bad queries are 400 naming the field', async () => {

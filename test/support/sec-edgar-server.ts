@@ -27,6 +27,7 @@ export interface SecCompany {
 
 export class SecEdgarTestServer extends LoopbackServer {
   private readonly companies: SecCompany[] = [];
+  private readonly documents = new Map<string, string>();
   private rateLimited: { count: number; retryAfterS: number } | null = null;
   private malformedNext: ((body: Record<string, unknown>) => unknown) | null = null;
 
@@ -45,6 +46,11 @@ export class SecEdgarTestServer extends LoopbackServer {
     company.filings.unshift(f);
   }
 
+  /** Serves a filing document at /Archives/edgar/data/{cik}/{accession without dashes}/{name}. */
+  document(company: SecCompany, accession: string, name: string, text: string): void {
+    this.documents.set(`/Archives/edgar/data/${company.cik}/${accession.replace(/-/g, '')}/${name}`, text);
+  }
+
   rateLimitNext(count: number, retryAfterS: number): void {
     this.rateLimited = { count, retryAfterS };
   }
@@ -55,6 +61,7 @@ export class SecEdgarTestServer extends LoopbackServer {
 
   clear(): void {
     this.companies.length = 0;
+    this.documents.clear();
     this.requests.length = 0;
     this.rateLimited = null;
     this.malformedNext = null;
@@ -73,6 +80,8 @@ export class SecEdgarTestServer extends LoopbackServer {
     if (req.path === '/files/company_tickers.json') {
       return { status: 200, body: Object.fromEntries(this.companies.map((c, i) => [String(i), { cik_str: c.cik, ticker: c.ticker, title: c.title }])) };
     }
+    const doc = this.documents.get(req.path);
+    if (doc !== undefined) return { status: 200, headers: { 'content-type': 'text/xml' }, body: doc };
     const m = /^\/submissions\/CIK(\d{10})\.json$/.exec(req.path);
     if (!m) return { status: 404, body: '<html><body>Not Found</body></html>' };
     const company = this.companies.find((c) => c.cik === Number(m[1]));
@@ -111,4 +120,51 @@ export class SecEdgarTestServer extends LoopbackServer {
     }
     return { status: 200, body };
   }
+}
+
+export interface Form4Transaction {
+  date: string;
+  code: string;
+  shares: string;
+  price: string | null;
+  ad: 'A' | 'D';
+  after: string;
+}
+
+/** A Form 4 ownershipDocument as filers submit it (EDGAR Ownership XML, schema X0508). */
+export function form4Xml(o: { issuerCik: number; symbol: string; ownerCik: number; owner: string; officerTitle: string; transactions: Form4Transaction[] }): string {
+  const tx = o.transactions
+    .map(
+      (t) => `
+    <nonDerivativeTransaction>
+      <securityTitle><value>Common Stock</value></securityTitle>
+      <transactionDate><value>${t.date}</value></transactionDate>
+      <transactionCoding><transactionFormType>4</transactionFormType><transactionCode>${t.code}</transactionCode><equitySwapInvolved>0</equitySwapInvolved></transactionCoding>
+      <transactionAmounts>
+        <transactionShares><value>${t.shares}</value></transactionShares>
+        <transactionPricePerShare>${t.price === null ? '<footnoteId id="F1"/>' : `<value>${t.price}</value>`}</transactionPricePerShare>
+        <transactionAcquiredDisposedCode><value>${t.ad}</value></transactionAcquiredDisposedCode>
+      </transactionAmounts>
+      <postTransactionAmounts><sharesOwnedFollowingTransaction><value>${t.after}</value></sharesOwnedFollowingTransaction></postTransactionAmounts>
+      <ownershipNature><directOrIndirectOwnership><value>D</value></directOrIndirectOwnership></ownershipNature>
+    </nonDerivativeTransaction>`,
+    )
+    .join('');
+  return `<?xml version="1.0"?>
+<ownershipDocument>
+  <schemaVersion>X0508</schemaVersion>
+  <documentType>4</documentType>
+  <periodOfReport>${o.transactions[0]?.date ?? '2024-08-01'}</periodOfReport>
+  <notSubjectToSection16>0</notSubjectToSection16>
+  <issuer><issuerCik>${String(o.issuerCik).padStart(10, '0')}</issuerCik><issuerName>Acme Corp</issuerName><issuerTradingSymbol>${o.symbol}</issuerTradingSymbol></issuer>
+  <reportingOwner>
+    <reportingOwnerId><rptOwnerCik>${String(o.ownerCik).padStart(10, '0')}</rptOwnerCik><rptOwnerName>${o.owner}</rptOwnerName></reportingOwnerId>
+    <reportingOwnerRelationship><isDirector>0</isDirector><isOfficer>1</isOfficer><isTenPercentOwner>0</isTenPercentOwner><isOther>0</isOther><officerTitle>${o.officerTitle}</officerTitle></reportingOwnerRelationship>
+  </reportingOwner>
+  <nonDerivativeTable>${tx}
+  </nonDerivativeTable>
+  <footnotes><footnote id="F1">Gift; no price.</footnote></footnotes>
+  <ownerSignature><signatureName>/s/ ${o.owner}</signatureName><signatureDate>${o.transactions[0]?.date ?? '2024-08-01'}</signatureDate></ownerSignature>
+</ownershipDocument>
+`;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DEFAULT_PAGE_SIZE, type EventsPageDto, type EventsQueryDto, type FilingsPageDto, type FilingsQueryDto } from './filings.dto';
+import { DEFAULT_PAGE_SIZE, type EventsPageDto, type InsiderPageDto, type PageQueryDto, type EventsQueryDto, type FilingsPageDto, type FilingsQueryDto } from './filings.dto';
 import { FilingsRepository } from './filings.repository';
 
 /** Reads for the filings and events routes. */
@@ -22,6 +22,19 @@ export class FilingsQueryService {
       limit,
       offset,
       filings: rows.map((r) => ({ ...r, filedAt: r.filedAt.toISOString(), acceptedAt: r.acceptedAt.toISOString(), receivedAt: r.receivedAt.toISOString() })),
+    };
+  }
+
+  async insider(symbol: string, q: PageQueryDto): Promise<InsiderPageDto> {
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const offset = q.offset ?? 0;
+    const { total, rows } = await this.repo.insider(symbol, limit, offset);
+    return {
+      symbol: symbol.toUpperCase(),
+      total,
+      limit,
+      offset,
+      transactions: rows.map((r) => ({ ...r, acceptedAt: r.acceptedAt.toISOString(), receivedAt: r.receivedAt.toISOString() })),
     };
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { RequireRole } from '../../auth/auth.decorators';
-import { EventsPageDto, EventsQueryDto, FilingsPageDto, FilingsQueryDto, FilingsSymbolParamDto } from './filings.dto';
+import { EventsPageDto, EventsQueryDto, FilingsPageDto, FilingsQueryDto, FilingsSymbolParamDto, InsiderPageDto, PageQueryDto } from './filings.dto';
 import { FilingsQueryService } from './filings-query.service';
 
 /** Stored SEC filings and material events (thin: the query service reads them). */
@@ -19,6 +19,15 @@ export class FilingsController {
   @ApiBadRequestResponse({ description: 'A parameter is invalid; details.issues names it' })
   filings(@Param() p: FilingsSymbolParamDto, @Query() q: FilingsQueryDto): Promise<FilingsPageDto> {
     return this.query.filings(p.symbol, q);
+  }
+
+  @Get('insider/:symbol')
+  @RequireRole('viewer')
+  @ApiOperation({ summary: 'Insider transactions of a symbol (Form 4 non-derivative table), newest transaction first' })
+  @ApiOkResponse({ type: InsiderPageDto })
+  @ApiBadRequestResponse({ description: 'A parameter is invalid; details.issues names it' })
+  insider(@Param() p: FilingsSymbolParamDto, @Query() q: PageQueryDto): Promise<InsiderPageDto> {
+    return this.query.insider(p.symbol, q);
   }
 
   @Get('events')

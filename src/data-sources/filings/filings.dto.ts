@@ -94,3 +94,29 @@ export class EventsPageDto {
   @ApiProperty() offset!: number;
   @ApiProperty({ type: [EventDto] }) events!: EventDto[];
 }
+
+export class InsiderTransactionDto {
+  @ApiProperty({ example: '0001214128-24-000007' }) accession!: string;
+  @ApiProperty({ example: 0, description: 'Position in the filing\'s non-derivative table' }) seq!: number;
+  @ApiProperty({ example: 1214128 }) ownerCik!: number;
+  @ApiProperty({ example: 'DOE JANE' }) ownerName!: string;
+  @ApiProperty({ example: 'officer (Chief Executive Officer)' }) ownerRelationship!: string;
+  @ApiProperty({ example: 'Common Stock' }) securityTitle!: string;
+  @ApiProperty({ example: '2024-08-01' }) transactionDate!: string;
+  @ApiProperty({ example: 'S', description: 'SEC Form 4 transaction code: P purchase, S sale, A grant, M exercise, F tax withholding, G gift, ...' }) transactionCode!: string;
+  @ApiProperty({ example: '50000', description: 'Decimal text' }) shares!: string;
+  @ApiProperty({ type: String, nullable: true, example: '218.5' }) pricePerShare!: string | null;
+  @ApiProperty({ enum: ['A', 'D'], description: 'Acquired or disposed' }) acquiredDisposed!: string;
+  @ApiProperty({ type: String, nullable: true, example: '4000000' }) sharesOwnedAfter!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['D', 'I'], description: 'Direct or indirect ownership' }) directOrIndirect!: string | null;
+  @ApiProperty({ description: 'When SEC accepted the Form 4' }) acceptedAt!: string;
+  @ApiProperty() receivedAt!: string;
+}
+
+export class InsiderPageDto {
+  @ApiProperty({ example: 'AAPL' }) symbol!: string;
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+  @ApiProperty({ type: [InsiderTransactionDto] }) transactions!: InsiderTransactionDto[];
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { Form4 } from './sec-edgar/core/form4.parser';
 import type { CompanyTicker, ParsedFiling } from './sec-edgar/core/sec-edgar.parser';
 
 export interface FilingRow {
@@ -13,6 +14,24 @@ export interface FilingRow {
   readonly receivedAt: Date;
   readonly items: string[];
   readonly url: string;
+}
+
+export interface InsiderRow {
+  readonly accession: string;
+  readonly seq: number;
+  readonly ownerCik: number;
+  readonly ownerName: string;
+  readonly ownerRelationship: string;
+  readonly securityTitle: string;
+  readonly transactionDate: string;
+  readonly transactionCode: string;
+  readonly shares: string;
+  readonly pricePerShare: string | null;
+  readonly acquiredDisposed: 'A' | 'D';
+  readonly sharesOwnedAfter: string | null;
+  readonly directOrIndirect: 'D' | 'I' | null;
+  readonly acceptedAt: Date;
+  readonly receivedAt: Date;
 }
 
 /** SQL of the filings tables (the ticker → CIK cache and the filings). */
@@ -68,6 +87,71 @@ export class FilingsRepository {
     )) as { accession: string }[];
     const fresh = new Set(rows.map((r) => r.accession));
     return filings.filter((f) => fresh.has(f.accession));
+  }
+
+  /** Form 4 filings of a symbol whose XML is still to read, oldest first. */
+  async pendingForm4(symbol: string, limit: number): Promise<{ accession: string; cik: number; primaryDocument: string | null; acceptedAt: Date }[]> {
+    const rows = (await this.db.query(
+      `SELECT accession, cik, primary_document, accepted_at FROM filings
+       WHERE symbol = $1 AND form IN ('4', '4/A') AND insider_parsed_at IS NULL ORDER BY accepted_at LIMIT $2`,
+      [symbol.toUpperCase(), limit],
+    )) as { accession: string; cik: string; primary_document: string | null; accepted_at: Date }[];
+    return rows.map((r) => ({ accession: r.accession, cik: Number(r.cik), primaryDocument: r.primary_document, acceptedAt: r.accepted_at }));
+  }
+
+  /** Stores a Form 4's transactions and marks the filing read, in one transaction. Returns how many rows were new. */
+  async storeForm4(accession: string, symbol: string, acceptedAt: Date, form: Form4 | null): Promise<{ stored: number; duplicates: number }> {
+    return this.db.transaction(async (tx) => {
+      let stored = 0;
+      const t = form?.transactions ?? [];
+      if (form && t.length > 0) {
+        const rows = (await tx.query(
+          `INSERT INTO insider_transactions (accession, seq, symbol, issuer_cik, owner_cik, owner_name, owner_relationship, security_title,
+             transaction_date, transaction_code, shares, price_per_share, acquired_disposed, shares_owned_after, direct_indirect, accepted_at)
+           SELECT $1, seq, $2, $3, $4, $5, $6, st, td, tc, sh, NULLIF(pr, '')::numeric, ad, NULLIF(so, '')::numeric, NULLIF(di, ''), $7
+           FROM unnest($8::int[], $9::text[], $10::date[], $11::text[], $12::numeric[], $13::text[], $14::text[], $15::text[], $16::text[])
+             AS x(seq, st, td, tc, sh, pr, ad, so, di)
+           ON CONFLICT (accession, seq) DO NOTHING
+           RETURNING id`,
+          [
+            accession,
+            symbol,
+            form.issuerCik,
+            form.ownerCik,
+            form.ownerName,
+            form.ownerRelationship,
+            acceptedAt,
+            t.map((x) => x.seq),
+            t.map((x) => x.securityTitle),
+            t.map((x) => x.transactionDate),
+            t.map((x) => x.transactionCode),
+            t.map((x) => x.shares),
+            t.map((x) => x.pricePerShare ?? ''),
+            t.map((x) => x.acquiredDisposed),
+            t.map((x) => x.sharesOwnedAfter ?? ''),
+            t.map((x) => x.directOrIndirect ?? ''),
+          ],
+        )) as unknown[];
+        stored = rows.length;
+      }
+      await tx.query(`UPDATE filings SET insider_parsed_at = now() WHERE accession = $1`, [accession]);
+      return { stored, duplicates: t.length - stored };
+    });
+  }
+
+  /** A symbol's insider transactions, newest first. */
+  async insider(symbol: string, limit: number, offset: number): Promise<{ total: number; rows: InsiderRow[] }> {
+    const [{ total }] = (await this.db.query(`SELECT count(*)::int AS total FROM insider_transactions WHERE symbol = $1`, [symbol.toUpperCase()])) as { total: number }[];
+    const rows = (await this.db.query(
+      `SELECT accession, seq, owner_cik::float8 AS "ownerCik", owner_name AS "ownerName", owner_relationship AS "ownerRelationship",
+              security_title AS "securityTitle", to_char(transaction_date, 'YYYY-MM-DD') AS "transactionDate", transaction_code AS "transactionCode",
+              shares::text, price_per_share::text AS "pricePerShare", acquired_disposed AS "acquiredDisposed",
+              shares_owned_after::text AS "sharesOwnedAfter", direct_indirect AS "directOrIndirect", accepted_at AS "acceptedAt", received_at AS "receivedAt"
+       FROM insider_transactions WHERE symbol = $1
+       ORDER BY transaction_date DESC, accepted_at DESC, accession DESC, seq LIMIT $2 OFFSET $3`,
+      [symbol.toUpperCase(), limit, offset],
+    )) as InsiderRow[];
+    return { total, rows };
   }
 
   /** A symbol's filings, newest accepted first. */

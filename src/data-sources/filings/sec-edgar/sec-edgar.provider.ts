@@ -8,7 +8,11 @@ import { ProviderHttpClient } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderMalformedError, ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { FilingsRepository } from '../filings.repository';
+import { form4XmlName, parseForm4 } from './core/form4.parser';
 import { cikPath, parseCompanyTickers, parseSubmissions, SecMalformed } from './core/sec-edgar.parser';
+
+/** Most Form 4 documents read per symbol and run (the rest wait for the next run). */
+const FORM4_PER_RUN = 100;
 
 /** The ticker map changes rarely; SEC updates company_tickers.json about daily. */
 const TICKERS_MAX_AGE_MS = 24 * 3600_000;
@@ -78,6 +82,7 @@ export class SecEdgarProvider implements IngestionProvider, OnModuleDestroy {
       }
       ctx.progress(`sec-edgar ${symbol}: submissions of ${cikPath(cik)}`);
       await this.ingestSubmissions(symbol, cik, counts);
+      await this.ingestForm4s(symbol, ctx, counts);
     }
     return counts;
   }
@@ -124,6 +129,46 @@ export class SecEdgarProvider implements IngestionProvider, OnModuleDestroy {
         return;
       }
       throw err;
+    }
+  }
+
+  /**
+   * Form 4 filings not yet read: each one's ownershipDocument XML into insider_transactions, one
+   * transaction per document. A malformed document stores nothing, counts an error and is read
+   * again next run.
+   */
+  private async ingestForm4s(symbol: string, ctx: IngestionRunContext, counts: IngestionCounts): Promise<void> {
+    for (const f of await this.repo.pendingForm4(symbol, FORM4_PER_RUN)) {
+      if (ctx.signal.aborted) return;
+      const name = f.primaryDocument === null ? null : form4XmlName(f.primaryDocument);
+      if (name === null) {
+        this.logger.warn(`${this.name}: Form 4 ${f.accession} lists no XML document ("${f.primaryDocument ?? ''}"), no transactions read`);
+        counts.errors += 1;
+        await this.repo.storeForm4(f.accession, symbol, f.acceptedAt, null);
+        continue;
+      }
+      try {
+        const res = await this.www
+          .request({ path: `/Archives/edgar/data/${f.cik}/${f.accession.replace(/-/g, '')}/${encodeURIComponent(name)}` })
+          .catch((err: unknown) => this.explain403(err));
+        const form = parseForm4(res.text);
+        counts.fetched += form.transactions.length;
+        const r = await this.repo.storeForm4(f.accession, symbol, f.acceptedAt, form);
+        counts.stored += r.stored;
+        counts.duplicates += r.duplicates;
+      } catch (err) {
+        if (err instanceof SecMalformed) {
+          this.logger.warn(`${this.name}: Form 4 ${f.accession}: malformed response, nothing stored from it: ${err.reason}`);
+          counts.errors += 1;
+          continue;
+        }
+        if (err instanceof ProviderRequestError && err.status === 404) {
+          this.logger.warn(`${this.name}: Form 4 ${f.accession}: 404 for ${name}`);
+          counts.errors += 1;
+          continue;
+        }
+        throw err;
+      }
     }
   }
 
