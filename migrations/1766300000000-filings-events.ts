@@ -9,6 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   accepted it (the moment it became public), `received_at` when we stored it.
  * - `insider_transactions`: the non-derivative transactions of Form 4 filings (from the filing's
  *   ownershipDocument XML), unique per (accession, position in the table).
+ * - `transcripts`: earnings-call transcripts (Alpha Vantage), one per (provider, symbol, quarter),
+ *   with the segments, our score (the configured scorer) and the provider's mean sentiment.
  * - `events`: material events detected in filings (8-K items), articles and transcripts;
  *   unique per (source, source_id, kind), so a re-ingested source raises no second event (and
  *   no second alert). Events are few per symbol and read by symbol and time: a plain table with
@@ -68,6 +70,21 @@ export class FilingsEvents1766300000000 implements MigrationInterface {
     await q.query(`CREATE INDEX insider_transactions_symbol_date_idx ON insider_transactions (symbol, transaction_date DESC)`);
     await q.query(`CREATE INDEX filings_symbol_accepted_idx ON filings (symbol, accepted_at DESC)`);
     await q.query(`
+      CREATE TABLE transcripts (
+        id bigserial PRIMARY KEY,
+        provider text NOT NULL,
+        symbol text NOT NULL CHECK (length(symbol) BETWEEN 1 AND 32),
+        quarter text NOT NULL CHECK (quarter ~ '^[0-9]{4}Q[1-4]$'),
+        segments jsonb NOT NULL,
+        segment_count integer NOT NULL CHECK (segment_count >= 1),
+        score double precision NOT NULL CHECK (score BETWEEN -1 AND 1),
+        label text NOT NULL CHECK (label IN ('bullish', 'bearish', 'neutral')),
+        scorer text NOT NULL,
+        provider_sentiment double precision CHECK (provider_sentiment BETWEEN -1 AND 1),
+        received_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT transcripts_provider_symbol_quarter_key UNIQUE (provider, symbol, quarter)
+      )`);
+    await q.query(`
       CREATE TABLE events (
         id bigserial PRIMARY KEY,
         symbol text NOT NULL CHECK (length(symbol) BETWEEN 1 AND 32),
@@ -88,6 +105,7 @@ export class FilingsEvents1766300000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE events`);
     await q.query(`DROP TABLE insider_transactions`);
+    await q.query(`DROP TABLE transcripts`);
     await q.query(`DROP TABLE filings`);
     await q.query(`DROP TABLE sec_company_tickers`);
   }

@@ -129,6 +129,13 @@ export interface AppConfig {
   /** Symbols whose filings are ingested. */
   readonly filingsSymbols: readonly string[];
   readonly secCron: string;
+  /** Symbols whose earnings-call transcripts are read from Alpha Vantage. */
+  readonly transcriptSymbols: readonly string[];
+  /** How many past calendar quarters each run looks for (the ones not stored yet). */
+  readonly transcriptQuarters: number;
+  /** Alpha Vantage request budget of the transcripts provider, per minute. */
+  readonly transcriptRequestsPerMinute: number;
+  readonly transcriptCron: string;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -624,6 +631,20 @@ export const CONFIG_SPEC = {
   secRequestsPerSecond: { name: 'SEC_REQUESTS_PER_SECOND', default: '10', description: 'SEC EDGAR requests per second (SEC fair access: at most 10)', parse: num(0, 10, true) },
   filingsSymbols: { name: 'FILINGS_SYMBOLS', default: '', description: 'Comma-separated symbols whose SEC filings are ingested (empty: SEC EDGAR disabled)', parse: symbolList },
   secCron: { name: 'SEC_CRON', default: '*/10 * * * *', description: 'Cron (UTC) of the SEC EDGAR filings ingestion', parse: cron },
+  transcriptSymbols: {
+    name: 'TRANSCRIPT_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose earnings-call transcripts are read from Alpha Vantage (empty: transcripts disabled)',
+    parse: symbolList,
+  },
+  transcriptQuarters: { name: 'TRANSCRIPT_QUARTERS', default: '4', description: 'Earnings-call transcripts: past calendar quarters looked for each run (those not stored yet)', parse: int(1, 40) },
+  transcriptRequestsPerMinute: {
+    name: 'TRANSCRIPT_REQUESTS_PER_MINUTE',
+    default: '5',
+    description: 'Earnings-call transcripts: Alpha Vantage requests per minute (requests are spaced to it)',
+    parse: int(1, 1_000_000),
+  },
+  transcriptCron: { name: 'TRANSCRIPT_CRON', default: '0 6 * * *', description: 'Cron (UTC) of the earnings-call transcript ingestion', parse: cron },
   stocktwitsUrl: { name: 'STOCKTWITS_URL', default: 'https://api.stocktwits.com', description: 'StockTwits API root', parse: url(['https:', 'http:']) },
   stocktwitsAccessToken: { name: 'STOCKTWITS_ACCESS_TOKEN', default: '', description: 'StockTwits OAuth access token (optional; raises the rate limit)', parse: credential },
   stocktwitsRequestsPerHour: { name: 'STOCKTWITS_REQUESTS_PER_HOUR', default: '200', description: "StockTwits request budget per hour (requests are spaced to it)", parse: int(1, 1_000_000) },
