@@ -11,6 +11,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   ownershipDocument XML), unique per (accession, position in the table).
  * - `transcripts`: earnings-call transcripts (Alpha Vantage), one per (provider, symbol, quarter),
  *   with the segments, our score (the configured scorer) and the provider's mean sentiment.
+ * - `short_interest`: FINRA consolidated short interest per (provider, symbol, settlement date).
  * - `events`: material events detected in filings (8-K items), articles and transcripts;
  *   unique per (source, source_id, kind), so a re-ingested source raises no second event (and
  *   no second alert). Events are few per symbol and read by symbol and time: a plain table with
@@ -84,6 +85,27 @@ export class FilingsEvents1766300000000 implements MigrationInterface {
         received_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT transcripts_provider_symbol_quarter_key UNIQUE (provider, symbol, quarter)
       )`);
+    // Short interest settles twice a month: a few dozen rows per symbol and year. A time series
+    // all the same (DESIGN.md 6): a hypertable with yearly chunks under TimescaleDB, else a plain
+    // table (monthly partitions would hold two rows per symbol each).
+    const [{ timescale }] = (await q.query(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS timescale`)) as { timescale: boolean }[];
+    await q.query(`
+      CREATE TABLE short_interest (
+        provider text NOT NULL,
+        symbol text NOT NULL CHECK (length(symbol) BETWEEN 1 AND 32),
+        settlement_date date NOT NULL,
+        short_position numeric NOT NULL CHECK (short_position >= 0),
+        previous_short_position numeric,
+        average_daily_volume numeric,
+        days_to_cover double precision,
+        change_percent double precision,
+        market_class text,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, symbol, settlement_date)
+      )`);
+    if (timescale) {
+      await q.query(`SELECT create_hypertable('short_interest', 'settlement_date', chunk_time_interval => INTERVAL '365 days', if_not_exists => TRUE)`);
+    }
     await q.query(`
       CREATE TABLE events (
         id bigserial PRIMARY KEY,
@@ -106,6 +128,7 @@ export class FilingsEvents1766300000000 implements MigrationInterface {
     await q.query(`DROP TABLE events`);
     await q.query(`DROP TABLE insider_transactions`);
     await q.query(`DROP TABLE transcripts`);
+    await q.query(`DROP TABLE short_interest`);
     await q.query(`DROP TABLE filings`);
     await q.query(`DROP TABLE sec_company_tickers`);
   }

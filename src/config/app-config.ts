@@ -136,6 +136,13 @@ export interface AppConfig {
   /** Alpha Vantage request budget of the transcripts provider, per minute. */
   readonly transcriptRequestsPerMinute: number;
   readonly transcriptCron: string;
+  /** FINRA Query API root (short interest). */
+  readonly finraUrl: string;
+  /** Symbols whose FINRA consolidated short interest is read. */
+  readonly shortInterestSymbols: readonly string[];
+  /** Settlements of the last N days asked for each run. */
+  readonly shortInterestLookbackDays: number;
+  readonly shortInterestCron: string;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -645,6 +652,15 @@ export const CONFIG_SPEC = {
     parse: int(1, 1_000_000),
   },
   transcriptCron: { name: 'TRANSCRIPT_CRON', default: '0 6 * * *', description: 'Cron (UTC) of the earnings-call transcript ingestion', parse: cron },
+  finraUrl: { name: 'FINRA_URL', default: 'https://api.finra.org', description: 'FINRA Query API root (consolidated short interest)', parse: url(['https:', 'http:']) },
+  shortInterestSymbols: {
+    name: 'SHORT_INTEREST_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose FINRA consolidated short interest is read (empty: short interest disabled)',
+    parse: symbolList,
+  },
+  shortInterestLookbackDays: { name: 'SHORT_INTEREST_LOOKBACK_DAYS', default: '120', description: 'Short interest: settlements of the last N days asked for each run', parse: int(1, 3650) },
+  shortInterestCron: { name: 'SHORT_INTEREST_CRON', default: '0 7 * * *', description: 'Cron (UTC) of the FINRA short-interest ingestion', parse: cron },
   stocktwitsUrl: { name: 'STOCKTWITS_URL', default: 'https://api.stocktwits.com', description: 'StockTwits API root', parse: url(['https:', 'http:']) },
   stocktwitsAccessToken: { name: 'STOCKTWITS_ACCESS_TOKEN', default: '', description: 'StockTwits OAuth access token (optional; raises the rate limit)', parse: credential },
   stocktwitsRequestsPerHour: { name: 'STOCKTWITS_REQUESTS_PER_HOUR', default: '200', description: "StockTwits request budget per hour (requests are spaced to it)", parse: int(1, 1_000_000) },

@@ -13,3 +13,4 @@ process.env.SEC_URL = 'http://127.0.0.1:9';
 process.env.SEC_DATA_URL = 'http://127.0.0.1:9';
 // Alpha Vantage (transcripts): never the real API in tests.
 process.env.ALPHA_VANTAGE_URL = 'http://127.0.0.1:9';
+process.env.FINRA_URL = 'http://127.0.0.1:9';
