@@ -10,6 +10,7 @@ import { Reconciliation1765000600000 } from './1765000600000-reconciliation';
 import { Alerts1765800000000 } from './1765800000000-alerts';
 import { BarsLatest1766100000000 } from './1766100000000-bars-latest';
 import { Risk1765900000000 } from './1765900000000-risk';
+import { IngestionNews1766200000000 } from './1766200000000-ingestion-news';
 import { FilingsEvents1766300000000 } from './1766300000000-filings-events';
 import { Social1766400000000 } from './1766400000000-social';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   Alerts1765800000000,
   BarsLatest1766100000000,
   Risk1765900000000,
+  IngestionNews1766200000000,
   FilingsEvents1766300000000,
   Social1766400000000,
 ];

@@ -26,6 +26,8 @@ import { MarketDataFeedModule } from './data-sources/market-data/market-data-fee
 import { RiskModule } from './risk/risk.module';
 import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
 import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
+import { IngestionModule } from './data-sources/ingestion/ingestion.module';
+import { NewsModule } from './data-sources/news/news.module';
 import { SocialModule } from './data-sources/social/social.module';
 import { FilingsModule } from './data-sources/filings/filings.module';
 
@@ -53,6 +55,8 @@ export class AppModule {
         AlertsModule,
         IngestionRegistryModule,
         SentimentScoringModule,
+        IngestionModule,
+        NewsModule,
         SocialModule,
         FilingsModule,
         MarketDataModule,

@@ -86,6 +86,20 @@ export interface AppConfig {
   readonly alphaVantageUrl: string;
   /** Alpha Vantage API key; empty disables every Alpha Vantage provider. */
   readonly alphaVantageApiKey: string;
+  /** Tickers the news providers ask about (Alpha Vantage NEWS_SENTIMENT, NewsAPI) and the symbol universe of extraction. */
+  readonly newsSymbols: readonly string[];
+  /** Company names mapped to tickers besides the built-in map (company-names.ts), lower-cased. */
+  readonly newsCompanyNames: ReadonlyMap<string, string>;
+  /** Cron (UTC) of every news provider's fetch. */
+  readonly newsCron: string;
+  /** RSS 2.0 / Atom feed URLs; empty list (NEWS_RSS_FEEDS=none) disables the rss provider. */
+  readonly newsRssFeeds: readonly string[];
+  /** NewsAPI root (https://newsapi.org). */
+  readonly newsApiUrl: string;
+  /** NewsAPI key (X-Api-Key); empty disables the newsapi provider. */
+  readonly newsApiKey: string;
+  /** NewsAPI requests allowed per UTC day across every process (free tier: 100). */
+  readonly newsApiDailyLimit: number;
   /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
   readonly socialSymbols: readonly string[];
   /** Social providers: most pages one source (stream, search, subreddit) is read per run. */
@@ -395,6 +409,33 @@ function symbolList(raw: string, name: string): readonly string[] {
   return Object.freeze(out);
 }
 
+/** NEWS_COMPANY_NAMES: `none`, or `name=TICKER` pairs separated by `;` (names lower-cased, as company-names.ts keys). */
+function companyNames(raw: string, name: string): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  if (raw.trim().toLowerCase() === 'none') return out;
+  for (const part of raw.split(';')) {
+    if (part.trim() === '') continue;
+    const m = /^\s*([^=]+?)\s*=\s*([A-Za-z0-9.-]{1,16})\s*$/.exec(part);
+    if (!m) throw new ConfigError(name, `must be "name=TICKER;name=TICKER", got "${part}"`);
+    out.set(m[1].toLowerCase(), m[2].toUpperCase());
+  }
+  return out;
+}
+
+/** NEWS_RSS_FEEDS: `none`, or comma-separated http(s) URLs. */
+function feedList(raw: string, name: string): readonly string[] {
+  if (raw.trim().toLowerCase() === 'none') return Object.freeze([]);
+  const check = url(['https:', 'http:']);
+  const out: string[] = [];
+  for (const part of raw.split(',')) {
+    const u = part.trim();
+    if (u === '') continue;
+    check(u, name);
+    if (!out.includes(u)) out.push(u);
+  }
+  return Object.freeze(out);
+}
+
 function addressClasses(raw: string, name: string): readonly AddressClass[] {
   const parts = raw.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
   for (const p of parts) if (!(ADDRESS_CLASSES as readonly string[]).includes(p)) throw new ConfigError(name, `must list only ${ADDRESS_CLASSES.join(', ')}, got "${p}"`);
@@ -611,6 +652,28 @@ export const CONFIG_SPEC = {
   },
   alphaVantageUrl: { name: 'ALPHA_VANTAGE_URL', default: 'https://www.alphavantage.co', description: 'Alpha Vantage API root', parse: url(['https:', 'http:']) },
   alphaVantageApiKey: { name: 'ALPHA_VANTAGE_API_KEY', default: '', description: 'Alpha Vantage API key (empty: its providers are disabled)', parse: credential },
+  newsSymbols: {
+    name: 'NEWS_SYMBOLS',
+    default: 'AAPL,MSFT,AMZN,GOOGL,META,NVDA,TSLA',
+    description: 'Comma-separated tickers the news providers ask about (also the extraction universe)',
+    parse: symbolList,
+  },
+  newsCompanyNames: {
+    name: 'NEWS_COMPANY_NAMES',
+    default: 'none',
+    description: 'Extra company names for symbol extraction: "name=TICKER;name=TICKER" (none: the built-in map only)',
+    parse: companyNames,
+  },
+  newsCron: { name: 'NEWS_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of every news provider fetch', parse: cron },
+  newsRssFeeds: {
+    name: 'NEWS_RSS_FEEDS',
+    default: 'https://finance.yahoo.com/news/rssindex,https://feeds.content.dowjones.io/public/rss/mw_topstories',
+    description: 'Comma-separated RSS 2.0 / Atom feed URLs (default: Yahoo Finance and MarketWatch top stories; none: rss disabled)',
+    parse: feedList,
+  },
+  newsApiUrl: { name: 'NEWSAPI_URL', default: 'https://newsapi.org', description: 'NewsAPI root', parse: url(['https:', 'http:']) },
+  newsApiKey: { name: 'NEWSAPI_KEY', default: '', description: 'NewsAPI key (empty: newsapi provider disabled)', parse: credential },
+  newsApiDailyLimit: { name: 'NEWSAPI_DAILY_LIMIT', default: '100', description: 'NewsAPI requests per UTC day, counted across processes (free tier: 100)', parse: int(1, 1_000_000) },
   socialSymbols: {
     name: 'SOCIAL_SYMBOLS',
     default: '',

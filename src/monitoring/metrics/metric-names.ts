@@ -13,4 +13,9 @@ export const METRIC = {
   // Counters: every fill the OMS applies, every order refused (risk gate code, or `broker`).
   tradesTotal: 'trades_total',
   tradesFailed: 'trades_failed',
+  // Ingestion (src/data-sources/ingestion): per provider run, error, stored/duplicate item, run duration.
+  ingestionRunsTotal: 'ingestion_runs_total',
+  ingestionErrorsTotal: 'ingestion_errors_total',
+  ingestionItemsTotal: 'ingestion_items_total',
+  ingestionRunDuration: 'ingestion_run_duration_seconds',
 } as const;

@@ -18,6 +18,19 @@ const RISK_METRICS = [
   makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
 ];
 
+/** Ingestion runs of every data provider (src/data-sources/ingestion). */
+const INGESTION_METRICS = [
+  makeCounterProvider({ name: METRIC.ingestionRunsTotal, help: 'Ingestion runs by provider and final status', labelNames: ['provider', 'status'] }),
+  makeCounterProvider({ name: METRIC.ingestionErrorsTotal, help: 'Responses or items refused, and failed runs, by provider', labelNames: ['provider'] }),
+  makeCounterProvider({ name: METRIC.ingestionItemsTotal, help: 'Items read by provider: stored or duplicate', labelNames: ['provider', 'outcome'] }),
+  makeHistogramProvider({
+    name: METRIC.ingestionRunDuration,
+    help: 'Duration of one ingestion run by provider',
+    labelNames: ['provider'],
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+  }),
+];
+
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
 @Global()
 @Module({
@@ -31,7 +44,8 @@ const RISK_METRICS = [
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
     ...RISK_METRICS,
+    ...INGESTION_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...INGESTION_METRICS],
 })
 export class MetricsModule {}
