@@ -11,6 +11,7 @@ import { Alerts1765800000000 } from './1765800000000-alerts';
 import { BarsLatest1766100000000 } from './1766100000000-bars-latest';
 import { Risk1765900000000 } from './1765900000000-risk';
 import { IngestionNews1766200000000 } from './1766200000000-ingestion-news';
+import { FilingsEvents1766300000000 } from './1766300000000-filings-events';
 import { Social1766400000000 } from './1766400000000-social';
 import { RiskSeries1766500000000 } from './1766500000000-risk-series';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   BarsLatest1766100000000,
   Risk1765900000000,
   IngestionNews1766200000000,
+  FilingsEvents1766300000000,
   Social1766400000000,
   RiskSeries1766500000000,
 ];

@@ -29,6 +29,7 @@ import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scori
 import { IngestionModule } from './data-sources/ingestion/ingestion.module';
 import { NewsModule } from './data-sources/news/news.module';
 import { SocialModule } from './data-sources/social/social.module';
+import { FilingsModule } from './data-sources/filings/filings.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -57,6 +58,7 @@ export class AppModule {
         IngestionModule,
         NewsModule,
         SocialModule,
+        FilingsModule,
         MarketDataModule,
         MarketDataFeedModule,
         BacktestingModule,

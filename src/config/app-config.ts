@@ -133,6 +133,30 @@ export interface AppConfig {
   readonly xUrl: string;
   readonly xBearerToken: string;
   readonly xCron: string;
+  /** SEC EDGAR: the User-Agent SEC requires ("Company contact@example.com"); empty: EDGAR disabled. */
+  readonly secUserAgent: string;
+  /** SEC EDGAR roots: www.sec.gov (company_tickers.json, filing documents) and data.sec.gov (submissions). */
+  readonly secUrl: string;
+  readonly secDataUrl: string;
+  /** SEC's fair-access limit: at most 10 requests per second. */
+  readonly secRequestsPerSecond: number;
+  /** Symbols whose filings are ingested. */
+  readonly filingsSymbols: readonly string[];
+  readonly secCron: string;
+  /** Symbols whose earnings-call transcripts are read from Alpha Vantage. */
+  readonly transcriptSymbols: readonly string[];
+  /** How many past calendar quarters each run looks for (the ones not stored yet). */
+  readonly transcriptQuarters: number;
+  /** Alpha Vantage request budget of the transcripts provider, per minute. */
+  readonly transcriptRequestsPerMinute: number;
+  readonly transcriptCron: string;
+  /** FINRA Query API root (short interest). */
+  readonly finraUrl: string;
+  /** Symbols whose FINRA consolidated short interest is read. */
+  readonly shortInterestSymbols: readonly string[];
+  /** Settlements of the last N days asked for each run. */
+  readonly shortInterestLookbackDays: number;
+  readonly shortInterestCron: string;
   /** Paper broker: delay before it answers a submit, cancel or replace. */
   readonly paperLatencyMs: number;
   /** Paper broker: largest share of a bar's volume one order takes per bar, in (0, 1]. */
@@ -670,6 +694,40 @@ export const CONFIG_SPEC = {
   socialSpikeZ: { name: 'SOCIAL_SPIKE_Z', default: '3', description: 'Social spikes: z-score at or above which an interval is a spike', parse: num(0, 100, true) },
   socialSpikeMinMentions: { name: 'SOCIAL_SPIKE_MIN_MENTIONS', default: '5', description: 'Social spikes: fewest mentions an interval needs to be flagged', parse: int(1, 1_000_000) },
   socialIndexSmoothing: { name: 'SOCIAL_INDEX_K', default: '1', description: 'Social sentiment index (bull - bear) / (bull + bear + k): the k', parse: num(0, 1000) },
+  secUserAgent: {
+    name: 'SEC_USER_AGENT',
+    default: '',
+    description: 'User-Agent SEC EDGAR requires, "Company contact@example.com" (empty: SEC EDGAR disabled)',
+    parse: text(/^(\S.{0,199})?$/, 'empty or a User-Agent of 1 to 200 characters'),
+  },
+  secUrl: { name: 'SEC_URL', default: 'https://www.sec.gov', description: 'SEC root of company_tickers.json and filing documents', parse: url(['https:', 'http:']) },
+  secDataUrl: { name: 'SEC_DATA_URL', default: 'https://data.sec.gov', description: 'SEC EDGAR submissions API root', parse: url(['https:', 'http:']) },
+  secRequestsPerSecond: { name: 'SEC_REQUESTS_PER_SECOND', default: '10', description: 'SEC EDGAR requests per second (SEC fair access: at most 10)', parse: num(0, 10, true) },
+  filingsSymbols: { name: 'FILINGS_SYMBOLS', default: '', description: 'Comma-separated symbols whose SEC filings are ingested (empty: SEC EDGAR disabled)', parse: symbolList },
+  secCron: { name: 'SEC_CRON', default: '*/10 * * * *', description: 'Cron (UTC) of the SEC EDGAR filings ingestion', parse: cron },
+  transcriptSymbols: {
+    name: 'TRANSCRIPT_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose earnings-call transcripts are read from Alpha Vantage (empty: transcripts disabled)',
+    parse: symbolList,
+  },
+  transcriptQuarters: { name: 'TRANSCRIPT_QUARTERS', default: '4', description: 'Earnings-call transcripts: past calendar quarters looked for each run (those not stored yet)', parse: int(1, 40) },
+  transcriptRequestsPerMinute: {
+    name: 'TRANSCRIPT_REQUESTS_PER_MINUTE',
+    default: '5',
+    description: 'Earnings-call transcripts: Alpha Vantage requests per minute (requests are spaced to it)',
+    parse: int(1, 1_000_000),
+  },
+  transcriptCron: { name: 'TRANSCRIPT_CRON', default: '0 6 * * *', description: 'Cron (UTC) of the earnings-call transcript ingestion', parse: cron },
+  finraUrl: { name: 'FINRA_URL', default: 'https://api.finra.org', description: 'FINRA Query API root (consolidated short interest)', parse: url(['https:', 'http:']) },
+  shortInterestSymbols: {
+    name: 'SHORT_INTEREST_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose FINRA consolidated short interest is read (empty: short interest disabled)',
+    parse: symbolList,
+  },
+  shortInterestLookbackDays: { name: 'SHORT_INTEREST_LOOKBACK_DAYS', default: '120', description: 'Short interest: settlements of the last N days asked for each run', parse: int(1, 3650) },
+  shortInterestCron: { name: 'SHORT_INTEREST_CRON', default: '0 7 * * *', description: 'Cron (UTC) of the FINRA short-interest ingestion', parse: cron },
   stocktwitsUrl: { name: 'STOCKTWITS_URL', default: 'https://api.stocktwits.com', description: 'StockTwits API root', parse: url(['https:', 'http:']) },
   stocktwitsAccessToken: { name: 'STOCKTWITS_ACCESS_TOKEN', default: '', description: 'StockTwits OAuth access token (optional; raises the rate limit)', parse: credential },
   stocktwitsRequestsPerHour: { name: 'STOCKTWITS_REQUESTS_PER_HOUR', default: '200', description: "StockTwits request budget per hour (requests are spaced to it)", parse: int(1, 1_000_000) },

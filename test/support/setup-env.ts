@@ -9,3 +9,10 @@ process.env.STOCKTWITS_URL = 'http://127.0.0.1:9';
 process.env.REDDIT_AUTH_URL = 'http://127.0.0.1:9';
 process.env.REDDIT_API_URL = 'http://127.0.0.1:9';
 process.env.X_API_URL = 'http://127.0.0.1:9';
+
+// SEC EDGAR: never the real sec.gov in tests (the filings specs point these at their local server).
+process.env.SEC_URL = 'http://127.0.0.1:9';
+process.env.SEC_DATA_URL = 'http://127.0.0.1:9';
+// Alpha Vantage (transcripts): never the real API in tests.
+process.env.ALPHA_VANTAGE_URL = 'http://127.0.0.1:9';
+process.env.FINRA_URL = 'http://127.0.0.1:9';
