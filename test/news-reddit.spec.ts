@@ -97,6 +97,22 @@ describe('reddit-news: subreddit posts stored as articles', () => {
     expect(await articles()).toHaveLength(0);
   });
 
+  it('stores the material events a new article names, with one alert each, in the article\'s transaction; a re-run raises none', async () => {
+    await db.query('TRUNCATE events');
+    reddit.submit('wallstreetbets', { title: '$TSLA files for Chapter 11 bankruptcy protection', at: minutesAgo(4) });
+    expect(await provider().run(ctx())).toMatchObject({ stored: 1 });
+    const [article] = await articles();
+    const events = await db.query<{ symbol: string; kind: string; source: string; source_id: string; alert_id: string | null }[]>(
+      `SELECT symbol, kind, source, source_id, alert_id FROM events WHERE source = 'article' AND source_id = $1`,
+      [await db.query<{ id: string }[]>(`SELECT id FROM news_articles WHERE provider_id = $1`, [article.provider_id]).then((r) => r[0].id)],
+    );
+    expect(events.map((e) => [e.symbol, e.kind])).toEqual([['TSLA', 'bankruptcy']]);
+    const alerts = await db.query<{ rule: string; severity: string }[]>(`SELECT rule, severity FROM alerts WHERE id = $1`, [events[0].alert_id]);
+    expect(alerts).toEqual([{ rule: 'material_event', severity: 'critical' }]);
+    expect(await provider().run(ctx())).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await db.query(`SELECT 1 FROM events WHERE source = 'article'`)).toHaveLength(1);
+  });
+
   it('stores nothing from a malformed listing (the run fails with the typed reason) and takes the posts on the next good answer', async () => {
     reddit.submit('wallstreetbets', { title: '$AAPL dividend', at: minutesAgo(2) });
     reddit.malformNext((l) => ({ ...l, data: { children: [{ kind: 't3', data: { id: 'x' } }] } }));

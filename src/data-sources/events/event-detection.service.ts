@@ -41,14 +41,23 @@ export class EventDetectionService {
     @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null,
   ) {}
 
-  /** Detects events in an article's title and summary, stores the new ones and raises their alerts. Returns how many were new. */
+  /** Detects events in an article's title and summary, stores the new ones and raises their alerts (own transaction). Returns how many were new. */
   async detectInArticle(article: ArticleForEvents): Promise<number> {
-    const found = eventsFromText(`${article.title}. ${article.summary ?? ''}`);
-    const candidates = article.symbols.flatMap((symbol) =>
-      found.map((e) => ({ symbol, kind: e.kind, source: 'article' as const, sourceId: article.articleId, title: article.title, detail: e.reason, publishedAt: article.publishedAt })),
-    );
+    const candidates = EventDetectionService.articleCandidates(article);
     if (candidates.length === 0) return 0;
     return this.db.transaction((tx) => this.store(tx, candidates));
+  }
+
+  /** The same inside the caller's transaction (news ingestion: article, scores and events commit together). */
+  detectInArticleWith(tx: EntityManager, article: ArticleForEvents): Promise<number> {
+    const candidates = EventDetectionService.articleCandidates(article);
+    return candidates.length === 0 ? Promise.resolve(0) : this.store(tx, candidates);
+  }
+
+  /** An article's events: each detected kind for each of its symbols. */
+  static articleCandidates(article: ArticleForEvents): EventCandidate[] {
+    const found = eventsFromText(`${article.title}. ${article.summary ?? ''}`);
+    return article.symbols.flatMap((symbol) => EventDetectionService.candidates(symbol, 'article', article.articleId, article.title, article.publishedAt, found));
   }
 
   /** Builds candidates of one source from detected events. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
 import { symbolUniverse } from '../processing/company-names';
@@ -7,6 +7,7 @@ import { combineWithProvider } from '../sentiment/core/lexicon-scorer';
 import { labelOf, type SentimentScorer } from '../sentiment/sentiment-scorer';
 import { SENTIMENT_SCORER } from '../sentiment/sentiment-scoring.module';
 import type { IngestionCounts } from '../ingestion/ingestion-provider';
+import { EventDetectionService } from '../events/event-detection.service';
 import { canonicalUrl } from './core/canonical-url';
 import type { ParsedArticle } from './core/news-article';
 import { NewsRepository, type NewArticleSentiment } from './news.repository';
@@ -15,7 +16,9 @@ import { NewsRepository, type NewArticleSentiment } from './news.repository';
  * Stores one provider response: every article deduplicated (canonical URL, or the provider's id),
  * its symbols (the provider's tickers plus those the text names), each scored through the one
  * SENTIMENT_SCORER and blended with the provider's per-ticker score where it gave one, and the
- * sentiment buckets those articles fall in recomputed. One transaction: all or nothing.
+ * sentiment buckets those articles fall in recomputed, and the material events each new article
+ * names (earnings, M&A, lawsuits, ...) stored with their alerts when the events store is present.
+ * One transaction: all or nothing.
  */
 @Injectable()
 export class NewsIngestService {
@@ -26,6 +29,7 @@ export class NewsIngestService {
     private readonly repo: NewsRepository,
     @Inject(SENTIMENT_SCORER) private readonly scorer: SentimentScorer,
     @InjectConfig() config: AppConfig,
+    @Optional() @Inject(EventDetectionService) private readonly events: EventDetectionService | null = null,
   ) {
     this.universe = symbolUniverse(config.newsSymbols, config.newsCompanyNames);
   }
@@ -70,6 +74,7 @@ export class NewsIngestService {
           return { symbol, scorer: this.scorer.name, score, label: labelOf(score), confidence: own.confidence, ownScore: own.score, providerScore, relevance: t?.relevance ?? null };
         });
         await this.repo.insertSentiment(tx, row, rows);
+        if (this.events) await this.events.detectInArticleWith(tx, { articleId: row.id, symbols, title: a.title, summary: a.summary, publishedAt: row.publishedAt });
         for (const r of rows) touched.push({ symbol: r.symbol, publishedAt: row.publishedAt });
       }
       await this.repo.refreshSeries(tx, this.scorer.name, touched);

@@ -1,6 +1,7 @@
 import { Global, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { RedditClient } from '../social/reddit/reddit.client';
 import { SocialModule } from '../social/social.module';
+import { FilingsModule } from '../filings/filings.module';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
 import { SENTIMENT_ITEMS } from '../../strategies/runner/sentiment-items.port';
@@ -22,7 +23,7 @@ import { RssNewsProvider } from './rss/rss-news.provider';
  */
 @Global()
 @Module({
-  imports: [SocialModule],
+  imports: [SocialModule, FilingsModule],
   controllers: [NewsController],
   providers: [NewsRepository, NewsIngestService, NewsService, { provide: SENTIMENT_ITEMS, useExisting: NewsService }],
   exports: [NewsService, NewsIngestService, SENTIMENT_ITEMS],
