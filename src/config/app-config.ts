@@ -10,6 +10,7 @@ import { DEFAULT_VENUES, parseVenues, type Venue } from '../trading/routing/core
 export type ProcessRole = 'all' | 'api' | 'worker';
 export type MarketDataFeedProvider = 'none' | 'alpaca';
 export type AlpacaDataFeed = 'iex' | 'sip';
+export type SentimentScorerKind = 'lexicon' | 'llm';
 export const ROUTING_EXECUTION_MODES = ['paper', 'venue-simulator'] as const;
 export type RoutingExecutionMode = (typeof ROUTING_EXECUTION_MODES)[number];
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
@@ -86,6 +87,18 @@ export interface AppConfig {
   readonly alphaVantageUrl: string;
   /** Alpha Vantage API key; empty disables every Alpha Vantage provider. */
   readonly alphaVantageApiKey: string;
+  /** Which scorer every ingested item goes through: the VADER + finance lexicon, or an OpenAI-compatible LLM. */
+  readonly sentimentScorer: SentimentScorerKind;
+  /** OpenAI-compatible API root; POST {llmBaseUrl}/v1/chat/completions. */
+  readonly llmBaseUrl: string;
+  /** Bearer token of the LLM endpoint (empty: none sent, e.g. a local server). */
+  readonly llmApiKey: string;
+  /** Model name sent to the LLM endpoint. */
+  readonly llmModel: string;
+  /** `provider` label of llm_latency_seconds (empty: the host of LLM_BASE_URL). */
+  readonly llmProviderName: string;
+  /** Items scored per chat-completions request. */
+  readonly llmBatchSize: number;
   /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
   readonly socialSymbols: readonly string[];
   /** Social providers: most pages one source (stream, search, subreddit) is read per run. */
@@ -587,6 +600,25 @@ export const CONFIG_SPEC = {
   },
   alphaVantageUrl: { name: 'ALPHA_VANTAGE_URL', default: 'https://www.alphavantage.co', description: 'Alpha Vantage API root', parse: url(['https:', 'http:']) },
   alphaVantageApiKey: { name: 'ALPHA_VANTAGE_API_KEY', default: '', description: 'Alpha Vantage API key (empty: its providers are disabled)', parse: credential },
+  sentimentScorer: {
+    name: 'SENTIMENT_SCORER',
+    default: 'lexicon',
+    description: 'Sentiment scorer: lexicon (VADER + finance words) or llm (OpenAI-compatible endpoint, lexicon fallback per failed batch)',
+    parse: oneOf<SentimentScorerKind>(['lexicon', 'llm']),
+  },
+  llmBaseUrl: { name: 'LLM_BASE_URL', default: 'https://api.openai.com', description: 'OpenAI-compatible API root (POST /v1/chat/completions)', parse: url(['https:', 'http:']) },
+  llmApiKey: { name: 'LLM_API_KEY', default: '', description: 'Bearer token of the LLM endpoint (empty: none sent)', parse: credential },
+  llmModel: { name: 'LLM_MODEL', default: 'gpt-4o-mini', description: 'Model of the LLM sentiment scorer', parse: text(/^[\w.:/-]{1,128}$/, 'a model name') },
+  llmProviderName: {
+    name: 'LLM_PROVIDER_NAME',
+    default: '',
+    description: 'provider label of llm_latency_seconds (empty: host of LLM_BASE_URL)',
+    parse: (raw: string, name: string) => {
+      if (raw !== '' && !/^[\w.:-]{1,64}$/.test(raw)) throw new ConfigError(name, 'must be up to 64 letters, digits, . : _ or -');
+      return raw;
+    },
+  },
+  llmBatchSize: { name: 'LLM_BATCH_SIZE', default: '20', description: 'Items scored per LLM request', parse: int(1, 200) },
   socialSymbols: {
     name: 'SOCIAL_SYMBOLS',
     default: '',
