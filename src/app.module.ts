@@ -8,6 +8,7 @@ import { QueuesModule } from './queues/queues.module';
 import { BarsMaintenanceModule } from './database/maintenance/bars-maintenance.module';
 import { QueuesDashboardModule } from './queues/queues-dashboard.module';
 import { MetricsModule } from './monitoring/metrics/metrics.module';
+import { CacheModule } from './common/cache/cache.module';
 import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -47,6 +48,7 @@ export class AppModule {
         BarsMaintenanceModule,
         QueuesDashboardModule,
         MetricsModule,
+        CacheModule,
         HealthModule,
         AuthModule,
         AlertsModule,

@@ -99,6 +99,8 @@ export interface AppConfig {
   readonly llmProviderName: string;
   /** Items scored per chat-completions request. */
   readonly llmBatchSize: number;
+  /** How long a page of GET /api/v1/market-data/bars is cached in Redis (ms, 0: off); an import of the symbol invalidates it. */
+  readonly cacheBarsTtlMs: number;
   /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
   readonly socialSymbols: readonly string[];
   /** Social providers: most pages one source (stream, search, subreddit) is read per run. */
@@ -619,6 +621,12 @@ export const CONFIG_SPEC = {
     },
   },
   llmBatchSize: { name: 'LLM_BATCH_SIZE', default: '20', description: 'Items scored per LLM request', parse: int(1, 200) },
+  cacheBarsTtlMs: {
+    name: 'CACHE_BARS_TTL_MS',
+    default: '30000',
+    description: 'Redis cache of bar pages (GET /api/v1/market-data/bars), ms; imports of the symbol invalidate it (0: off)',
+    parse: int(0, 86_400_000),
+  },
   socialSymbols: {
     name: 'SOCIAL_SYMBOLS',
     default: '',
