@@ -9,6 +9,7 @@ import { BarsMaintenanceModule } from './database/maintenance/bars-maintenance.m
 import { QueuesDashboardModule } from './queues/queues-dashboard.module';
 import { MetricsModule } from './monitoring/metrics/metrics.module';
 import { CacheModule } from './common/cache/cache.module';
+import { AlphaVantageBarsModule } from './data-sources/market-data/alphavantage/alphavantage-bars.module';
 import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -57,6 +58,7 @@ export class AppModule {
         SocialModule,
         MarketDataModule,
         MarketDataFeedModule,
+        AlphaVantageBarsModule,
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_VENUES, parseVenues, type Venue } from '../trading/routing/core/venue.model';
+import { AV_INTERVALS, type AvBarsInterval } from '../data-sources/market-data/alphavantage/core/alphavantage-bars.parser';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 export type MarketDataFeedProvider = 'none' | 'alpaca';
@@ -99,6 +100,14 @@ export interface AppConfig {
   readonly llmProviderName: string;
   /** Items scored per chat-completions request. */
   readonly llmBatchSize: number;
+  /** Symbols the Alpha Vantage bars provider fetches (empty: it is disabled). */
+  readonly alphaVantageBarsSymbols: readonly string[];
+  /** daily (TIME_SERIES_DAILY) or an intraday interval (TIME_SERIES_INTRADAY): 1min, 5min, 15min, 30min, 60min. */
+  readonly alphaVantageBarsInterval: AvBarsInterval;
+  /** compact (latest 100 bars) or full (the whole history; full intraday is premium). */
+  readonly alphaVantageBarsOutputSize: 'compact' | 'full';
+  /** Cron (UTC) of the Alpha Vantage bars ingestion. */
+  readonly alphaVantageBarsCron: string;
   /** How long a page of GET /api/v1/market-data/bars is cached in Redis (ms, 0: off); an import of the symbol invalidates it. */
   readonly cacheBarsTtlMs: number;
   /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
@@ -621,6 +630,25 @@ export const CONFIG_SPEC = {
     },
   },
   llmBatchSize: { name: 'LLM_BATCH_SIZE', default: '20', description: 'Items scored per LLM request', parse: int(1, 200) },
+  alphaVantageBarsSymbols: {
+    name: 'ALPHA_VANTAGE_BARS_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose bars Alpha Vantage provides (empty: the provider is disabled)',
+    parse: symbolList,
+  },
+  alphaVantageBarsInterval: {
+    name: 'ALPHA_VANTAGE_BARS_INTERVAL',
+    default: 'daily',
+    description: 'Alpha Vantage bars: daily (TIME_SERIES_DAILY) or 1min, 5min, 15min, 30min, 60min (TIME_SERIES_INTRADAY)',
+    parse: oneOf<AvBarsInterval>(['daily', ...AV_INTERVALS]),
+  },
+  alphaVantageBarsOutputSize: {
+    name: 'ALPHA_VANTAGE_BARS_OUTPUTSIZE',
+    default: 'compact',
+    description: 'Alpha Vantage bars: compact (latest 100) or full history',
+    parse: oneOf<'compact' | 'full'>(['compact', 'full']),
+  },
+  alphaVantageBarsCron: { name: 'ALPHA_VANTAGE_BARS_CRON', default: '30 22 * * 1-5', description: 'Cron (UTC) of the Alpha Vantage bars ingestion', parse: cron },
   cacheBarsTtlMs: {
     name: 'CACHE_BARS_TTL_MS',
     default: '30000',
