@@ -9,7 +9,7 @@ import { BarsMaintenanceModule } from './database/maintenance/bars-maintenance.m
 import { QueuesDashboardModule } from './queues/queues-dashboard.module';
 import { MetricsModule } from './monitoring/metrics/metrics.module';
 import { CacheModule } from './common/cache/cache.module';
-import { AlphaVantageBarsModule } from './data-sources/market-data/alphavantage/alphavantage-bars.module';
+import { BarsProvidersModule } from './data-sources/market-data/bars-providers.module';
 import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -58,7 +58,7 @@ export class AppModule {
         SocialModule,
         MarketDataModule,
         MarketDataFeedModule,
-        AlphaVantageBarsModule,
+        BarsProvidersModule,
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,

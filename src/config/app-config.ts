@@ -108,6 +108,12 @@ export interface AppConfig {
   readonly alphaVantageBarsOutputSize: 'compact' | 'full';
   /** Cron (UTC) of the Alpha Vantage bars ingestion. */
   readonly alphaVantageBarsCron: string;
+  /** Symbols the Alpaca historical-bars provider fetches (empty: it is disabled). */
+  readonly alpacaBarsSymbols: readonly string[];
+  /** Alpaca bars: each run reads the 1-minute bars of this many minutes back. */
+  readonly alpacaBarsLookbackMinutes: number;
+  /** Cron (UTC) of the Alpaca historical-bars ingestion. */
+  readonly alpacaBarsCron: string;
   /** How long a page of GET /api/v1/market-data/bars is cached in Redis (ms, 0: off); an import of the symbol invalidates it. */
   readonly cacheBarsTtlMs: number;
   /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
@@ -649,6 +655,14 @@ export const CONFIG_SPEC = {
     parse: oneOf<'compact' | 'full'>(['compact', 'full']),
   },
   alphaVantageBarsCron: { name: 'ALPHA_VANTAGE_BARS_CRON', default: '30 22 * * 1-5', description: 'Cron (UTC) of the Alpha Vantage bars ingestion', parse: cron },
+  alpacaBarsSymbols: {
+    name: 'ALPACA_BARS_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose 1-minute bars the Alpaca historical-bars provider fetches (empty: disabled)',
+    parse: symbolList,
+  },
+  alpacaBarsLookbackMinutes: { name: 'ALPACA_BARS_LOOKBACK_MINUTES', default: '1440', description: 'Alpaca bars: minutes back each run reads', parse: int(1, 525_600) },
+  alpacaBarsCron: { name: 'ALPACA_BARS_CRON', default: '15 * * * *', description: 'Cron (UTC) of the Alpaca historical-bars ingestion', parse: cron },
   cacheBarsTtlMs: {
     name: 'CACHE_BARS_TTL_MS',
     default: '30000',
