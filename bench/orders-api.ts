@@ -30,6 +30,11 @@
  *   ~2 cores for server + database at these per-request costs, which this 2-core machine (that
  *   also runs the load generator) does not have; the floor on the database side is the insert of
  *   two rows into indexed tables plus a commit (pgbench: ~1,150 such writes/s on the same load).
+ * Re-measured later that day (load average ~7 from other work; target 1,000/s for 10 s, 50
+ * connections, TCP, pool 20): 331 requests/s, p50 74 ms, p99 550 ms, no errors; server 0.96 ms
+ * and PostgreSQL 1.46 ms CPU per request, 2.0 commits per request: 2.4 CPU-ms × 1,000/s = 2.4
+ * cores, more than this machine has, so the goal is out of reach here whatever the load; a bare
+ * `SELECT 1` beside the load already had a p99 of 18–28 ms.
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';

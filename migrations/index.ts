@@ -10,7 +10,9 @@ import { Reconciliation1765000600000 } from './1765000600000-reconciliation';
 import { Alerts1765800000000 } from './1765800000000-alerts';
 import { BarsLatest1766100000000 } from './1766100000000-bars-latest';
 import { Risk1765900000000 } from './1765900000000-risk';
+import { IngestionNews1766200000000 } from './1766200000000-ingestion-news';
 import { Social1766400000000 } from './1766400000000-social';
+import { RiskSeries1766500000000 } from './1766500000000-risk-series';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -29,5 +31,7 @@ export const MIGRATIONS = [
   Alerts1765800000000,
   BarsLatest1766100000000,
   Risk1765900000000,
+  IngestionNews1766200000000,
   Social1766400000000,
+  RiskSeries1766500000000,
 ];

@@ -28,6 +28,8 @@ import { MarketDataFeedModule } from './data-sources/market-data/market-data-fee
 import { RiskModule } from './risk/risk.module';
 import { IngestionRegistryModule } from './data-sources/ingestion/ingestion-registry.module';
 import { SentimentScoringModule } from './data-sources/sentiment/sentiment-scoring.module';
+import { IngestionModule } from './data-sources/ingestion/ingestion.module';
+import { NewsModule } from './data-sources/news/news.module';
 import { SocialModule } from './data-sources/social/social.module';
 
 /**
@@ -55,6 +57,8 @@ export class AppModule {
         AlertsModule,
         IngestionRegistryModule,
         SentimentScoringModule,
+        IngestionModule,
+        NewsModule,
         SocialModule,
         MarketDataModule,
         MarketDataFeedModule,

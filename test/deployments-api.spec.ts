@@ -64,9 +64,6 @@ describe('deployments API (paper, end to end)', () => {
     const live = await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], mode: 'live' });
     expect(live.statusCode).toBe(400);
     expect(live.json().details.issues).toEqual([expect.objectContaining({ field: 'mode' })]);
-    const sentiment = await post('/api/v1/deployments', { strategy: 'sentiment-intraday', symbols: [symbol] });
-    expect(sentiment.statusCode).toBe(400);
-    expect(sentiment.json().details.issues[0].field).toBe('strategy');
     expect((await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], capital: -1 })).statusCode).toBe(400);
     expect((await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], extra: 1 })).statusCode).toBe(400);
     const sizer = await post('/api/v1/deployments', { strategy: 'sma-cross', symbols: [symbol], sizer: 'martingale' });

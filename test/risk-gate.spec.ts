@@ -78,7 +78,7 @@ describe('risk gate (POST /api/v1/orders)', () => {
     t.app.inject({ method: 'PUT', url: '/api/v1/admin/risk/mode', headers: bearer(key), payload: { mode, reason: `spec ${mode}`, ...(accountId ? { accountId } : {}) } });
 
   /** Posts and expects a 422 with the code, a stored rejected order and no broker call. */
-  const expectDenied = async (body: Record<string, unknown>, code: string, key = keys.traderA): Promise<void> => {
+  const expectDenied = async (body: Record<string, unknown>, code: string, key = keys.traderA): Promise<unknown> => {
     const before = submits();
     const res = await post(body, key);
     expect(res.statusCode).toBe(422);
@@ -88,6 +88,7 @@ describe('risk gate (POST /api/v1/orders)', () => {
     expect(submits()).toBe(before);
     const [row] = await db.query<{ status: string; reject_reason: string }[]>(`SELECT status, reject_reason FROM orders WHERE id = $1`, [json.details.orderId]);
     expect(row).toEqual({ status: 'rejected', reject_reason: `pre-trade: ${code}` });
+    return json;
   };
   const expectAccepted = async (body: Record<string, unknown>, key = keys.traderA): Promise<{ id: string; status: string }> => {
     const before = submits();
@@ -101,12 +102,35 @@ describe('risk gate (POST /api/v1/orders)', () => {
     await expectAccepted(order('AAA'));
   });
 
-  it('MAX_ORDER_QUANTITY; a repeat of the denied request answers the same 422', async () => {
+  it('MAX_ORDER_QUANTITY; a repeat of the denied request answers the same 422 body (the stored denial), even once the limit is lifted', async () => {
     await limitsA({ maxOrderQuantity: 5 });
     const body = order('AAA', { quantity: '6' });
-    await expectDenied(body, 'MAX_ORDER_QUANTITY');
-    await expectDenied(body, 'MAX_ORDER_QUANTITY');
+    const first = await expectDenied(body, 'MAX_ORDER_QUANTITY');
+    expect(first).toMatchObject({ statusCode: 422, details: { reason: 'MAX_ORDER_QUANTITY', limit: 5, quantity: 6, message: 'Quantity 6 exceeds the maximum 5' } });
+    const again = await expectDenied(body, 'MAX_ORDER_QUANTITY');
+    expect(again).toEqual(first);
+    // The repeat is answered from the stored denial, not by asking the gate again.
+    await limitsA({ maxOrderQuantity: 100 });
+    expect(await expectDenied(body, 'MAX_ORDER_QUANTITY')).toEqual(first);
+    await limitsA({ maxOrderQuantity: 5 });
     await expectAccepted(order('AAA', { quantity: '5' }));
+  });
+
+  it('trades_failed counts gate denials by code and broker refusals as broker', async () => {
+    const count = async (reason: string): Promise<number> => {
+      const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const line = body.split('\n').find((l) => l.startsWith(`trades_failed{reason="${reason}"} `));
+      return line === undefined ? 0 : Number(line.split(' ')[1]);
+    };
+    const [broker, quantity] = [await count('broker'), await count('MAX_ORDER_QUANTITY')];
+    // REJ*: the spec broker refuses it (BrokerRejectedError): stored rejected, answered 201.
+    const refused = await post(order('REJECTME', { quantity: '1' }));
+    expect(refused.statusCode).toBe(201);
+    expect(refused.json()).toMatchObject({ status: 'rejected' });
+    expect(await count('broker')).toBe(broker + 1);
+    await expectDenied(order('AAA', { quantity: '6' }), 'MAX_ORDER_QUANTITY');
+    expect(await count('MAX_ORDER_QUANTITY')).toBe(quantity + 1);
+    expect(await count('broker')).toBe(broker + 1);
   });
 
   it('MAX_ORDER_NOTIONAL at the reference price (market) or the limit price', async () => {

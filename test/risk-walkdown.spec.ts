@@ -174,7 +174,7 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     expect((await status()).mode).toBe('HALTED');
   });
 
-  it('the risk.snapshot job stores the measures as a time series and exports the gauges', async () => {
+  it('the risk.snapshot job stores the measures as a time series (in a monthly partition) and exports the firm-wide gauges', async () => {
     await app.get(QueuesService).get('risk').add('risk.snapshot', {});
     let rows: { mode: string; equity: string; drawdown: number; gross_exposure: number; measures: { var: { horizonDays: number }[] } }[] = [];
     for (let i = 0; i < 200 && rows.length === 0; i++) {
@@ -186,11 +186,25 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     expect(rows[0].gross_exposure).toBeCloseTo(997 * 120, 6);
     expect(rows[0].measures.var.map((v) => v.horizonDays)).toEqual([1, 10]);
 
+    const [{ partition }] = await db.query<{ partition: string }[]>(`SELECT tableoid::regclass::text AS partition FROM risk_snapshots WHERE account_id = $1`, [accountId]);
+    expect(partition).toMatch(/^risk_snapshots_p\d{6}$/);
+
+    // Per account in the status: the win rate is of its closing trades (three losing sells).
+    const s = (await app.inject({ method: 'GET', url: '/api/v1/risk/status', headers: bearer(trader) })).json<{ equity: number; pnlTotal: number; winRate: number; closingTrades: number }>();
+    expect(s).toMatchObject({ winRate: 0, closingTrades: 3 });
+
+    // Gauges without an account label: the firm (here one account with a ledger).
     const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
-    const line = (name: string): string | undefined => metrics.split('\n').find((l) => l.startsWith(name));
-    expect(line(`portfolio_value_usd{account="${accountId}"}`)).toBeDefined();
-    expect(line(`drawdown_pct{account="${accountId}"}`)).toBe(`drawdown_pct{account="${accountId}"} 0`);
-    expect(line(`position_value_usd{account="${accountId}",symbol="FILLW"}`)).toBe(`position_value_usd{account="${accountId}",symbol="FILLW"} ${997 * 120}`);
+    const line = (name: string): string | undefined => metrics.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    expect(metrics).not.toMatch(/account="/);
+    expect(line('portfolio_value_usd')).toBe(`portfolio_value_usd ${s.equity}`);
+    expect(line('pnl_total_usd')).toBe(`pnl_total_usd ${s.pnlTotal}`);
+    expect(line('drawdown_pct')).toBe('drawdown_pct 0');
+    expect(line('position_value_usd')).toBe(`position_value_usd{symbol="FILLW"} ${997 * 120}`);
+    expect(line('win_rate_pct')).toBe('win_rate_pct 0');
+    // No daily returns yet: unknown, not 0.
+    expect(line('var_95_usd')).toBe('var_95_usd Nan'); // prom-client's spelling; Prometheus parses NaN case-insensitively
+    expect(line('sharpe_ratio')).toBe('sharpe_ratio Nan');
     expect(line('trades_total{side="sell",symbol="FILLW"}')).toBe('trades_total{side="sell",symbol="FILLW"} 3');
     expect(line('trades_failed{reason="RISK_MODE"}')).toBe('trades_failed{reason="RISK_MODE"} 4');
     for (const name of ['var_95_usd', 'cvar_95_usd', 'pnl_total_usd', 'sharpe_ratio', 'win_rate_pct']) expect(metrics).toContain(`# TYPE ${name} gauge`);

@@ -251,7 +251,12 @@ describe('risk settings', () => {
       riskConsecutiveLosses: 0,
       riskRecovery: 'manual',
       riskVarHorizonsDays: [1, 10],
+      riskSnapshotRetentionDays: 365,
+      riskOrderFlowTimeoutMs: 50,
     });
+    expect(loadConfig({ RISK_SNAPSHOT_RETENTION_DAYS: '0' }).riskSnapshotRetentionDays).toBe(0);
+    expect(() => loadConfig({ RISK_SNAPSHOT_RETENTION_DAYS: '-1' })).toThrow(/RISK_SNAPSHOT_RETENTION_DAYS/);
+    expect(() => loadConfig({ RISK_ORDER_FLOW_TIMEOUT_MS: '0' })).toThrow(/RISK_ORDER_FLOW_TIMEOUT_MS/);
   });
 
   it('parses the horizons list and refuses bad values, naming the variable', () => {

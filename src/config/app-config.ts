@@ -116,6 +116,20 @@ export interface AppConfig {
   readonly alpacaBarsCron: string;
   /** How long a page of GET /api/v1/market-data/bars is cached in Redis (ms, 0: off); an import of the symbol invalidates it. */
   readonly cacheBarsTtlMs: number;
+  /** Tickers the news providers ask about (Alpha Vantage NEWS_SENTIMENT, NewsAPI) and the symbol universe of extraction. */
+  readonly newsSymbols: readonly string[];
+  /** Company names mapped to tickers besides the built-in map (company-names.ts), lower-cased. */
+  readonly newsCompanyNames: ReadonlyMap<string, string>;
+  /** Cron (UTC) of every news provider's fetch. */
+  readonly newsCron: string;
+  /** RSS 2.0 / Atom feed URLs; empty list (NEWS_RSS_FEEDS=none) disables the rss provider. */
+  readonly newsRssFeeds: readonly string[];
+  /** NewsAPI root (https://newsapi.org). */
+  readonly newsApiUrl: string;
+  /** NewsAPI key (X-Api-Key); empty disables the newsapi provider. */
+  readonly newsApiKey: string;
+  /** NewsAPI requests allowed per UTC day across every process (free tier: 100). */
+  readonly newsApiDailyLimit: number;
   /** Symbols the social providers follow (StockTwits streams, X searches) and count in Reddit posts. */
   readonly socialSymbols: readonly string[];
   /** Social providers: most pages one source (stream, search, subreddit) is read per run. */
@@ -263,6 +277,10 @@ export interface AppConfig {
   readonly riskStateRefreshMs: number;
   /** Cron (UTC) of the risk snapshot job (measures stored and exported). */
   readonly riskSnapshotCron: string;
+  /** risk_snapshots older than this many days are dropped by the maintenance job (0: keep all). */
+  readonly riskSnapshotRetentionDays: number;
+  /** How long the gate waits for Redis's order-rate / duplicate answer before it falls back to process memory (ms). */
+  readonly riskOrderFlowTimeoutMs: number;
   /** VaR/CVaR horizons in days (sqrt-time scaling of daily figures). */
   readonly riskVarHorizonsDays: readonly number[];
   /** Monte Carlo VaR: simulated paths and seed (xoshiro128**). */
@@ -397,6 +415,33 @@ function symbolList(raw: string, name: string): readonly string[] {
     if (s === '') continue;
     if (!/^[A-Za-z0-9._\-/]{1,32}$/.test(s)) throw new ConfigError(name, `must be comma-separated symbols (1 to 32 letters, digits or . _ - /), got "${s}"`);
     if (!out.includes(s)) out.push(s);
+  }
+  return Object.freeze(out);
+}
+
+/** NEWS_COMPANY_NAMES: `none`, or `name=TICKER` pairs separated by `;` (names lower-cased, as company-names.ts keys). */
+function companyNames(raw: string, name: string): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  if (raw.trim().toLowerCase() === 'none') return out;
+  for (const part of raw.split(';')) {
+    if (part.trim() === '') continue;
+    const m = /^\s*([^=]+?)\s*=\s*([A-Za-z0-9.-]{1,16})\s*$/.exec(part);
+    if (!m) throw new ConfigError(name, `must be "name=TICKER;name=TICKER", got "${part}"`);
+    out.set(m[1].toLowerCase(), m[2].toUpperCase());
+  }
+  return out;
+}
+
+/** NEWS_RSS_FEEDS: `none`, or comma-separated http(s) URLs. */
+function feedList(raw: string, name: string): readonly string[] {
+  if (raw.trim().toLowerCase() === 'none') return Object.freeze([]);
+  const check = url(['https:', 'http:']);
+  const out: string[] = [];
+  for (const part of raw.split(',')) {
+    const u = part.trim();
+    if (u === '') continue;
+    check(u, name);
+    if (!out.includes(u)) out.push(u);
   }
   return Object.freeze(out);
 }
@@ -669,6 +714,28 @@ export const CONFIG_SPEC = {
     description: 'Redis cache of bar pages (GET /api/v1/market-data/bars), ms; imports of the symbol invalidate it (0: off)',
     parse: int(0, 86_400_000),
   },
+  newsSymbols: {
+    name: 'NEWS_SYMBOLS',
+    default: 'AAPL,MSFT,AMZN,GOOGL,META,NVDA,TSLA',
+    description: 'Comma-separated tickers the news providers ask about (also the extraction universe)',
+    parse: symbolList,
+  },
+  newsCompanyNames: {
+    name: 'NEWS_COMPANY_NAMES',
+    default: 'none',
+    description: 'Extra company names for symbol extraction: "name=TICKER;name=TICKER" (none: the built-in map only)',
+    parse: companyNames,
+  },
+  newsCron: { name: 'NEWS_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of every news provider fetch', parse: cron },
+  newsRssFeeds: {
+    name: 'NEWS_RSS_FEEDS',
+    default: 'https://finance.yahoo.com/news/rssindex,https://feeds.content.dowjones.io/public/rss/mw_topstories',
+    description: 'Comma-separated RSS 2.0 / Atom feed URLs (default: Yahoo Finance and MarketWatch top stories; none: rss disabled)',
+    parse: feedList,
+  },
+  newsApiUrl: { name: 'NEWSAPI_URL', default: 'https://newsapi.org', description: 'NewsAPI root', parse: url(['https:', 'http:']) },
+  newsApiKey: { name: 'NEWSAPI_KEY', default: '', description: 'NewsAPI key (empty: newsapi provider disabled)', parse: credential },
+  newsApiDailyLimit: { name: 'NEWSAPI_DAILY_LIMIT', default: '100', description: 'NewsAPI requests per UTC day, counted across processes (free tier: 100)', parse: int(1, 1_000_000) },
   socialSymbols: {
     name: 'SOCIAL_SYMBOLS',
     default: '',
@@ -957,8 +1024,13 @@ export const CONFIG_SPEC = {
   riskDrawdownHaltedPct: { name: 'RISK_DRAWDOWN_HALTED_PCT', default: '20', description: 'Drawdown from the equity peak (percent) that halts an account', parse: num(0, 100, true) },
   riskConsecutiveLosses: {
     name: 'RISK_CONSECUTIVE_LOSSES',
-    // Off unless chosen: with commissions and slippage a run of small losing closes is ordinary
-    // (a market maker's, an execution algorithm's), and stepping down on it is a policy decision.
+    // Off unless chosen. A losing trade is a closing fill whose realized P&L net of commission is
+    // negative (the alerts' definition too: ALERTS_CONSECUTIVE_LOSSES, on at 5 and 10). With the
+    // paper broker's defaults (PAPER_SLIPPAGE_BPS 2 against each side, PAPER_COMMISSION_BPS 1) a
+    // close at an unchanged price loses about 5 bps, so a burst of round trips in a flat market
+    // (the crash spec's, a market maker's, an execution algorithm's) is a real losing run; gross of
+    // commission it still is (slippage alone makes it negative), so no realized-P&L definition
+    // spares it. Making such a run reduce-only is a policy decision; the alerts report it anyway.
     default: '0',
     description: 'Losing closing trades in a row that step an account down to DEFENSIVE (0: off)',
     parse: int(0, 10_000),
@@ -982,6 +1054,18 @@ export const CONFIG_SPEC = {
     parse: int(100, 3_600_000),
   },
   riskSnapshotCron: { name: 'RISK_SNAPSHOT_CRON', default: '*/5 * * * *', description: 'Cron (UTC) of the risk measures snapshot', parse: cron },
+  riskSnapshotRetentionDays: {
+    name: 'RISK_SNAPSHOT_RETENTION_DAYS',
+    default: '365',
+    description: 'Risk snapshots older than this many days are dropped (whole months on plain PostgreSQL, a retention policy on TimescaleDB; 0: keep all)',
+    parse: int(0, 100_000),
+  },
+  riskOrderFlowTimeoutMs: {
+    name: 'RISK_ORDER_FLOW_TIMEOUT_MS',
+    default: '50',
+    description: 'How long the pre-trade gate waits for Redis (order-rate throttle, duplicate window shared by all processes) before it falls back to its own process memory (ms)',
+    parse: int(1, 10_000),
+  },
   riskVarHorizonsDays: {
     name: 'RISK_VAR_HORIZONS_DAYS',
     default: '1,10',

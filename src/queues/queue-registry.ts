@@ -19,6 +19,8 @@ export const QUEUE_NAMES = {
   alerts: 'alerts',
   /** Risk measures: the scheduled snapshot (stored as a time series, exported as gauges). */
   risk: 'risk',
+  /** Data-provider fetches (news, social, filings): one job scheduler per enabled provider, and manual runs. */
+  ingestion: 'ingestion',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -34,6 +36,12 @@ export interface JobPayloads {
      * owns that list, so the payload carries nothing).
      */
     'bars.refresh-aggregates': Record<string, never>;
+    /**
+     * risk_snapshots upkeep: plain PostgreSQL creates its monthly partitions up to `monthsAhead`
+     * months ahead and drops what is older than `retentionDays` (0: keep all); TimescaleDB sets
+     * the hypertable's retention policy to `retentionDays`.
+     */
+    'risk-snapshots.maintain': { monthsAhead: number; retentionDays: number };
   };
   /**
    * Every run job carries only the run's id: the request and the state live in the
@@ -100,6 +108,16 @@ export interface JobPayloads {
      * transitions evaluated on the fresh marks. Idempotent per time (ON CONFLICT DO NOTHING).
      */
     'risk.snapshot': Record<string, never>;
+  };
+  /**
+   * A provider's fetch. Scheduled jobs carry only the provider: the slot is the scheduler's time
+   * (job.opts.prevMillis) and the ingestion_runs (provider, slot) row is the lease, so a second
+   * process or a redelivered job never runs the same slot twice. A manual run carries the
+   * `running` row the route created (job id = run id).
+   */
+  ingestion: {
+    'ingestion.scheduled': { provider: string };
+    'ingestion.manual': { provider: string; runId: string };
   };
 }
 

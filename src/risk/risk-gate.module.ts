@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PRE_TRADE_GATE } from '../trading/orders/pre-trade-gate';
 import { RISK_SIZING } from '../trading/sizing/risk-sizing.port';
+import { OrderFlowStore } from './order-flow.store';
 import { RiskGate } from './risk.gate';
 import { RiskRepository } from './risk.repository';
 import { RiskStateService } from './risk-state.service';
@@ -12,7 +13,7 @@ import { RiskStateService } from './risk-state.service';
  * routes, the kill switch, the automatic rules, the measures) imports TradingModule.
  */
 @Module({
-  providers: [RiskRepository, RiskStateService, RiskGate, { provide: PRE_TRADE_GATE, useExisting: RiskGate }, { provide: RISK_SIZING, useExisting: RiskStateService }],
+  providers: [RiskRepository, RiskStateService, OrderFlowStore, RiskGate, { provide: PRE_TRADE_GATE, useExisting: RiskGate }, { provide: RISK_SIZING, useExisting: RiskStateService }],
   exports: [RiskRepository, RiskStateService, RiskGate, PRE_TRADE_GATE, RISK_SIZING],
 })
 export class RiskGateModule {}

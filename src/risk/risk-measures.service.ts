@@ -1,22 +1,27 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import { DataSource } from 'typeorm';
 import type { Counter, Gauge } from 'prom-client';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
 import { accountId as toAccountId } from '../common/typed-ids';
+import { detectTimeSeriesStorage, type TimeSeriesStorage } from '../database/timescale';
 import { METRIC } from '../monitoring/metrics/metric-names';
-import { computeMetrics } from '../quant/metrics';
 import { OrdersService } from '../trading/orders/orders.service';
 import { PortfolioService } from '../trading/portfolio/portfolio.service';
 import {
   drawdownStats,
   equityReturns,
   exposure,
+  firmSeries,
   historicalVar,
   monteCarloVar,
   parametricVar,
   portfolioHeat,
+  sharpeRatio,
   toUsd,
+  tradeWinRate,
   type ExposureFigures,
   type HeatFigures,
   type MarkedHolding,
@@ -28,6 +33,8 @@ import { RiskStateService } from './risk-state.service';
 
 /** Daily equity snapshots the measures look back over (about two trading years). */
 const LOOKBACK_DAYS = 504;
+/** The same span in calendar days, for the firm's series (snapshots of every account by day). */
+const FIRM_LOOKBACK_CALENDAR_DAYS = 730;
 
 export interface VarAtHorizon {
   readonly horizonDays: number;
@@ -50,9 +57,37 @@ export interface RiskStatus {
   readonly var: readonly VarAtHorizon[];
   readonly exposure: ExposureFigures;
   readonly heat: HeatFigures;
+  /** Annualized Sharpe of the daily equity returns (empyrical: sample std, √252, risk-free 0). */
   readonly sharpe: number | null;
+  /** Share of closing trades with a positive realized P&L net of commission (not of days). */
   readonly winRate: number | null;
+  readonly closingTrades: number;
+  readonly winningTrades: number;
   /** Daily equity returns the measures rest on (VaR needs at least 2). */
+  readonly observations: number;
+}
+
+/**
+ * The firm (every account with a ledger) as one portfolio: what the Prometheus gauges show.
+ * - portfolio value, P&L, position values: sums over the accounts (positions by symbol);
+ * - drawdown, VaR/CVaR, Sharpe: from the firm's daily series (core `firmSeries`): each day's
+ *   summed P&L of the accounts over their summed equity the day before, so an account opened
+ *   later is a deposit, not a gain. Drawdown is that time-weighted index's fall from its peak;
+ *   VaR/CVaR are the historical 1-day figures of those returns on today's summed equity (the
+ *   VaR of the summed P&L series, rescaled to the capital now);
+ * - win rate: all accounts' closing trades together (Σ winners / Σ closes).
+ */
+export interface FirmRiskFigures {
+  readonly accounts: number;
+  readonly equity: number;
+  readonly pnlTotal: number;
+  readonly drawdown: number;
+  readonly maxDrawdown: number;
+  readonly var95Usd: number;
+  readonly cvar95Usd: number;
+  readonly sharpe: number;
+  readonly winRate: number;
+  readonly positions: ReadonlyMap<string, number>;
   readonly observations: number;
 }
 
@@ -64,13 +99,16 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
  * The risk measures of an account (src/risk/core/risk-measures.ts) from its daily equity
  * snapshots plus the equity now, its positions at their marks and its working stops: drawdown
  * (from the peak the automatic rules track), VaR/CVaR (historical, parametric, Monte Carlo) at
- * RISK_VAR_HORIZONS_DAYS, exposure by symbol and side, portfolio heat. Stored as a time series
- * (risk_snapshots, by the `risk.snapshot` job) and exported as Prometheus gauges. Also counts
- * every fill (trades_total) and every broker refusal (trades_failed{reason="broker"}).
+ * RISK_VAR_HORIZONS_DAYS, exposure by symbol and side, portfolio heat, Sharpe of the daily
+ * equity returns, win rate of its closing trades. Stored as a time series (risk_snapshots, by
+ * the `risk.snapshot` job); the Prometheus gauges are firm-wide (FirmRiskFigures), set by the
+ * same job. Also counts every fill the OMS applies in this process (trades_total{side,symbol});
+ * trades_failed is counted where orders fail: the gate (its codes) and the OMS (`broker`).
  */
 @Injectable()
 export class RiskMeasuresService implements OnModuleInit {
   private readonly logger = new Logger('RiskMeasures');
+  private storageKind?: Promise<TimeSeriesStorage>;
 
   constructor(
     private readonly repo: RiskRepository,
@@ -78,6 +116,7 @@ export class RiskMeasuresService implements OnModuleInit {
     private readonly portfolio: PortfolioService,
     private readonly orders: OrdersService,
     @InjectConfig() private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
     @InjectMetric(METRIC.drawdownPct) private readonly gDrawdown: Gauge<string>,
     @InjectMetric(METRIC.var95Usd) private readonly gVar: Gauge<string>,
     @InjectMetric(METRIC.cvar95Usd) private readonly gCvar: Gauge<string>,
@@ -87,13 +126,12 @@ export class RiskMeasuresService implements OnModuleInit {
     @InjectMetric(METRIC.sharpeRatio) private readonly gSharpe: Gauge<string>,
     @InjectMetric(METRIC.winRatePct) private readonly gWinRate: Gauge<string>,
     @InjectMetric(METRIC.tradesTotal) private readonly cTrades: Counter<string>,
-    @InjectMetric(METRIC.tradesFailed) private readonly cFailed: Counter<string>,
   ) {}
 
   onModuleInit(): void {
+    // Broker refusals are counted by the OMS where it stores them (trades_failed{reason="broker"}).
     this.orders.onOrderUpdate((u) => {
       if (u.kind === 'fill' && u.fill) this.cTrades.inc({ side: u.fill.side, symbol: u.fill.symbol });
-      else if (u.kind === 'rejected') this.cFailed.inc({ reason: 'broker' });
     });
   }
 
@@ -113,13 +151,13 @@ export class RiskMeasuresService implements OnModuleInit {
     const anchors = await this.repo.equityAnchors(accountId, this.config.paperStartingCash);
     const dd = drawdownStats(curve, Math.max(anchors.peakFloor, tracked === null || tracked === undefined ? -Infinity : Number(tracked)));
     const returns = equityReturns(curve);
+    const trades = states.find((s) => s.scope === accountId);
     const vars: VarAtHorizon[] = this.config.riskVarHorizonsDays.map((h) => {
       const historical = historicalVar(returns, h);
       const parametric = parametricVar(returns, h);
       const monteCarlo = monteCarloVar(returns, h, this.config.riskMonteCarloPaths, this.config.riskMonteCarloSeed);
       return { horizonDays: h, historical, parametric, monteCarlo, usd: { historical: usd(historical, equity), parametric: usd(parametric, equity), monteCarlo: usd(monteCarlo, equity) } };
     });
-    const metrics = returns.length >= 2 ? computeMetrics(returns) : null;
     return {
       accountId,
       mode: this.state.modeOf(accountId),
@@ -132,8 +170,10 @@ export class RiskMeasuresService implements OnModuleInit {
       var: vars,
       exposure: exposure(holdings),
       heat: portfolioHeat(holdings, stops, equity),
-      sharpe: metrics ? finiteOrNull(metrics.sharpe) : null,
-      winRate: metrics ? finiteOrNull(metrics.winRate) : null,
+      sharpe: finiteOrNull(sharpeRatio(returns)),
+      winRate: finiteOrNull(tradeWinRate(trades?.closingTrades ?? 0, trades?.winningTrades ?? 0)),
+      closingTrades: trades?.closingTrades ?? 0,
+      winningTrades: trades?.winningTrades ?? 0,
       observations: returns.length,
     };
   }
@@ -141,16 +181,21 @@ export class RiskMeasuresService implements OnModuleInit {
   /** The status with every NaN as null (what the API answers). */
   async statusJson(accountId: string): Promise<unknown> {
     const s = await this.status(accountId);
-    this.export(s);
     return JSON.parse(JSON.stringify(s, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
   }
 
-  /** One risk_snapshots row per account with a ledger, and the gauges; returns the count. */
+  /**
+   * One risk_snapshots row per account with a ledger, then the firm-wide gauges from all of
+   * them; returns the count of rows written.
+   */
   async snapshotAll(at = new Date()): Promise<number> {
     let n = 0;
+    const statuses: RiskStatus[] = [];
+    if ((await this.storage()) === 'partitioned') await this.repo.ensureSnapshotPartitions(at, at);
     for (const accountId of await this.repo.accounts()) {
       try {
         const s = await this.status(accountId);
+        statuses.push(s);
         const oneDay = s.var[0];
         await this.repo.insertSnapshot({
           accountId,
@@ -169,27 +214,66 @@ export class RiskMeasuresService implements OnModuleInit {
           netExposure: s.exposure.net,
           measures: JSON.parse(JSON.stringify({ var: s.var, exposure: s.exposure, heat: s.heat, sharpe: s.sharpe, winRate: s.winRate }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))),
         });
-        this.export(s);
         n++;
       } catch (err) {
         this.logger.error(`Risk snapshot of account ${accountId} failed: ${(err as Error).message}`);
       }
     }
+    this.export(await this.firm(statuses));
     return n;
   }
 
-  private export(s: RiskStatus): void {
-    const account = s.accountId;
-    const set = (g: Gauge<string>, v: number | null | undefined): void => {
-      if (v !== null && v !== undefined && Number.isFinite(v)) g.set({ account }, v);
+  /** The firm's figures from the accounts' statuses (their equity now) and their daily snapshots. */
+  async firm(statuses: readonly RiskStatus[]): Promise<FirmRiskFigures> {
+    const points = await this.repo.firmEquityPoints(FIRM_LOOKBACK_CALENDAR_DAYS);
+    // "now" sorts after every 'YYYY-MM-DD': the equity now is the series' last point.
+    const series = firmSeries([...points, ...statuses.map((s) => ({ accountId: s.accountId, at: 'now', equity: s.equity }))]);
+    const equity = statuses.reduce((a, s) => a + s.equity, 0);
+    const positions = new Map<string, number>();
+    for (const s of statuses) for (const p of s.exposure.bySymbol) positions.set(p.symbol, (positions.get(p.symbol) ?? 0) + p.value);
+    const dd = drawdownStats(series.index);
+    const oneDay = historicalVar(series.returns, 1);
+    const closes = statuses.reduce((a, s) => a + s.closingTrades, 0);
+    const wins = statuses.reduce((a, s) => a + s.winningTrades, 0);
+    return {
+      accounts: statuses.length,
+      equity,
+      pnlTotal: statuses.reduce((a, s) => a + s.pnlTotal, 0),
+      drawdown: series.index.length > 0 ? dd.current : 0,
+      maxDrawdown: series.index.length > 0 ? dd.max : 0,
+      var95Usd: toUsd(oneDay.var95, equity),
+      cvar95Usd: toUsd(oneDay.cvar95, equity),
+      sharpe: sharpeRatio(series.returns),
+      winRate: tradeWinRate(closes, wins),
+      positions,
+      observations: series.returns.length,
     };
-    set(this.gDrawdown, s.drawdown.current * 100);
-    set(this.gVar, s.var[0]?.usd.historical.var95);
-    set(this.gCvar, s.var[0]?.usd.historical.cvar95);
-    set(this.gValue, s.equity);
-    set(this.gPnl, s.pnlTotal);
-    set(this.gSharpe, s.sharpe);
-    set(this.gWinRate, s.winRate === null ? null : s.winRate * 100);
-    for (const p of s.exposure.bySymbol) this.gPosition.set({ account, symbol: p.symbol }, p.value);
+  }
+
+  private storage(): Promise<TimeSeriesStorage> {
+    this.storageKind ??= detectTimeSeriesStorage(this.db).catch((err: unknown) => {
+      this.storageKind = undefined;
+      throw err;
+    });
+    return this.storageKind;
+  }
+
+  /**
+   * The firm-wide gauges. A figure not known yet (VaR and Sharpe need 2 daily returns, the win
+   * rate a closing trade) is exported as NaN, Prometheus' "no value", not as a 0 that reads as
+   * real nor as a stale earlier figure.
+   */
+  private export(f: FirmRiskFigures): void {
+    const set = (g: Gauge<string>, v: number): void => g.set(Number.isFinite(v) ? v : NaN);
+    set(this.gDrawdown, f.drawdown * 100);
+    set(this.gVar, f.var95Usd);
+    set(this.gCvar, f.cvar95Usd);
+    set(this.gValue, f.equity);
+    set(this.gPnl, f.pnlTotal);
+    set(this.gSharpe, f.sharpe);
+    set(this.gWinRate, f.winRate * 100);
+    // A symbol no longer held disappears from the series.
+    this.gPosition.reset();
+    for (const [symbol, value] of f.positions) if (value !== 0) this.gPosition.set({ symbol }, value);
   }
 }

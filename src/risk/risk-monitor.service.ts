@@ -124,10 +124,18 @@ export class RiskMonitorService implements OnModuleInit {
       const row = await this.repo.lockState(tx, accountId, accountId);
       const peak = Math.max(row.equityPeak === null ? anchors.peakFloor : Number(row.equityPeak), equity);
       const drawdown = peak > 0 ? equity / peak - 1 : 0;
+      // A losing trade is a closing fill whose realized P&L net of commission is negative; a
+      // positive one is a winning trade and ends the run; a flat one does neither.
       let losses = row.consecutiveLosses;
+      let closes = row.closingTrades;
+      let wins = row.winningTrades;
       for (const o of outcomes) {
+        closes++;
         if (o.pnl < 0) losses++;
-        else if (o.pnl > 0) losses = 0;
+        else if (o.pnl > 0) {
+          losses = 0;
+          wins++;
+        }
       }
       const decision = automaticTransition(row.mode, { drawdown, consecutiveLosses: losses, dailyLossLimitHit }, this.rules);
       let change: ModeChange | null = null;
@@ -149,7 +157,7 @@ export class RiskMonitorService implements OnModuleInit {
           );
         }
       }
-      await this.repo.setTracking(tx, accountId, { equityPeak: String(peak), consecutiveLosses: losses, realizedTotal: String(realized) });
+      await this.repo.setTracking(tx, accountId, { equityPeak: String(peak), consecutiveLosses: losses, realizedTotal: String(realized), closingTrades: closes, winningTrades: wins });
       return { accountId, equity, peak, drawdown, consecutiveLosses: losses, change };
     });
     this.state.applied(result.change);

@@ -5,9 +5,9 @@ import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
 import { METRIC } from '../monitoring/metrics/metric-names';
 import type { PreTradeDecision, PreTradeGate, PreTradeRequest } from '../trading/orders/pre-trade-gate';
-import { OrderFlowMemory } from './core/order-flow.memory';
 import { stateChecks, statelessChecks, type OrderFacts, type RiskDenial } from './core/pre-trade.checks';
 import { needsAccountState } from './core/risk-limits';
+import { OrderFlowStore } from './order-flow.store';
 import { RiskRepository } from './risk.repository';
 import { RiskStateService } from './risk-state.service';
 
@@ -17,7 +17,8 @@ import { RiskStateService } from './risk-state.service';
  * 1. mode and limits from memory (RiskStateService); nothing configured and mode NORMAL or
  *    CAUTIOUS: allowed at once, no I/O;
  * 2. the stateless checks (HALTED, restricted symbols, order quantity), then the order-rate
- *    throttle and the duplicate window (in memory, per process);
+ *    throttle and the duplicate window: one Redis script call shared by every process
+ *    (OrderFlowStore), only when one of those limits is set; process memory while Redis is down;
  * 3. only when a limit needs it (or the mode is DEFENSIVE): the account's state in ONE SQL
  *    statement, then the state checks.
  * A denial's `reason` is its code (MAX_ORDER_QUANTITY, ..., RISK_MODE): the OMS stores it as the
@@ -25,13 +26,13 @@ import { RiskStateService } from './risk-state.service';
  */
 @Injectable()
 export class RiskGate implements PreTradeGate {
-  private readonly flow = new OrderFlowMemory();
   /** Flatten orders of the kill switch (`account:clientOrderId`): they pass HALTED, once each. */
   private readonly bypass = new Set<string>();
 
   constructor(
     private readonly state: RiskStateService,
     private readonly repo: RiskRepository,
+    private readonly flow: OrderFlowStore,
     @InjectConfig() private readonly config: AppConfig,
     @InjectMetric(METRIC.tradesFailed) private readonly failed: Counter<string>,
   ) {}
@@ -59,7 +60,7 @@ export class RiskGate implements PreTradeGate {
     const first = statelessChecks(facts, mode, limits);
     if (first) return this.denied(first);
     const now = Date.now();
-    const reservation = this.flow.reserve(accountId, facts, limits, now);
+    const reservation = await this.flow.reserve(accountId, facts, limits, now);
     if (reservation.denial) return this.denied(reservation.denial);
     if (!needsAccountState(limits, mode === 'DEFENSIVE')) return { allowed: true };
     try {

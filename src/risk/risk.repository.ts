@@ -17,6 +17,9 @@ export interface RiskStateRow {
   readonly equityPeak: string | null;
   readonly consecutiveLosses: number;
   readonly realizedTotal: string | null;
+  /** Closing trades counted by the risk monitor, and those that realized a gain (net of commission). */
+  readonly closingTrades: number;
+  readonly winningTrades: number;
   readonly updatedAt: Date;
 }
 
@@ -43,7 +46,7 @@ export interface AuditRow {
 export type NewAudit = Omit<AuditRow, 'id' | 'at'>;
 
 const STATE_COLUMNS = `scope, account_id AS "accountId", mode, reason, equity_peak::text AS "equityPeak", consecutive_losses AS "consecutiveLosses",
-  realized_total::text AS "realizedTotal", updated_at AS "updatedAt"`;
+  realized_total::text AS "realizedTotal", closing_trades::int AS "closingTrades", winning_trades::int AS "winningTrades", updated_at AS "updatedAt"`;
 
 /** The open statuses of the order state machine (src/trading/orders/order-state-machine.ts). */
 const OPEN = `('new', 'accepted', 'partially_filled')`;
@@ -93,13 +96,15 @@ export class RiskRepository {
     await tx.query(`UPDATE risk_state SET mode = $2, reason = $3, updated_by = $4, updated_at = now() WHERE scope = $1`, [scope, mode, reason, keyId]);
   }
 
-  async setTracking(tx: EntityManager, scope: RiskScope, t: { equityPeak: string; consecutiveLosses: number; realizedTotal: string }): Promise<void> {
-    await tx.query(`UPDATE risk_state SET equity_peak = $2, consecutive_losses = $3, realized_total = $4 WHERE scope = $1`, [
-      scope,
-      t.equityPeak,
-      t.consecutiveLosses,
-      t.realizedTotal,
-    ]);
+  async setTracking(
+    tx: EntityManager,
+    scope: RiskScope,
+    t: { equityPeak: string; consecutiveLosses: number; realizedTotal: string; closingTrades: number; winningTrades: number },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE risk_state SET equity_peak = $2, consecutive_losses = $3, realized_total = $4, closing_trades = $5, winning_trades = $6 WHERE scope = $1`,
+      [scope, t.equityPeak, t.consecutiveLosses, t.realizedTotal, t.closingTrades, t.winningTrades],
+    );
   }
 
   /** NOTIFY in the transaction: listeners hear of it when (and only if) it commits. */
@@ -255,6 +260,25 @@ export class RiskRepository {
       [accountId, days],
     );
     return rows.map((r) => Number(r.equity));
+  }
+
+  /** Daily equity of every account over the last `days` days (the snapshots), oldest first. */
+  async firmEquityPoints(days: number): Promise<{ accountId: string; at: string; equity: number }[]> {
+    const rows = await this.db.query<{ account_id: string; day: string; equity: string }[]>(
+      `SELECT account_id, to_char(day, 'YYYY-MM-DD') AS day, equity::text AS equity FROM account_equity_snapshots
+        WHERE day > (now() AT TIME ZONE 'UTC')::date - $1::int ORDER BY day, account_id`,
+      [days],
+    );
+    return rows.map((r) => ({ accountId: r.account_id, at: r.day, equity: Number(r.equity) }));
+  }
+
+  /**
+   * Plain PostgreSQL only: the months of risk_snapshots from `from` to `to` (the function of the
+   * risk-series migration); returns how many were created.
+   */
+  async ensureSnapshotPartitions(from: Date, to: Date): Promise<number> {
+    const rows = await this.db.query<{ created: number }[]>(`SELECT risk_snapshots_ensure_partitions($1::timestamptz, $2::timestamptz) AS created`, [from, to]);
+    return rows[0]?.created ?? 0;
   }
 
   async insertSnapshot(s: {

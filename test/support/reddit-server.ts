@@ -43,7 +43,8 @@ export class RedditTestServer extends LoopbackServer {
     super((req) => this.answer(req));
   }
 
-  submit(sub: string, p: { title: string; selftext?: string; at: Date; author?: string }): WirePost {
+  /** A self post, or a link post when `url` is given (its `url` is then the linked story). */
+  submit(sub: string, p: { title: string; selftext?: string; at: Date; author?: string; url?: string }): WirePost {
     const id = (1_000_000 + this.seq++).toString(36);
     const post: WirePost = {
       id,
@@ -53,7 +54,7 @@ export class RedditTestServer extends LoopbackServer {
       author: p.author ?? 'diamond_hands',
       created_utc: p.at.getTime() / 1000,
       permalink: `/r/${sub}/comments/${id}/post/`,
-      url: `https://www.reddit.com/r/${sub}/comments/${id}/post/`,
+      url: p.url ?? `https://www.reddit.com/r/${sub}/comments/${id}/post/`,
       subreddit: sub,
       score: 1,
       num_comments: 0,

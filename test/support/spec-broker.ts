@@ -33,11 +33,14 @@ export class SpecBroker implements Broker {
   private readonly listeners: ((e: BrokerEvent) => void)[] = [];
   private readonly known = new Map<ClientOrderId, { brokerOrderId: BrokerOrderId; spec: OrderSpec }>();
 
+  /** `idPrefix` keeps the ids of brokers in two app instances on one database apart. */
+  constructor(private readonly idPrefix = '') {}
+
   async submit(order: OrderSpec): Promise<BrokerOrderAck> {
     this.calls.submit++;
     if (this.submitDelayMs > 0) await new Promise((r) => setTimeout(r, this.submitDelayMs));
     if (order.symbol.startsWith('REJ')) throw new BrokerRejectedError('insufficient buying power');
-    const id = brokerOrderId(`B-${++this.seq}`);
+    const id = brokerOrderId(`${this.idPrefix}B-${++this.seq}`);
     const at = new Date();
     if (order.symbol.startsWith('LOST')) throw new BrokerTimeoutError('no answer in 5000 ms');
     this.known.set(order.clientOrderId, { brokerOrderId: id, spec: order });
@@ -56,7 +59,7 @@ export class SpecBroker implements Broker {
 
   fill(id: BrokerOrderId, clientOrderId: ClientOrderId, order: Pick<OrderSpec, 'symbol' | 'side'>, quantity: Decimal, price = this.fillPrice): BrokerFill {
     return {
-      fillId: fillId(`F-${++this.seq}`),
+      fillId: fillId(`${this.idPrefix}F-${++this.seq}`),
       brokerOrderId: id,
       clientOrderId,
       symbol: order.symbol,
@@ -80,7 +83,7 @@ export class SpecBroker implements Broker {
     this.calls.replace++;
     const entry = [...this.known.entries()].find(([, v]) => v.brokerOrderId === id);
     if (!entry) throw new BrokerRejectedError(`unknown order ${id}`);
-    const next = brokerOrderId(`B-${++this.seq}`);
+    const next = brokerOrderId(`${this.idPrefix}B-${++this.seq}`);
     const at = new Date();
     this.known.set(change.clientOrderId, { brokerOrderId: next, spec: { ...entry[1].spec, clientOrderId: change.clientOrderId } });
     this.emit({ kind: 'replaced', brokerOrderId: id, clientOrderId: entry[0], replacedBy: next, at });

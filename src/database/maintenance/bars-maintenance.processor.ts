@@ -8,7 +8,7 @@ import { BarsAggregatesService } from '../../market-data/bars-aggregates.service
 import type { TimeSeriesStorage } from '../timescale';
 import { BarsMaintenanceRepository } from './bars-maintenance.repository';
 
-type Payload<J extends 'bars.ensure-partitions' | 'bars.retention' | 'bars.refresh-aggregates'> = JobPayload<'maintenance', J>;
+type Payload<J extends 'bars.ensure-partitions' | 'bars.retention' | 'bars.refresh-aggregates' | 'risk-snapshots.maintain'> = JobPayload<'maintenance', J>;
 
 /** What a maintenance job returns (kept by BullMQ as the job's return value, shown in bull-board). */
 export interface BarsMaintenanceResult {
@@ -23,6 +23,10 @@ export interface BarsMaintenanceResult {
   readonly staleLoadTablesDropped?: number;
   /** Aggregate views refreshed (plain PostgreSQL). */
   readonly refreshed?: readonly string[];
+  /** risk_snapshots rows removed by retention (plain PostgreSQL). */
+  readonly riskSnapshotsRemoved?: number;
+  /** TimescaleDB: whether risk_snapshots now has a retention policy. */
+  readonly retentionPolicy?: boolean;
   /** Why nothing was done (e.g. TimescaleDB handles it itself). */
   readonly skipped?: string;
 }
@@ -58,6 +62,7 @@ export class BarsMaintenanceProcessor extends WorkerHost {
     if (isJob(job, 'maintenance', 'bars.ensure-partitions')) return this.ensurePartitions(job.data);
     if (isJob(job, 'maintenance', 'bars.retention')) return this.applyRetention(job.data);
     if (isJob(job, 'maintenance', 'bars.refresh-aggregates')) return this.refreshAggregates();
+    if (isJob(job, 'maintenance', 'risk-snapshots.maintain')) return this.maintainRiskSnapshots(job.data);
     // Retrying cannot make an unknown job name known: fail it at once.
     throw new UnrecoverableError(`Unknown maintenance job "${job.name}"`);
   }
@@ -82,6 +87,18 @@ export class BarsMaintenanceProcessor extends WorkerHost {
     const storage = await this.repository.storageKind();
     if (storage === 'timescaledb') return { storage, jobsUpdated: await this.repository.setTimescaleRetention(data.days) };
     return { storage, barsDeleted: await this.repository.applyRetention(data.days) };
+  }
+
+  /**
+   * risk_snapshots (DESIGN.md principle 6). Plain PostgreSQL: months ahead created, then the
+   * retention (whole months past RISK_SNAPSHOT_RETENTION_DAYS dropped, the straddling month's
+   * older rows deleted). TimescaleDB: the hypertable's retention policy set to those days.
+   */
+  async maintainRiskSnapshots(data: Payload<'risk-snapshots.maintain'>): Promise<BarsMaintenanceResult> {
+    const storage = await this.repository.storageKind();
+    if (storage === 'timescaledb') return { storage, retentionPolicy: await this.repository.setRiskSnapshotRetentionPolicy(data.retentionDays) };
+    const partitionsCreated = await this.repository.ensureRiskSnapshotPartitions(data.monthsAhead);
+    return { storage, partitionsCreated, riskSnapshotsRemoved: await this.repository.applyRiskSnapshotRetention(data.retentionDays) };
   }
 
   /**

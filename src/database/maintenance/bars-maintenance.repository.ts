@@ -69,6 +69,35 @@ export class BarsMaintenanceRepository {
   }
 
   /**
+   * Plain PostgreSQL: risk_snapshots' months from last month to `monthsAhead` ahead (the
+   * risk-series migration's function). Returns how many were created.
+   */
+  async ensureRiskSnapshotPartitions(monthsAhead: number): Promise<number> {
+    const rows = await this.db.query<{ created: number }[]>(
+      `SELECT risk_snapshots_ensure_partitions(now() - INTERVAL '1 month', now() + make_interval(months => $1::int)) AS created`,
+      [monthsAhead],
+    );
+    return rows[0]?.created ?? 0;
+  }
+
+  /** Plain PostgreSQL: drops risk snapshots older than `days` (whole months, then rows); 0 keeps all. Rows removed. */
+  async applyRiskSnapshotRetention(days: number): Promise<number> {
+    const rows = await this.db.query<{ removed: string }[]>(`SELECT risk_snapshots_apply_retention($1::int)::text AS removed`, [days]);
+    return Number(rows[0]?.removed ?? 0);
+  }
+
+  /**
+   * TimescaleDB: the risk_snapshots hypertable's retention policy, replaced by one dropping
+   * chunks older than `days` (none when 0). Returns whether a policy is now in place.
+   */
+  async setRiskSnapshotRetentionPolicy(days: number): Promise<boolean> {
+    await this.db.query(`SELECT remove_retention_policy('risk_snapshots', if_exists => TRUE)`);
+    if (days <= 0) return false;
+    await this.db.query(`SELECT add_retention_policy('risk_snapshots', drop_after => make_interval(days => $1::int))`, [days]);
+    return true;
+  }
+
+  /**
    * TimescaleDB: writes `days` into the config of the bars_retention_job background job, which
    * TimescaleDB itself runs daily. Returns the number of jobs updated (1 when the migration ran).
    */

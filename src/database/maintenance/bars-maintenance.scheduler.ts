@@ -11,6 +11,7 @@ export const BARS_SCHEDULER_IDS = {
   partitions: 'bars.ensure-partitions',
   retention: 'bars.retention',
   refreshAggregates: 'bars.refresh-aggregates',
+  riskSnapshots: 'risk-snapshots.maintain',
 } as const;
 
 /**
@@ -59,6 +60,11 @@ export class BarsMaintenanceScheduler implements OnApplicationBootstrap {
     const storage = await this.repository.storageKind();
     const maintenance = { pattern: this.config.barsMaintenanceCron, tz: 'UTC' };
     await queue.upsertScheduler(BARS_SCHEDULER_IDS.retention, maintenance, 'bars.retention', { days: this.config.barsMinuteRetentionDays });
+    // Both storage kinds: partitions and retention on plain PostgreSQL, the policy on TimescaleDB.
+    await queue.upsertScheduler(BARS_SCHEDULER_IDS.riskSnapshots, maintenance, 'risk-snapshots.maintain', {
+      monthsAhead: this.config.barsPartitionMonthsAhead,
+      retentionDays: this.config.riskSnapshotRetentionDays,
+    });
     if (storage === 'timescaledb') {
       await queue.queue.removeJobScheduler(BARS_SCHEDULER_IDS.partitions);
       await queue.queue.removeJobScheduler(BARS_SCHEDULER_IDS.refreshAggregates);
@@ -83,6 +89,9 @@ export class BarsMaintenanceScheduler implements OnApplicationBootstrap {
       await this.processor.applyRetention({ days: this.config.barsMinuteRetentionDays });
       retention = `, retention of 1-minute bars set to ${this.config.barsMinuteRetentionDays} day(s)`;
     }
-    this.logger.log(`Start-up upkeep done (${partitions.storage}): ${partitions.partitionsCreated ?? 0} partition(s) created${retention}`);
+    const risk = await this.processor.maintainRiskSnapshots({ monthsAhead: this.config.barsPartitionMonthsAhead, retentionDays: this.config.riskSnapshotRetentionDays });
+    this.logger.log(
+      `Start-up upkeep done (${partitions.storage}): ${partitions.partitionsCreated ?? 0} partition(s) created${retention}; risk_snapshots: ${JSON.stringify(risk)}`,
+    );
   }
 }

@@ -1,7 +1,7 @@
 /** Names of QuantDesk's own Prometheus metrics, in one place so dashboards can be checked. */
 export const METRIC = {
   apiLatency: 'api_latency_seconds',
-  // Risk (src/risk): gauges per account, set by the risk snapshot job and GET /api/v1/risk/status.
+  // Risk (src/risk): firm-wide gauges (position_value_usd per symbol), set by the risk snapshot job.
   drawdownPct: 'drawdown_pct',
   var95Usd: 'var_95_usd',
   cvar95Usd: 'cvar_95_usd',
@@ -19,4 +19,9 @@ export const METRIC = {
   // Cache (src/common/cache): getOrLoad answered from Redis, or loaded.
   cacheHits: 'cache_hits_total',
   cacheMisses: 'cache_misses_total',
+  // Ingestion (src/data-sources/ingestion): per provider run, error, stored/duplicate item, run duration.
+  ingestionRunsTotal: 'ingestion_runs_total',
+  ingestionErrorsTotal: 'ingestion_errors_total',
+  ingestionItemsTotal: 'ingestion_items_total',
+  ingestionRunDuration: 'ingestion_run_duration_seconds',
 } as const;

@@ -4,16 +4,19 @@ import { MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { METRIC } from './metric-names';
 
-/** Risk gauges (per account; positions also per symbol) and trade counters (src/risk). */
+/**
+ * Risk gauges, firm-wide (every account as one portfolio; RiskMeasuresService.firm says how each
+ * is aggregated; per-account figures are in GET /api/v1/risk/status), and trade counters.
+ */
 const RISK_METRICS = [
-  makeGaugeProvider({ name: METRIC.drawdownPct, help: 'Drawdown from the equity peak, percent (<= 0)', labelNames: ['account'] }),
-  makeGaugeProvider({ name: METRIC.var95Usd, help: 'Historical 1-day 95% value at risk, currency (a positive loss)', labelNames: ['account'] }),
-  makeGaugeProvider({ name: METRIC.cvar95Usd, help: 'Historical 1-day 95% conditional value at risk, currency', labelNames: ['account'] }),
-  makeGaugeProvider({ name: METRIC.portfolioValueUsd, help: 'Account equity (cash + positions at their marks)', labelNames: ['account'] }),
-  makeGaugeProvider({ name: METRIC.positionValueUsd, help: 'Market value of a position (negative short)', labelNames: ['account', 'symbol'] }),
-  makeGaugeProvider({ name: METRIC.pnlTotalUsd, help: 'Realized + unrealized P&L of the account', labelNames: ['account'] }),
-  makeGaugeProvider({ name: METRIC.sharpeRatio, help: 'Annualized Sharpe ratio of daily equity returns (empyrical, risk-free 0)', labelNames: ['account'] }),
-  makeGaugeProvider({ name: METRIC.winRatePct, help: 'Share of positive daily equity returns, percent', labelNames: ['account'] }),
+  makeGaugeProvider({ name: METRIC.drawdownPct, help: 'Firm drawdown from the peak of its daily equity index (summed P&L over summed equity), percent (<= 0)' }),
+  makeGaugeProvider({ name: METRIC.var95Usd, help: 'Firm historical 1-day 95% value at risk of its daily returns on the summed equity, currency (a positive loss)' }),
+  makeGaugeProvider({ name: METRIC.cvar95Usd, help: 'Firm historical 1-day 95% conditional value at risk, currency (a positive loss)' }),
+  makeGaugeProvider({ name: METRIC.portfolioValueUsd, help: 'Summed equity of every account (cash + positions at their marks)' }),
+  makeGaugeProvider({ name: METRIC.positionValueUsd, help: 'Market value of the firm position in a symbol, summed over accounts (negative short)', labelNames: ['symbol'] }),
+  makeGaugeProvider({ name: METRIC.pnlTotalUsd, help: 'Realized + unrealized P&L summed over accounts' }),
+  makeGaugeProvider({ name: METRIC.sharpeRatio, help: 'Annualized Sharpe ratio of the firm daily returns (empyrical: sample std, sqrt(252), risk-free 0)' }),
+  makeGaugeProvider({ name: METRIC.winRatePct, help: 'Share of closing trades with a positive realized P&L net of commission, every account, percent' }),
   makeCounterProvider({ name: METRIC.tradesTotal, help: 'Fills applied by the OMS', labelNames: ['side', 'symbol'] }),
   makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
 ];
@@ -31,6 +34,19 @@ const DATA_METRICS = [
   makeCounterProvider({ name: METRIC.cacheMisses, help: 'Redis cache reads that loaded the value (absent, or Redis down), by key type', labelNames: ['key_type'] }),
 ];
 
+/** Ingestion runs of every data provider (src/data-sources/ingestion). */
+const INGESTION_METRICS = [
+  makeCounterProvider({ name: METRIC.ingestionRunsTotal, help: 'Ingestion runs by provider and final status', labelNames: ['provider', 'status'] }),
+  makeCounterProvider({ name: METRIC.ingestionErrorsTotal, help: 'Responses or items refused, and failed runs, by provider', labelNames: ['provider'] }),
+  makeCounterProvider({ name: METRIC.ingestionItemsTotal, help: 'Items read by provider: stored or duplicate', labelNames: ['provider', 'outcome'] }),
+  makeHistogramProvider({
+    name: METRIC.ingestionRunDuration,
+    help: 'Duration of one ingestion run by provider',
+    labelNames: ['provider'],
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+  }),
+];
+
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
 @Global()
 @Module({
@@ -45,7 +61,8 @@ const DATA_METRICS = [
     }),
     ...RISK_METRICS,
     ...DATA_METRICS,
+    ...INGESTION_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS],
 })
 export class MetricsModule {}

@@ -1,7 +1,38 @@
 import type { OrderFacts, RiskDenial } from './pre-trade.checks';
 
+/** The limits the order-flow checks read. */
+export interface OrderFlowLimits {
+  readonly maxOrdersPerMinute?: number;
+  readonly duplicateWindowSeconds?: number;
+}
+
+/** A reservation: the denial, or null and how to take the admitted order back. */
+export interface OrderFlowReservation {
+  readonly denial: RiskDenial | null;
+  readonly release: () => void;
+}
+
+/** What makes two orders duplicates: the account, side, symbol, quantity and prices. */
+export function duplicateKey(accountId: string, o: OrderFacts): string {
+  return `${accountId}|${o.side}|${o.symbol}|${o.quantity}|${o.limitPrice ?? ''}|${o.stopPrice ?? ''}`;
+}
+
+export function orderRateDenial(count: number, limit: number): RiskDenial {
+  return { code: 'ORDER_RATE', message: `${count} orders in the last minute; the maximum is ${limit}`, details: { limit } };
+}
+
+export function duplicateDenial(ageMs: number, windowSeconds: number): RiskDenial {
+  return {
+    code: 'DUPLICATE_ORDER',
+    message: `The same order (side, symbol, quantity, price) was sent ${(ageMs / 1000).toFixed(1)} s ago; the window is ${windowSeconds} s`,
+    details: { limit: windowSeconds },
+  };
+}
+
 /**
- * The order-rate throttle and the duplicate-order window (pure, in memory, per process).
+ * The order-rate throttle and the duplicate-order window (pure, in memory, per process). The
+ * gate uses Redis to hold them across processes (src/risk/order-flow.store.ts); this is its
+ * fallback while Redis does not answer, kept in step with every order Redis admitted.
  *
  * `reserve` checks both and, when the order passes, counts it at once, before the gate's
  * asynchronous part: two identical orders arriving together cannot both pass the duplicate
@@ -14,12 +45,7 @@ export class OrderFlowMemory {
   private readonly recent = new Map<string, number>();
   private sweepAt = 0;
 
-  reserve(
-    accountId: string,
-    o: OrderFacts,
-    limits: { readonly maxOrdersPerMinute?: number; readonly duplicateWindowSeconds?: number },
-    nowMs: number,
-  ): { readonly denial: RiskDenial | null; readonly release: () => void } {
+  reserve(accountId: string, o: OrderFacts, limits: OrderFlowLimits, nowMs: number): OrderFlowReservation {
     const noop = { denial: null, release: () => undefined };
     if (limits.maxOrdersPerMinute === undefined && limits.duplicateWindowSeconds === undefined) return noop;
     this.sweep(nowMs);
@@ -31,25 +57,15 @@ export class OrderFlowMemory {
       while (drop < list.length && list[drop] <= nowMs - 60_000) drop++;
       if (drop > 0) list.splice(0, drop);
       if (list.length >= limits.maxOrdersPerMinute) {
-        return {
-          denial: { code: 'ORDER_RATE', message: `${list.length} orders in the last minute; the maximum is ${limits.maxOrdersPerMinute}`, details: { limit: limits.maxOrdersPerMinute } },
-          release: () => undefined,
-        };
+        return { denial: orderRateDenial(list.length, limits.maxOrdersPerMinute), release: () => undefined };
       }
     }
     let key: string | null = null;
     if (limits.duplicateWindowSeconds !== undefined) {
-      key = `${accountId}|${o.side}|${o.symbol}|${o.quantity}|${o.limitPrice ?? ''}|${o.stopPrice ?? ''}`;
+      key = duplicateKey(accountId, o);
       const seen = this.recent.get(key);
       if (seen !== undefined && nowMs - seen < limits.duplicateWindowSeconds * 1000) {
-        return {
-          denial: {
-            code: 'DUPLICATE_ORDER',
-            message: `The same order (side, symbol, quantity, price) was sent ${((nowMs - seen) / 1000).toFixed(1)} s ago; the window is ${limits.duplicateWindowSeconds} s`,
-            details: { limit: limits.duplicateWindowSeconds },
-          },
-          release: () => undefined,
-        };
+        return { denial: duplicateDenial(nowMs - seen, limits.duplicateWindowSeconds), release: () => undefined };
       }
     }
     const previous = key === null ? undefined : this.recent.get(key);

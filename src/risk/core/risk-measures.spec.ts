@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { drawdownStats, equityReturns, exposure, historicalVar, meanStd, monteCarloVar, parametricVar, portfolioHeat, toUsd } from './risk-measures';
+import { computeMetrics } from '../../quant/metrics';
+import { drawdownStats, equityReturns, exposure, firmSeries, historicalVar, meanStd, monteCarloVar, parametricVar, portfolioHeat, sharpeRatio, toUsd, tradeWinRate } from './risk-measures';
 
 interface Fixture {
   returns: number[];
@@ -104,5 +105,45 @@ describe('heat, exposure, currency', () => {
     expect(toUsd(-0.02, 50_000)).toBe(1000);
     expect(toUsd(0.01, 50_000)).toBe(0);
     expect(Number.isNaN(toUsd(Number.NaN, 1))).toBe(true);
+  });
+});
+
+describe('Sharpe, win rate and the firm series', () => {
+  it('Sharpe: mean / sample std × √252 (empyrical), the same figure as the metrics module; NaN without dispersion', () => {
+    const { mean, std } = meanStd(r);
+    expect(sharpeRatio(r)).toBeCloseTo((mean / std) * Math.sqrt(252), 12);
+    expect(sharpeRatio(r)).toBeCloseTo(computeMetrics(r).sharpe, 10);
+    // By hand: returns 1%, -1%, 2%: mean 0.00667, sample std 0.015275.
+    expect(sharpeRatio(Float64Array.from([0.01, -0.01, 0.02]))).toBeCloseTo((0.02 / 3 / Math.sqrt(((0.01 - 0.02 / 3) ** 2 + (-0.01 - 0.02 / 3) ** 2 + (0.02 - 0.02 / 3) ** 2) / 2)) * Math.sqrt(252), 12);
+    expect(sharpeRatio(Float64Array.from([0.01, 0.01]))).toBeNaN();
+    expect(sharpeRatio(Float64Array.from([0.01]))).toBeNaN();
+  });
+
+  it('win rate is of closing trades (winners / closes), NaN before the first close', () => {
+    expect(tradeWinRate(8, 6)).toBe(0.75);
+    expect(tradeWinRate(3, 0)).toBe(0);
+    expect(tradeWinRate(0, 0)).toBeNaN();
+  });
+
+  it('firm series: summed P&L over summed prior equity; a late account is a deposit, not a gain', () => {
+    const f = firmSeries([
+      { accountId: 'a', at: '2026-01-01', equity: 100 },
+      { accountId: 'a', at: '2026-01-02', equity: 110 },
+      // b starts on day 2 with 1000: no P&L that day for b.
+      { accountId: 'b', at: '2026-01-02', equity: 1000 },
+      { accountId: 'a', at: '2026-01-03', equity: 99 },
+      { accountId: 'b', at: '2026-01-03', equity: 890 },
+      // b has no point on day 4: it keeps 890 and adds nothing.
+      { accountId: 'a', at: '2026-01-04', equity: 100 },
+    ]);
+    expect(Array.from(f.pnl)).toEqual([10, -121, 1]);
+    expect(f.returns[0]).toBeCloseTo(0.1, 15);
+    expect(f.returns[1]).toBeCloseTo(-121 / 1110, 15);
+    expect(f.returns[2]).toBeCloseTo(1 / 99, 15);
+    expect(f.index).toHaveLength(4);
+    expect(f.index[3]).toBeCloseTo(1.1 * (1 - 121 / 1110) * (1 + 1 / 99), 15);
+    // Drawdown of the index: the fall from its peak 1.1.
+    expect(drawdownStats(f.index).current).toBeCloseTo(f.index[3] / 1.1 - 1, 15);
+    expect(firmSeries([])).toEqual({ pnl: new Float64Array(0), returns: new Float64Array(0), index: new Float64Array(0) });
   });
 });

@@ -197,3 +197,85 @@ export function equityReturns(equity: ArrayLike<number>): Float64Array {
   }
   return Float64Array.from(out);
 }
+
+/**
+ * Annualized Sharpe ratio of daily equity returns, empyrical's `sharpe_ratio` convention:
+ * mean / sample standard deviation (ddof = 1) × √252, risk-free rate 0. NaN with fewer than 2
+ * returns or no dispersion (empyrical answers NaN / inf there; JSON and the gauge skip it).
+ */
+export function sharpeRatio(dailyReturns: Float64Array, periodsPerYear = 252): number {
+  const { mean, std } = meanStd(dailyReturns);
+  if (!Number.isFinite(std) || std === 0) return NaN;
+  return (mean / std) * Math.sqrt(periodsPerYear);
+}
+
+/**
+ * Win rate of trades, not of days: the share of closing trades (fills that reduced or closed a
+ * position) whose realized P&L net of commission was positive. NaN before the first close.
+ */
+export function tradeWinRate(closingTrades: number, winningTrades: number): number {
+  return closingTrades > 0 ? winningTrades / closingTrades : NaN;
+}
+
+/** One account's equity at one time (a daily snapshot, or the equity now). */
+export interface AccountEquityPoint {
+  readonly accountId: string;
+  /** Sortable time key (a UTC day 'YYYY-MM-DD', or anything later for "now"). */
+  readonly at: string;
+  readonly equity: number;
+}
+
+export interface FirmSeries {
+  /** Firm daily P&L: Σ over accounts known on both days of (E_t − E_{t−1}), currency. */
+  readonly pnl: Float64Array;
+  /** Firm daily returns: that P&L over Σ E_{t−1} of the same accounts. */
+  readonly returns: Float64Array;
+  /**
+   * The firm's equity index: 1 at the first point, compounded by the returns (time-weighted),
+   * so an account that starts later (its deposit) is not a gain and its drawdown is the
+   * firm's drawdown of the summed equity net of deposits.
+   */
+  readonly index: Float64Array;
+}
+
+/**
+ * Firm-wide series from every account's equity points. Accounts are summed by time; a step
+ * counts only accounts present at both ends (an account's first point is its deposit, not
+ * P&L), and an account missing at a time keeps its last equity (no snapshot: no change seen).
+ */
+export function firmSeries(points: readonly AccountEquityPoint[]): FirmSeries {
+  const byTime = new Map<string, AccountEquityPoint[]>();
+  for (const p of points) {
+    if (!Number.isFinite(p.equity)) continue;
+    const list = byTime.get(p.at);
+    if (list) list.push(p);
+    else byTime.set(p.at, [p]);
+  }
+  const times = [...byTime.keys()].sort();
+  const last = new Map<string, number>();
+  const pnl: number[] = [];
+  const returns: number[] = [];
+  const index: number[] = times.length > 0 ? [1] : [];
+  let level = 1;
+  for (let i = 0; i < times.length; i++) {
+    const here = byTime.get(times[i]) as AccountEquityPoint[];
+    if (i > 0) {
+      let change = 0;
+      let base = 0;
+      for (const p of here) {
+        const before = last.get(p.accountId);
+        if (before === undefined) continue;
+        change += p.equity - before;
+        base += before;
+      }
+      if (base > 0) {
+        pnl.push(change);
+        returns.push(change / base);
+        level *= 1 + change / base;
+        index.push(level);
+      }
+    }
+    for (const p of here) last.set(p.accountId, p.equity);
+  }
+  return { pnl: Float64Array.from(pnl), returns: Float64Array.from(returns), index: Float64Array.from(index) };
+}

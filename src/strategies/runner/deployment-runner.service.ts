@@ -4,7 +4,8 @@ import { Decimal, formatDecimal } from '../../common/decimal';
 import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../../common/typed-ids';
 import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
-import { getStrategy, strategyParams, targetsAtBar } from '../core';
+import { alignSentimentBySymbol, getStrategy, marketData, strategyParams, targetsAtBar, type MarketData } from '../core';
+import { SENTIMENT_ITEMS, type SentimentItemsPort } from './sentiment-items.port';
 import { createSizer, sizingMultiplier } from '../../trading/sizing/core';
 import { RISK_SIZING, type RiskSizingPort } from '../../trading/sizing/risk-sizing.port';
 import { deploymentClientOrderId, orderDifference } from './core/deployment-orders';
@@ -55,6 +56,7 @@ export class DeploymentRunnerService {
     @Inject(ORDER_SUBMISSION) private readonly orders: OrderSubmissionPort,
     // The risk mode's multiplier (CAUTIOUS sizes down); absent without the risk module.
     @Optional() @Inject(RISK_SIZING) private readonly risk: RiskSizingPort | null = null,
+    @Optional() @Inject(SENTIMENT_ITEMS) private readonly sentiment: SentimentItemsPort | null = null,
   ) {}
 
   /** One tick over every running deployment, one after another. */
@@ -94,17 +96,19 @@ export class DeploymentRunnerService {
   /** Targets at the newest stored bar, if the deployment has not acted on it yet, as orders. */
   private async decisionAtNewestBar(dep: Deployment) {
     const fromMs = await this.repo.windowStartMs(dep.symbols, dep.timeframe, dep.lookbackBars);
-    const { data, timestamps } = await this.data.load({
+    const loaded = await this.data.load({
       source: 'bars',
       symbols: dep.symbols,
       timeframe: dep.timeframe,
       ...(fromMs === null ? {} : { from: new Date(fromMs).toISOString() }),
     });
-    if (!timestamps || data.length === 0) return null;
-    const t = data.length - 1;
+    const { timestamps } = loaded;
+    if (!timestamps || loaded.data.length === 0) return null;
+    const t = loaded.data.length - 1;
     const barMs = timestamps[t];
     if (dep.lastBarMs !== null && barMs <= dep.lastBarMs) return null;
     const strategy = getStrategy(dep.strategy);
+    const data = strategy.requires?.sentiment ? await this.withSentiment(dep, loaded.data, timestamps) : loaded.data;
     const targets = targetsAtBar(strategy, strategyParams(strategy, dep.params), data, t);
     const sizer = createSizer(dep.sizer, dep.sizerParams);
     const multiplier = sizingMultiplier(this.risk?.sizingMultiplier(dep.accountId) ?? 1, dep.multiplier);
@@ -145,6 +149,25 @@ export class DeploymentRunnerService {
    * gate, a validation) is final and recorded on the row; anything else (broker or database
    * down) leaves the row pending for the next tick, which sends the same order again.
    */
+  /**
+   * The stored sentiment aligned to the bars exactly as a backtest aligns its items
+   * (alignSentimentBySymbol): bar t holds only items published before its close, and nothing
+   * published at or after the newest close is read at all. Items from one bar's width before the
+   * first close feed bar 0, as a backtest's items before the data start do.
+   */
+  private async withSentiment(dep: Deployment, data: MarketData, timestamps: Float64Array): Promise<MarketData> {
+    if (!this.sentiment) throw new Error(`${dep.strategy} needs sentiment and this server has no sentiment feed`);
+    const n = timestamps.length;
+    const width = n > 1 ? timestamps[1] - timestamps[0] : 24 * 3600_000;
+    const items = await this.sentiment.items(dep.symbols, timestamps[0] - width, timestamps[n - 1]);
+    const series = alignSentimentBySymbol(timestamps, items, dep.symbols);
+    return marketData(
+      dep.symbols,
+      data.bars.map((b, k) => ({ ...b, sentiment: series[k] })),
+      { timestamps },
+    );
+  }
+
   private async send(dep: Deployment, pending: readonly DeploymentOrder[]): Promise<number> {
     let sent = 0;
     for (const o of pending) {

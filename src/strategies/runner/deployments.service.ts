@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { SENTIMENT_ITEMS, type SentimentItemsPort } from './sentiment-items.port';
 import type { Principal } from '../../auth/roles';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
@@ -37,15 +38,16 @@ export class DeploymentsService {
     private readonly queues: QueuesService,
     @InjectConfig() private readonly config: AppConfig,
     private readonly feed: MarketDataFeedService,
+    @Optional() @Inject(SENTIMENT_ITEMS) private readonly sentiment: SentimentItemsPort | null = null,
   ) {}
 
   async create(principal: Principal, dto: DeploymentRequestDto): Promise<DeploymentDto> {
     const issues: FieldIssue[] = [];
     const strategy = strategyOf(dto.strategy, '', issues);
     const params = strategy ? paramsOf(strategy, dto.params ?? {}, '', issues) : undefined;
-    if (strategy?.requires?.sentiment) {
-      // Live sentiment arrives with the data-sources module; until then nothing could feed it.
-      issues.push({ field: 'strategy', reason: `${strategy.name} needs a live sentiment feed, which this server does not have yet; backtest it with sentiment items instead` });
+    if (strategy?.requires?.sentiment && !this.sentiment) {
+      // The news module feeds stored sentiment (SENTIMENT_ITEMS); a server without it cannot.
+      issues.push({ field: 'strategy', reason: `${strategy.name} needs a live sentiment feed, which this server does not have; backtest it with sentiment items instead` });
     }
     // The mode must be what the server's broker is: a "paper" deployment must never reach a
     // live broker, and live money needs LIVE_TRADING_ENABLED as well as a live broker.

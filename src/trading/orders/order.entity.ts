@@ -31,6 +31,8 @@ export class OrderEntity {
   @Column({ name: 'request_hash', type: 'text' }) requestHash!: string;
   @Column({ name: 'replaces_order_id', type: 'uuid', nullable: true }) replacesOrderId!: string | null;
   @Column({ name: 'reject_reason', type: 'text', nullable: true }) rejectReason!: string | null;
+  /** What the pre-trade gate said of a denied order (message and figures), answered again on a repeat. */
+  @Column({ name: 'reject_details', type: 'jsonb', nullable: true }) rejectDetails!: Record<string, unknown> | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -24,6 +24,8 @@ export interface NewOrderRow {
   readonly requestHash: string;
   readonly replacesOrderId: string | null;
   readonly rejectReason: string | null;
+  /** A pre-trade denial's details (PreTradeDecision.details), so a repeat answers the same body. */
+  readonly rejectDetails?: Readonly<Record<string, unknown>> | null;
   /** Set at insert only when the broker's answer is known before the row is written (Broker.prepareSubmit). */
   readonly brokerOrderId?: string | null;
 }
@@ -101,6 +103,7 @@ const ORDER_COLUMNS: Record<keyof OrderEntity, string> = {
   requestHash: 'request_hash',
   replacesOrderId: 'replaces_order_id',
   rejectReason: 'reject_reason',
+  rejectDetails: 'reject_details',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -145,8 +148,8 @@ function insertOrderStatement(row: NewOrderRow, events: readonly EventRow[], ski
   return {
     sql: `WITH o AS (
          INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
-                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id, reject_details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $23::jsonb)
          ${skipUsed ? 'ON CONFLICT (account_id, client_order_id) DO NOTHING ' : ''}RETURNING *
        ), e AS (
          -- Sorted by position, so the events' ids (their order) are the given order.
@@ -179,6 +182,7 @@ function insertOrderStatement(row: NewOrderRow, events: readonly EventRow[], ski
       events.map((e) => e.to),
       events.map((e) => e.reason),
       events.map((e) => e.at ?? null),
+      row.rejectDetails ? JSON.stringify(row.rejectDetails) : null,
     ],
   };
 }

@@ -1,4 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { METRIC } from '../../monitoring/metrics/metric-names';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
@@ -121,6 +124,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     private readonly reconciliation: ReconciliationState,
     @Optional() @Inject(FILL_OBSERVER) private readonly fillObserver: FillObserver | null = null,
     @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null = null,
+    /** trades_failed{reason="broker"}: every order a broker refused or never received (the gate counts its own codes). */
+    @Optional() @InjectMetric(METRIC.tradesFailed) private readonly failed: Counter<string> | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -188,7 +193,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
 
     if (!decision.allowed) {
       const reason = PRE_TRADE_REJECT_PREFIX + decision.reason;
-      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason }, [
+      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason, rejectDetails: decision.details ?? {} }, [
         { from: null, to: 'new', reason: 'submitted' },
         { from: 'new', to: transition('new', 'rejected'), reason },
       ]);
@@ -263,6 +268,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
         throw refused ?? err;
       }
       if (written === null) return this.repeat(await this.mustFindByClientId(accountId, row.clientOrderId), row.requestHash);
+      if (rejected) this.failed?.inc({ reason: 'broker' });
       moved = prepared.committed(written.alongside);
     } finally {
       this.submitting.delete(inFlight);
@@ -280,6 +286,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       { from: 'new', to: transition('new', 'rejected'), reason },
     ]);
     if (stored === null) return this.repeat(await this.mustFindByClientId(row.accountId as AccountId, row.clientOrderId), row.requestHash);
+    this.failed?.inc({ reason: 'broker' });
     return { order: stored, created: true };
   }
 
@@ -292,7 +299,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       });
     }
     if (existing.status === 'rejected' && existing.rejectReason?.startsWith(PRE_TRADE_REJECT_PREFIX)) {
-      throw new PreTradeDeniedError(existing.rejectReason.slice(PRE_TRADE_REJECT_PREFIX.length), existing.id);
+      // The stored details too: a repeat answers the first answer's body, not a thinner one.
+      throw new PreTradeDeniedError(existing.rejectReason.slice(PRE_TRADE_REJECT_PREFIX.length), existing.id, existing.rejectDetails ?? {});
     }
     return { order: existing, created: false };
   }
@@ -451,7 +459,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     if (!decision.allowed) {
       // Stored like a denied new order; the old order keeps working.
       const reason = PRE_TRADE_REJECT_PREFIX + decision.reason;
-      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason }, [
+      const denied = await this.orders.insertOrder({ ...row, status: 'rejected', rejectReason: reason, rejectDetails: decision.details ?? {} }, [
         { from: null, to: 'new', reason: `replaces ${old.id}` },
         { from: 'new', to: transition('new', 'rejected'), reason },
       ]);
@@ -701,6 +709,9 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     transition(o.status, to);
     await this.orders.update(tx, o.id, { ...patch, status: to });
     await this.orders.insertEvent(tx, o.id, { from: o.status, to, reason, at });
+    // Only a stored order moves to rejected (the broker's answer, an ack or an event): a
+    // pre-trade denial is inserted rejected and counted by the gate.
+    if (to === 'rejected') this.failed?.inc({ reason: 'broker' });
   }
 
   private async lockForEvent(tx: EntityManager, accountId: string, clientOrderId: ClientOrderId, brokerOrderId: BrokerOrderId): Promise<OrderEntity> {
