@@ -8,6 +8,8 @@ import { QueuesModule } from './queues/queues.module';
 import { BarsMaintenanceModule } from './database/maintenance/bars-maintenance.module';
 import { QueuesDashboardModule } from './queues/queues-dashboard.module';
 import { MetricsModule } from './monitoring/metrics/metrics.module';
+import { CacheModule } from './common/cache/cache.module';
+import { BarsProvidersModule } from './data-sources/market-data/bars-providers.module';
 import { createWinstonOptions } from './monitoring/logging/logger.factory';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -50,6 +52,7 @@ export class AppModule {
         BarsMaintenanceModule,
         QueuesDashboardModule,
         MetricsModule,
+        CacheModule,
         HealthModule,
         AuthModule,
         AlertsModule,
@@ -61,6 +64,7 @@ export class AppModule {
         FilingsModule,
         MarketDataModule,
         MarketDataFeedModule,
+        BarsProvidersModule,
         BacktestingModule,
         StrategiesModule,
         AnalyticsModule,

@@ -6,10 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { DEFAULT_VENUES, parseVenues, type Venue } from '../trading/routing/core/venue.model';
+import { AV_INTERVALS, type AvBarsInterval } from '../data-sources/market-data/alphavantage/core/alphavantage-bars.parser';
 
 export type ProcessRole = 'all' | 'api' | 'worker';
 export type MarketDataFeedProvider = 'none' | 'alpaca';
 export type AlpacaDataFeed = 'iex' | 'sip';
+export type SentimentScorerKind = 'lexicon' | 'llm';
 export const ROUTING_EXECUTION_MODES = ['paper', 'venue-simulator'] as const;
 export type RoutingExecutionMode = (typeof ROUTING_EXECUTION_MODES)[number];
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
@@ -86,6 +88,34 @@ export interface AppConfig {
   readonly alphaVantageUrl: string;
   /** Alpha Vantage API key; empty disables every Alpha Vantage provider. */
   readonly alphaVantageApiKey: string;
+  /** Which scorer every ingested item goes through: the VADER + finance lexicon, or an OpenAI-compatible LLM. */
+  readonly sentimentScorer: SentimentScorerKind;
+  /** OpenAI-compatible API root; POST {llmBaseUrl}/v1/chat/completions. */
+  readonly llmBaseUrl: string;
+  /** Bearer token of the LLM endpoint (empty: none sent, e.g. a local server). */
+  readonly llmApiKey: string;
+  /** Model name sent to the LLM endpoint. */
+  readonly llmModel: string;
+  /** `provider` label of llm_latency_seconds (empty: the host of LLM_BASE_URL). */
+  readonly llmProviderName: string;
+  /** Items scored per chat-completions request. */
+  readonly llmBatchSize: number;
+  /** Symbols the Alpha Vantage bars provider fetches (empty: it is disabled). */
+  readonly alphaVantageBarsSymbols: readonly string[];
+  /** daily (TIME_SERIES_DAILY) or an intraday interval (TIME_SERIES_INTRADAY): 1min, 5min, 15min, 30min, 60min. */
+  readonly alphaVantageBarsInterval: AvBarsInterval;
+  /** compact (latest 100 bars) or full (the whole history; full intraday is premium). */
+  readonly alphaVantageBarsOutputSize: 'compact' | 'full';
+  /** Cron (UTC) of the Alpha Vantage bars ingestion. */
+  readonly alphaVantageBarsCron: string;
+  /** Symbols the Alpaca historical-bars provider fetches (empty: it is disabled). */
+  readonly alpacaBarsSymbols: readonly string[];
+  /** Alpaca bars: each run reads the 1-minute bars of this many minutes back. */
+  readonly alpacaBarsLookbackMinutes: number;
+  /** Cron (UTC) of the Alpaca historical-bars ingestion. */
+  readonly alpacaBarsCron: string;
+  /** How long a page of GET /api/v1/market-data/bars is cached in Redis (ms, 0: off); an import of the symbol invalidates it. */
+  readonly cacheBarsTtlMs: number;
   /** Tickers the news providers ask about (Alpha Vantage NEWS_SENTIMENT, NewsAPI) and the symbol universe of extraction. */
   readonly newsSymbols: readonly string[];
   /** Company names mapped to tickers besides the built-in map (company-names.ts), lower-cased. */
@@ -656,6 +686,58 @@ export const CONFIG_SPEC = {
   },
   alphaVantageUrl: { name: 'ALPHA_VANTAGE_URL', default: 'https://www.alphavantage.co', description: 'Alpha Vantage API root', parse: url(['https:', 'http:']) },
   alphaVantageApiKey: { name: 'ALPHA_VANTAGE_API_KEY', default: '', description: 'Alpha Vantage API key (empty: its providers are disabled)', parse: credential },
+  sentimentScorer: {
+    name: 'SENTIMENT_SCORER',
+    default: 'lexicon',
+    description: 'Sentiment scorer: lexicon (VADER + finance words) or llm (OpenAI-compatible endpoint, lexicon fallback per failed batch)',
+    parse: oneOf<SentimentScorerKind>(['lexicon', 'llm']),
+  },
+  llmBaseUrl: { name: 'LLM_BASE_URL', default: 'https://api.openai.com', description: 'OpenAI-compatible API root (POST /v1/chat/completions)', parse: url(['https:', 'http:']) },
+  llmApiKey: { name: 'LLM_API_KEY', default: '', description: 'Bearer token of the LLM endpoint (empty: none sent)', parse: credential },
+  llmModel: { name: 'LLM_MODEL', default: 'gpt-4o-mini', description: 'Model of the LLM sentiment scorer', parse: text(/^[\w.:/-]{1,128}$/, 'a model name') },
+  llmProviderName: {
+    name: 'LLM_PROVIDER_NAME',
+    default: '',
+    description: 'provider label of llm_latency_seconds (empty: host of LLM_BASE_URL)',
+    parse: (raw: string, name: string) => {
+      if (raw !== '' && !/^[\w.:-]{1,64}$/.test(raw)) throw new ConfigError(name, 'must be up to 64 letters, digits, . : _ or -');
+      return raw;
+    },
+  },
+  llmBatchSize: { name: 'LLM_BATCH_SIZE', default: '20', description: 'Items scored per LLM request', parse: int(1, 200) },
+  alphaVantageBarsSymbols: {
+    name: 'ALPHA_VANTAGE_BARS_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose bars Alpha Vantage provides (empty: the provider is disabled)',
+    parse: symbolList,
+  },
+  alphaVantageBarsInterval: {
+    name: 'ALPHA_VANTAGE_BARS_INTERVAL',
+    default: 'daily',
+    description: 'Alpha Vantage bars: daily (TIME_SERIES_DAILY) or 1min, 5min, 15min, 30min, 60min (TIME_SERIES_INTRADAY)',
+    parse: oneOf<AvBarsInterval>(['daily', ...AV_INTERVALS]),
+  },
+  alphaVantageBarsOutputSize: {
+    name: 'ALPHA_VANTAGE_BARS_OUTPUTSIZE',
+    default: 'compact',
+    description: 'Alpha Vantage bars: compact (latest 100) or full history',
+    parse: oneOf<'compact' | 'full'>(['compact', 'full']),
+  },
+  alphaVantageBarsCron: { name: 'ALPHA_VANTAGE_BARS_CRON', default: '30 22 * * 1-5', description: 'Cron (UTC) of the Alpha Vantage bars ingestion', parse: cron },
+  alpacaBarsSymbols: {
+    name: 'ALPACA_BARS_SYMBOLS',
+    default: '',
+    description: 'Comma-separated symbols whose 1-minute bars the Alpaca historical-bars provider fetches (empty: disabled)',
+    parse: symbolList,
+  },
+  alpacaBarsLookbackMinutes: { name: 'ALPACA_BARS_LOOKBACK_MINUTES', default: '1440', description: 'Alpaca bars: minutes back each run reads', parse: int(1, 525_600) },
+  alpacaBarsCron: { name: 'ALPACA_BARS_CRON', default: '15 * * * *', description: 'Cron (UTC) of the Alpaca historical-bars ingestion', parse: cron },
+  cacheBarsTtlMs: {
+    name: 'CACHE_BARS_TTL_MS',
+    default: '30000',
+    description: 'Redis cache of bar pages (GET /api/v1/market-data/bars), ms; imports of the symbol invalidate it (0: off)',
+    parse: int(0, 86_400_000),
+  },
   newsSymbols: {
     name: 'NEWS_SYMBOLS',
     default: 'AAPL,MSFT,AMZN,GOOGL,META,NVDA,TSLA',

@@ -1,6 +1,8 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { QueuesService } from '../queues/queues.service';
 import { BarsStoredNotifier, type StoredBar } from './bars-stored.notifier';
+import { RedisCacheService } from '../common/cache/redis-cache.service';
+import { BARS_PAGE_CACHE } from './bars-query.service';
 import { BarsAggregatesService } from './bars-aggregates.service';
 import { BarsCsvParser, type ColumnMapping } from './bars-csv.parser';
 import { parseJsonBars } from './bars-json.parser';
@@ -92,6 +94,8 @@ export class BarsImportService {
     // Absent in the CLI (no queues there): its imports are seen on the deployments' next tick.
     @Optional() private readonly queues?: QueuesService,
     @Optional() private readonly stored?: BarsStoredNotifier,
+    // Absent in the CLI: there cached pages expire by CACHE_BARS_TTL_MS instead.
+    @Optional() private readonly cache?: RedisCacheService,
   ) {}
 
   /** CSV from a string or a stream of text chunks (e.g. a file read with a TextDecoder). */
@@ -154,6 +158,7 @@ export class BarsImportService {
     const bars = parseJsonBars(rows, `${symbol} ${timeframe} feed bars`);
     const changed = await this.repository.upsertBars(symbol, timeframe, bars);
     if (changed.length > 0) {
+      await this.cache?.invalidate(BARS_PAGE_CACHE, symbol);
       if (this.stored) {
         const at = new Map<number, number>();
         for (let i = 0; i < bars.length; i++) at.set(bars.ts[i], i);
@@ -195,6 +200,7 @@ export class BarsImportService {
     const changed = written.inserted + written.updated > 0;
     const aggregatesRefreshed = timeframe === MINUTE && changed && options.refresh !== false ? await this.aggregates.refresh() : [];
     if (changed) {
+      await this.cache?.invalidate(BARS_PAGE_CACHE, symbol);
       await this.notifyNewest(symbol, timeframe, bars);
       this.wakeDeployments();
     }

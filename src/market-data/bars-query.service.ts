@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { RedisCacheService } from '../common/cache/redis-cache.service';
+import { type AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/inject-config.decorator';
 import { ValidationFailedError } from '../common/errors/domain-error';
 import { parseTimestamp, type TimestampFailure } from './bar-timestamp.parser';
 import { BarsRepository, type BarRow, type BarSource } from './bars.repository';
@@ -28,6 +31,9 @@ export interface BarsPage {
   nextCursor: string | null;
 }
 
+/** Cache key type of bar pages (cache_hits_total{key_type="bars_page"}); BarsImportService invalidates it per symbol. */
+export const BARS_PAGE_CACHE = 'bars_page';
+
 /** Aggregates of 1-minute bars, by the timeframe they answer. */
 const AGGREGATES: Readonly<Record<string, BarSource>> = { '1h': 'bars_1h', '1d': 'bars_1d' };
 
@@ -52,7 +58,11 @@ export function decodeCursor(cursor: string): string | undefined {
  */
 @Injectable()
 export class BarsQueryService {
-  constructor(private readonly repository: BarsRepository) {}
+  constructor(
+    private readonly repository: BarsRepository,
+    @InjectConfig() private readonly config: AppConfig,
+    @Optional() private readonly cache?: RedisCacheService,
+  ) {}
 
   async page(q: BarsQuery): Promise<BarsPage> {
     assertSeriesKey(q.symbol, q.timeframe);
@@ -76,6 +86,15 @@ export class BarsQueryService {
     if (fromIso !== undefined && toIso !== undefined && fromIso > toIso) issues.push({ field: 'to', reason: 'is before from' });
     if (issues.length) throw new ValidationFailedError(`Invalid query: ${issues.map((i) => `${i.field}: ${i.reason}`).join('; ')}`, issues);
 
+    const read = (): Promise<BarsPage> => this.read(q, fromIso, toIso, afterUs, limit);
+    const ttl = this.config.cacheBarsTtlMs;
+    if (!this.cache || ttl <= 0) return read();
+    // Scoped by symbol: an import of any timeframe of it (1m feeds the 1h/1d aggregates) invalidates every cached page of it.
+    const key = JSON.stringify([q.timeframe, fromIso ?? null, toIso ?? null, afterUs ?? null, limit]);
+    return this.cache.getOrLoad(BARS_PAGE_CACHE, key, ttl, read, q.symbol);
+  }
+
+  private async read(q: BarsQuery, fromIso: string | undefined, toIso: string | undefined, afterUs: string | undefined, limit: number): Promise<BarsPage> {
     const aggregate = AGGREGATES[q.timeframe];
     const source: BarSource = aggregate && !(await this.repository.hasSeries(q.symbol, q.timeframe)) ? aggregate : 'bars';
     // One row more than asked tells whether another page follows.

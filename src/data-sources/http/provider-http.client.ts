@@ -1,3 +1,4 @@
+import type { JsonCache } from '../../common/cache/redis-cache.service';
 import { backoffDelay, parseRetryAfter } from '../../common/http/retry-policy';
 import {
   ProviderMalformedError,
@@ -29,6 +30,12 @@ export interface ProviderHttpOptions {
   readonly requestsPerSecond?: number;
   /** Uniform [0, 1) source of the backoff jitter (tests fix it). */
   readonly random?: () => number;
+  /**
+   * Caches 2xx answers to GET requests (key type `provider:<provider>`, keyed by the URL without
+   * its secret query parameters) for `ttlMs`, unless a request sets its own `cacheTtlMs`.
+   * Unset: nothing is cached.
+   */
+  readonly cache?: { readonly store: JsonCache; readonly ttlMs: number };
 }
 
 export interface ProviderRequest {
@@ -41,6 +48,8 @@ export interface ProviderRequest {
   readonly body?: string;
   /** Statuses answered without throwing besides 2xx (e.g. 404 for "no such company"). */
   readonly accept?: readonly number[];
+  /** How long this GET's 2xx answer is cached (needs `cache` in the options; 0: not cached). */
+  readonly cacheTtlMs?: number;
 }
 
 export interface ProviderResponse {
@@ -78,8 +87,27 @@ export class ProviderHttpClient {
   }
 
   async request(req: ProviderRequest): Promise<ProviderResponse> {
-    const o = this.options;
     const url = this.urlOf(req);
+    const cache = this.options.cache;
+    const ttlMs = req.cacheTtlMs ?? cache?.ttlMs ?? 0;
+    if (cache === undefined || ttlMs <= 0 || (req.method ?? 'GET') !== 'GET') return this.fetchWithRetries(url, req);
+    let uncacheable: ProviderResponse | undefined;
+    const cached = await cache.store.getOrLoad<CachedResponse | null>(`provider:${this.options.provider}`, cacheKeyOf(url), ttlMs, async () => {
+      const res = await this.fetchWithRetries(url, req);
+      // Only a 2xx is worth keeping; an accepted 404 is answered but not cached (null is never stored).
+      if (res.status < 200 || res.status >= 300) {
+        uncacheable = res;
+        return null;
+      }
+      return { status: res.status, headers: [...res.headers.entries()], text: res.text, url: res.url };
+    });
+    if (uncacheable !== undefined) return uncacheable;
+    if (cached === null) return this.fetchWithRetries(url, req);
+    return { status: cached.status, headers: new Headers(cached.headers), text: cached.text, url: cached.url };
+  }
+
+  private async fetchWithRetries(url: string, req: ProviderRequest): Promise<ProviderResponse> {
+    const o = this.options;
     const random = o.random ?? Math.random;
     let last: Error = new ProviderUnavailableError(o.provider, 'no attempt made');
     for (let attempt = 0; attempt <= o.maxRetries; attempt++) {
@@ -180,6 +208,25 @@ export class ProviderHttpClient {
       });
     });
   }
+}
+
+interface CachedResponse {
+  readonly status: number;
+  readonly headers: [string, string][];
+  readonly text: string;
+  readonly url: string;
+}
+
+/** Query parameters that carry credentials (Alpha Vantage `apikey`, NewsAPI `apiKey`, `token`, ...): never part of a cache key. */
+const SECRET_PARAM = /key|token|secret|password|signature|auth/i;
+
+/** The URL without its secret query parameters, so a cache key (which Redis may show) holds no credential. */
+export function cacheKeyOf(url: string): string {
+  const u = new URL(url);
+  for (const name of [...u.searchParams.keys()]) if (SECRET_PARAM.test(name)) u.searchParams.delete(name);
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }
 
 function hostOf(url: string): string {

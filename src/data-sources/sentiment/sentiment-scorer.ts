@@ -16,6 +16,8 @@ export interface SentimentScore {
   readonly label: 'bearish' | 'neutral' | 'bullish';
   /** In [0, 1]; how sure the scorer is (a lexicon scorer: share of words it knew). */
   readonly confidence: number;
+  /** Which scorer produced this score when it differs per batch (an LLM batch that fell back to the lexicon); else the scorer's name. */
+  readonly scorer?: string;
 }
 
 export interface SentimentScorer {

@@ -53,7 +53,7 @@ export class SocialIngestService {
         providerLabel: m.providerLabel,
         score,
         label: m.providerLabel ?? labelOf(score),
-        scorer: this.scorer.name,
+        scorer: byId.get(m.providerId)?.scorer ?? this.scorer.name,
       };
     });
     const r = await this.repo.insertMentions(provider, rows);

@@ -13,6 +13,12 @@ export const METRIC = {
   // Counters: every fill the OMS applies, every order refused (risk gate code, or `broker`).
   tradesTotal: 'trades_total',
   tradesFailed: 'trades_failed',
+  // Sentiment (src/data-sources/sentiment/llm): each chat-completions request, and batches that fell back to the lexicon.
+  llmLatency: 'llm_latency_seconds',
+  llmFallbacks: 'sentiment_llm_fallbacks_total',
+  // Cache (src/common/cache): getOrLoad answered from Redis, or loaded.
+  cacheHits: 'cache_hits_total',
+  cacheMisses: 'cache_misses_total',
   // Ingestion (src/data-sources/ingestion): per provider run, error, stored/duplicate item, run duration.
   ingestionRunsTotal: 'ingestion_runs_total',
   ingestionErrorsTotal: 'ingestion_errors_total',

@@ -21,6 +21,19 @@ const RISK_METRICS = [
   makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
 ];
 
+/** The LLM sentiment scorer's latency and fallbacks, and the Redis cache's hits and misses. */
+const DATA_METRICS = [
+  makeHistogramProvider({
+    name: METRIC.llmLatency,
+    help: 'Duration of one LLM chat-completions request (retries included), by provider',
+    labelNames: ['provider'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60],
+  }),
+  makeCounterProvider({ name: METRIC.llmFallbacks, help: 'LLM sentiment batches scored by the lexicon instead, by error code', labelNames: ['reason'] }),
+  makeCounterProvider({ name: METRIC.cacheHits, help: 'Redis cache reads answered from the cache, by key type', labelNames: ['key_type'] }),
+  makeCounterProvider({ name: METRIC.cacheMisses, help: 'Redis cache reads that loaded the value (absent, or Redis down), by key type', labelNames: ['key_type'] }),
+];
+
 /** Ingestion runs of every data provider (src/data-sources/ingestion). */
 const INGESTION_METRICS = [
   makeCounterProvider({ name: METRIC.ingestionRunsTotal, help: 'Ingestion runs by provider and final status', labelNames: ['provider', 'status'] }),
@@ -47,8 +60,9 @@ const INGESTION_METRICS = [
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     }),
     ...RISK_METRICS,
+    ...DATA_METRICS,
     ...INGESTION_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...INGESTION_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS],
 })
 export class MetricsModule {}
