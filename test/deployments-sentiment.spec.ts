@@ -8,6 +8,7 @@ import { ZERO, type Decimal } from '../src/common/decimal';
 import { orderId, type AccountId } from '../src/common/typed-ids';
 import { runMigrations } from '../src/database/data-source.factory';
 import { DatabaseModule } from '../src/database/database.module';
+import { MetricsModule } from '../src/monitoring/metrics/metrics.module';
 import { IngestionRegistryModule } from '../src/data-sources/ingestion/ingestion-registry.module';
 import { NewsModule } from '../src/data-sources/news/news.module';
 import { SentimentScoringModule } from '../src/data-sources/sentiment/sentiment-scoring.module';
@@ -92,6 +93,7 @@ describe('sentiment-intraday deployments on stored sentiment (point in time)', (
         ConfigModule.forRoot(config),
         DatabaseModule,
         QueuesModule.forRoot(config),
+        MetricsModule,
         IngestionRegistryModule,
         SentimentScoringModule,
         NewsModule,
