@@ -121,3 +121,39 @@ describe('reddit-news: subreddit posts stored as articles', () => {
     expect(await provider().run(ctx())).toEqual({ fetched: 1, stored: 1, duplicates: 0, errors: 0 });
   });
 });
+
+describe('reddit listings through the Redis cache: the mentions and the articles providers read one fetch', () => {
+  const reddit = new RedditTestServer();
+  let t: TestApp;
+
+  beforeAll(async () => {
+    await reddit.start();
+    t = await startIsolatedTestApp('news-reddit-cache', {
+      NEWS_SYMBOLS: 'AAPL,TSLA',
+      SOCIAL_SYMBOLS: 'AAPL,TSLA',
+      REDDIT_AUTH_URL: reddit.url,
+      REDDIT_API_URL: reddit.url,
+      REDDIT_CLIENT_ID: reddit.clientId,
+      REDDIT_CLIENT_SECRET: reddit.clientSecret,
+      REDDIT_SUBREDDITS: 'wallstreetbets',
+      REDDIT_CACHE_TTL_MS: '60000',
+      REDDIT_CRON: '0 0 1 1 *',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await reddit.stop();
+  });
+
+  it('fetches the listing page once for both providers and counts the hit', async () => {
+    reddit.submit('wallstreetbets', { title: '$TSLA to the moon', at: minutesAgo(3) });
+    reddit.submit('wallstreetbets', { title: 'Apple buyback news', at: minutesAgo(2) });
+    const registry = t.app.get(IngestionRegistry);
+    expect(await registry.get('reddit')!.run(ctx())).toMatchObject({ stored: 2 });
+    expect(await registry.get('reddit-news')!.run(ctx())).toMatchObject({ stored: 2 });
+    expect(reddit.requests.filter((r) => r.path.endsWith('/new'))).toHaveLength(1);
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/cache_hits_total\{key_type="provider:reddit"\} 1\b/);
+    expect(metrics).toMatch(/cache_misses_total\{key_type="provider:reddit"\} 1\b/);
+  });
+});

@@ -159,6 +159,8 @@ export interface AppConfig {
   readonly redditUserAgent: string;
   readonly redditSubreddits: readonly string[];
   readonly redditCron: string;
+  /** How long a Reddit listing page is kept in the Redis cache, so reddit (mentions) and reddit-news read one fetch. */
+  readonly redditCacheTtlMs: number;
   /** X API v2 root and bearer token (empty: X disabled). */
   readonly xUrl: string;
   readonly xBearerToken: string;
@@ -835,6 +837,12 @@ export const CONFIG_SPEC = {
     },
   },
   redditCron: { name: 'REDDIT_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of the Reddit ingestion', parse: cron },
+  redditCacheTtlMs: {
+    name: 'REDDIT_CACHE_TTL_MS',
+    default: '60000',
+    description: 'Redis cache of Reddit listing pages (ms), shared by the reddit and reddit-news providers (0: off)',
+    parse: int(0, 3_600_000),
+  },
   xUrl: { name: 'X_API_URL', default: 'https://api.twitter.com', description: 'X (Twitter) API v2 root', parse: url(['https:', 'http:']) },
   xBearerToken: { name: 'X_BEARER_TOKEN', default: '', description: 'X API bearer token (empty: X disabled)', parse: credential },
   xCron: { name: 'X_CRON', default: '*/15 * * * *', description: 'Cron (UTC) of the X recent-search ingestion', parse: cron },

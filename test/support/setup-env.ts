@@ -16,3 +16,5 @@ process.env.SEC_DATA_URL = 'http://127.0.0.1:9';
 // Alpha Vantage (transcripts): never the real API in tests.
 process.env.ALPHA_VANTAGE_URL = 'http://127.0.0.1:9';
 process.env.FINRA_URL = 'http://127.0.0.1:9';
+// Reddit listings uncached: specs post and re-read within a second (test/news-reddit.spec.ts turns it on).
+process.env.REDDIT_CACHE_TTL_MS = '0';

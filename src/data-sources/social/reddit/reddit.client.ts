@@ -1,4 +1,5 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
+import { RedisCacheService } from '../../../common/cache/redis-cache.service';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
 import { ProviderHttpClient } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderRateLimitedError, ProviderRequestError } from '../../http/provider.errors';
@@ -30,7 +31,10 @@ export class RedditClient implements OnModuleDestroy {
   private token: { value: string; expiresAt: number } | null = null;
   private notBefore = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(RedisCacheService) cache: RedisCacheService | null = null,
+  ) {
     this.http = new ProviderHttpClient({
       provider: this.provider,
       baseUrl: config.redditApiUrl,
@@ -41,6 +45,9 @@ export class RedditClient implements OnModuleDestroy {
       maxRetryAfterMs: config.providerMaxRetryAfterMs,
       // Reddit's free tier: 100 queries per minute per client id.
       requestsPerSecond: 100 / 60,
+      // The reddit (mentions) and reddit-news (articles) providers read the same subreddits on the
+      // same cron: the first fetch of a listing page serves both (the token is a header, not in the key).
+      cache: cache && config.redditCacheTtlMs > 0 ? { store: cache, ttlMs: config.redditCacheTtlMs } : undefined,
     });
   }
 
