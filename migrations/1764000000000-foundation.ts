@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ensureMonthlyPartitionsFunction } from './support/monthly-partitions';
 
 /**
  * Accounts, API keys and the `bars` time-series table with its 1h/1d aggregates.
@@ -117,31 +118,7 @@ export class Foundation1764000000000 implements MigrationInterface {
   }
 
   private async upPlain(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE FUNCTION bars_ensure_partitions(from_ts timestamptz, to_ts timestamptz) RETURNS int
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        m timestamptz := date_trunc('month', from_ts, 'UTC');
-        last_month timestamptz := date_trunc('month', to_ts, 'UTC');
-        part text;
-        created int := 0;
-      BEGIN
-        IF from_ts IS NULL OR to_ts IS NULL OR to_ts < from_ts THEN
-          RETURN 0;
-        END IF;
-        -- Serialize concurrent creators (several imports, several processes).
-        PERFORM pg_advisory_xact_lock(hashtext('bars_ensure_partitions'));
-        WHILE m <= last_month LOOP
-          part := 'bars_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
-          IF to_regclass(part) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF bars FOR VALUES FROM (%L) TO (%L)',
-                           part, m, m + INTERVAL '1 month');
-            created := created + 1;
-          END IF;
-          m := m + INTERVAL '1 month';
-        END LOOP;
-        RETURN created;
-      END $$`);
+    await q.query(ensureMonthlyPartitionsFunction('bars'));
     await q.query(`
       CREATE FUNCTION bars_apply_retention(days int) RETURNS bigint
       LANGUAGE plpgsql AS $$

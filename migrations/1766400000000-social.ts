@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ensureMonthlyPartitionsFunction } from './support/monthly-partitions';
 
 /**
  * Social data (issue 7):
@@ -74,31 +75,7 @@ export class Social1766400000000 implements MigrationInterface {
         CREATE FUNCTION social_series_ensure_partitions(from_ts timestamptz, to_ts timestamptz) RETURNS int
         LANGUAGE sql AS $$ SELECT 0 $$`);
     } else {
-      await q.query(`
-        CREATE FUNCTION social_series_ensure_partitions(from_ts timestamptz, to_ts timestamptz) RETURNS int
-        LANGUAGE plpgsql AS $$
-        DECLARE
-          m timestamptz := date_trunc('month', from_ts, 'UTC');
-          last_month timestamptz := date_trunc('month', to_ts, 'UTC');
-          part text;
-          created int := 0;
-        BEGIN
-          IF from_ts IS NULL OR to_ts IS NULL OR to_ts < from_ts THEN
-            RETURN 0;
-          END IF;
-          -- Serialize concurrent creators (several providers' refreshes, several processes).
-          PERFORM pg_advisory_xact_lock(hashtext('social_series_ensure_partitions'));
-          WHILE m <= last_month LOOP
-            part := 'social_series_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
-            IF to_regclass(part) IS NULL THEN
-              EXECUTE format('CREATE TABLE %I PARTITION OF social_series FOR VALUES FROM (%L) TO (%L)',
-                             part, m, m + INTERVAL '1 month');
-              created := created + 1;
-            END IF;
-            m := m + INTERVAL '1 month';
-          END LOOP;
-          RETURN created;
-        END $$`);
+      await q.query(ensureMonthlyPartitionsFunction('social_series'));
       await q.query(`SELECT social_series_ensure_partitions(now() - INTERVAL '1 month', now() + INTERVAL '1 month')`);
     }
   }

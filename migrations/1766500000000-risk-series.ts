@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ensureMonthlyPartitionsFunction } from './support/monthly-partitions';
 
 /**
  * Risk, second pass (issue 6):
@@ -53,30 +54,7 @@ export class RiskSeries1766500000000 implements MigrationInterface {
         measures jsonb NOT NULL,
         PRIMARY KEY (account_id, at)
       ) PARTITION BY RANGE (at)`);
-    await q.query(`
-      CREATE FUNCTION risk_snapshots_ensure_partitions(from_ts timestamptz, to_ts timestamptz) RETURNS int
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        m timestamptz := date_trunc('month', from_ts, 'UTC');
-        last_month timestamptz := date_trunc('month', to_ts, 'UTC');
-        part text;
-        created int := 0;
-      BEGIN
-        IF from_ts IS NULL OR to_ts IS NULL OR to_ts < from_ts THEN
-          RETURN 0;
-        END IF;
-        -- Serialize concurrent creators (the maintenance job and snapshot writes of several processes).
-        PERFORM pg_advisory_xact_lock(hashtext('risk_snapshots_ensure_partitions'));
-        WHILE m <= last_month LOOP
-          part := 'risk_snapshots_p' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM');
-          IF to_regclass(part) IS NULL THEN
-            EXECUTE format('CREATE TABLE %I PARTITION OF risk_snapshots FOR VALUES FROM (%L) TO (%L)', part, m, m + INTERVAL '1 month');
-            created := created + 1;
-          END IF;
-          m := m + INTERVAL '1 month';
-        END LOOP;
-        RETURN created;
-      END $$`);
+    await q.query(ensureMonthlyPartitionsFunction('risk_snapshots'));
     // Whole months wholly before the cutoff are dropped (no row-by-row delete, no bloat); the
     // month the cutoff falls in loses its older rows by DELETE. Returns the rows removed.
     await q.query(`
