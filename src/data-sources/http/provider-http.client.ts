@@ -1,5 +1,6 @@
 import type { JsonCache } from '../../common/cache/redis-cache.service';
 import { backoffDelay, parseRetryAfter } from '../../common/http/retry-policy';
+import type { AppConfig } from '../../config/app-config';
 import {
   ProviderMalformedError,
   ProviderRateLimitedError,
@@ -36,6 +37,18 @@ export interface ProviderHttpOptions {
    * Unset: nothing is cached.
    */
   readonly cache?: { readonly store: JsonCache; readonly ttlMs: number };
+}
+
+/** The PROVIDER_* timeout and retry settings every data provider shares (one place to read them). */
+export function providerRetrySettings(
+  config: Pick<AppConfig, 'providerTimeoutMs' | 'providerMaxRetries' | 'providerRetryBaseMs' | 'providerMaxRetryAfterMs'>,
+): Pick<ProviderHttpOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseMs' | 'maxRetryAfterMs'> {
+  return {
+    timeoutMs: config.providerTimeoutMs,
+    maxRetries: config.providerMaxRetries,
+    retryBaseMs: config.providerRetryBaseMs,
+    maxRetryAfterMs: config.providerMaxRetryAfterMs,
+  };
 }
 
 export interface ProviderRequest {

@@ -6,6 +6,7 @@ import { METRIC } from '../../monitoring/metrics/metric-names';
 import { LexiconSentimentScorer } from './core/lexicon-scorer';
 import { FallbackSentimentScorer, LlmSentimentScorer } from './llm/llm-sentiment.scorer';
 import type { SentimentScorer } from './sentiment-scorer';
+import { providerRetrySettings } from '../http/provider-http.client';
 
 /** The scorer every ingested item goes through (news, social, transcripts). */
 export const SENTIMENT_SCORER = Symbol('SENTIMENT_SCORER');
@@ -24,10 +25,7 @@ export function createSentimentScorer(config: AppConfig, latency: Histogram<stri
       model: config.llmModel,
       providerName: config.llmProviderName || new URL(config.llmBaseUrl).host,
       http: {
-        timeoutMs: config.providerTimeoutMs,
-        maxRetries: config.providerMaxRetries,
-        retryBaseMs: config.providerRetryBaseMs,
-        maxRetryAfterMs: config.providerMaxRetryAfterMs,
+        ...providerRetrySettings(config),
       },
     },
     latency,

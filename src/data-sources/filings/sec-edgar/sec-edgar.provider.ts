@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
 import { EventDetectionService } from '../../events/event-detection.service';
 import { eventsFromItems } from '../../events/core/event-classifier';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderMalformedError, ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { FilingsRepository } from '../filings.repository';
@@ -46,10 +46,7 @@ export class SecEdgarProvider implements IngestionProvider, OnModuleDestroy {
     const common = {
       provider: this.name,
       headers: { 'User-Agent': config.secUserAgent, 'Accept-Encoding': 'gzip, deflate' },
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
     };
     // Two hosts, one budget: each client gets half of SEC's per-second limit.
     this.www = new ProviderHttpClient({ ...common, baseUrl: config.secUrl, requestsPerSecond: config.secRequestsPerSecond / 2 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderMalformedError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { parseShortInterest, ShortInterestMalformed, shortInterestQuery } from './core/finra-short-interest.parser';
@@ -33,10 +33,7 @@ export class FinraShortInterestProvider implements IngestionProvider, OnModuleDe
       provider: this.name,
       baseUrl: config.finraUrl,
       headers: { Accept: 'application/json' },
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
       requestsPerSecond: 5,
     });
   }

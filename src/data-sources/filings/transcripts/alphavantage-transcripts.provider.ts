@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderMalformedError, ProviderRateLimitedError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { labelOf, type SentimentScorer } from '../../sentiment/sentiment-scorer';
@@ -34,10 +34,7 @@ export class AlphaVantageTranscriptsProvider implements IngestionProvider, OnMod
     this.http = new ProviderHttpClient({
       provider: this.name,
       baseUrl: config.alphaVantageUrl,
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
       requestsPerSecond: config.transcriptRequestsPerMinute / 60,
     });
   }

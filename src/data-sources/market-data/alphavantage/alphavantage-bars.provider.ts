@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
 import { ValidationFailedError } from '../../../common/errors/domain-error';
 import { BarsImportService, type ImportSummary } from '../../../market-data/bars-import.service';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderMalformedError, ProviderRateLimitedError, ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { AvAnswerError, parseAvBars, timeframeOf, type AvBarRow } from './core/alphavantage-bars.parser';
@@ -30,10 +30,7 @@ export class AlphaVantageBarsProvider implements IngestionProvider, OnModuleDest
     this.http = new ProviderHttpClient({
       provider: this.name,
       baseUrl: config.alphaVantageUrl,
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
     });
   }
 

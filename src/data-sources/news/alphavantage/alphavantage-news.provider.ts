@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderMalformedError, ProviderRateLimitedError, ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { alphaVantageNotice, parseAlphaVantageNews } from '../core/alphavantage-news.parser';
@@ -31,10 +31,7 @@ export class AlphaVantageNewsProvider implements IngestionProvider {
     this.http = new ProviderHttpClient({
       provider: this.name,
       baseUrl: config.alphaVantageUrl,
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
     });
   }
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderError, ProviderMalformedError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { MalformedFeedError } from '../core/news-article';
@@ -29,10 +29,7 @@ export class RssNewsProvider implements IngestionProvider {
       // Every request names its feed's absolute URL; the client's root is only its required default
       // (the first feed; with none the provider is disabled and never asks).
       baseUrl: config.newsRssFeeds[0] ?? 'https://localhost',
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
     });
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { RedisCacheService } from '../../../common/cache/redis-cache.service';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderDisabledError, ProviderRateLimitedError, ProviderRequestError } from '../../http/provider.errors';
 import { MalformedPayload } from '../core/social-payload';
 import { deltaReset, jsonOf, requestHonouringReset } from '../social-rate-limit';
@@ -39,10 +39,7 @@ export class RedditClient implements OnModuleDestroy {
       provider: this.provider,
       baseUrl: config.redditApiUrl,
       headers: { 'user-agent': config.redditUserAgent },
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
       // Reddit's free tier: 100 queries per minute per client id.
       requestsPerSecond: 100 / 60,
       // The reddit (mentions) and reddit-news (articles) providers read the same subreddits on the

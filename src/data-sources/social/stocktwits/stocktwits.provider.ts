@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { MalformedPayload, SourceRefused } from '../core/social-payload';
@@ -32,10 +32,7 @@ export class StocktwitsProvider implements IngestionProvider, OnModuleDestroy {
     this.http = new ProviderHttpClient({
       provider: this.name,
       baseUrl: config.stocktwitsUrl,
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
       requestsPerSecond: config.stocktwitsRequestsPerHour / 3600,
     });
   }

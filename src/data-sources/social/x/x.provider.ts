@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config';
-import { ProviderHttpClient } from '../../http/provider-http.client';
+import { ProviderHttpClient, providerRetrySettings } from '../../http/provider-http.client';
 import { ProviderRequestError } from '../../http/provider.errors';
 import { emptyCounts, type IngestionCounts, type IngestionProvider, type IngestionRunContext } from '../../ingestion/ingestion-provider';
 import { extractSymbols, type SymbolUniverse } from '../../processing/core/symbol-extraction';
@@ -35,10 +35,7 @@ export class XProvider implements IngestionProvider, OnModuleDestroy {
       provider: this.name,
       baseUrl: config.xUrl,
       headers: { authorization: `Bearer ${config.xBearerToken}` },
-      timeoutMs: config.providerTimeoutMs,
-      maxRetries: config.providerMaxRetries,
-      retryBaseMs: config.providerRetryBaseMs,
-      maxRetryAfterMs: config.providerMaxRetryAfterMs,
+      ...providerRetrySettings(config),
       // Recent search allows one request per second per app at most (450 per 15 minutes on Pro).
       requestsPerSecond: 1,
     });
