@@ -1,3 +1,4 @@
+import { QueueMetricsService } from './queue-metrics.service';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
@@ -45,7 +46,7 @@ export class QueuesModule {
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [QueuesService, QueueWorkersService],
+      providers: [QueuesService, QueueWorkersService, QueueMetricsService],
       exports: [BullModule, QueuesService],
     };
   }

@@ -24,4 +24,5 @@ export const METRIC = {
   ingestionErrorsTotal: 'ingestion_errors_total',
   ingestionItemsTotal: 'ingestion_items_total',
   ingestionRunDuration: 'ingestion_run_duration_seconds',
+  queueJobs: 'queue_jobs',
 } as const;

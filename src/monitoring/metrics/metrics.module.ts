@@ -47,6 +47,11 @@ const INGESTION_METRICS = [
   }),
 ];
 
+/** BullMQ queue depth by queue and state (QueueMetricsService refreshes it): the stand-in for consumer lag. */
+const QUEUE_METRICS = [
+  makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs in each BullMQ queue by state (waiting, active, delayed, failed, completed)', labelNames: ['queue', 'state'] }),
+];
+
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
 @Global()
 @Module({
@@ -62,7 +67,8 @@ const INGESTION_METRICS = [
     ...RISK_METRICS,
     ...DATA_METRICS,
     ...INGESTION_METRICS,
+    ...QUEUE_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS],
 })
 export class MetricsModule {}
