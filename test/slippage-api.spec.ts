@@ -74,6 +74,13 @@ describe('GET /api/v1/slippage', () => {
     expect(body.byVenue.reduce((s, v) => s + v.count, 0)).toBe(2);
     expect(Number(body.overall.totalCost)).toBeGreaterThan(0);
 
+    // The same fills on /metrics (issue 8's execution quality): the histogram and the currency sum per symbol.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (re: RegExp): number => Number(re.exec(metrics)?.[1] ?? NaN);
+    expect(value(new RegExp(`^slippage_bps_count\\{symbol="${symbol}"\\} (\\S+)$`, 'm'))).toBe(2);
+    expect(value(new RegExp(`^slippage_bps_sum\\{symbol="${symbol}"\\} (\\S+)$`, 'm'))).toBeCloseTo(bps[0] + bps[1], 6);
+    expect(value(new RegExp(`^implementation_shortfall_usd\\{symbol="${symbol}"\\} (\\S+)$`, 'm'))).toBeCloseTo(Number(body.overall.totalCost), 6);
+
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/slippage?from=yesterday', headers: trader })).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/slippage' })).statusCode).toBe(401);
   });

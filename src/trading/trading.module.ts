@@ -6,6 +6,7 @@ import { ExpectedCostService } from './slippage/expected-cost.service';
 import { SlippageController } from './slippage/slippage.controller';
 import { SlippageRepository } from './slippage/slippage.repository';
 import { SlippageService } from './slippage/slippage.service';
+import { SlippageMetricsService } from './slippage/slippage-metrics.service';
 import { AlpacaModule } from './brokers/alpaca/alpaca.module';
 import { PaperBrokerModule } from './brokers/paper/paper-broker.module';
 import { RiskGateModule } from '../risk/risk-gate.module';
@@ -53,6 +54,7 @@ import { ReconciliationState } from './reconciliation/reconciliation.state';
     ReconciliationScheduler,
     SlippageRepository,
     SlippageService,
+    SlippageMetricsService,
     ExpectedCostService,
   ],
   exports: [ORDER_SUBMISSION, OrdersService, PortfolioService, BrokerRegistry, RiskGateModule, ReconciliationService],

@@ -25,4 +25,6 @@ export const METRIC = {
   ingestionItemsTotal: 'ingestion_items_total',
   ingestionRunDuration: 'ingestion_run_duration_seconds',
   queueJobs: 'queue_jobs',
+  slippageBps: 'slippage_bps',
+  shortfallUsd: 'implementation_shortfall_usd',
 } as const;

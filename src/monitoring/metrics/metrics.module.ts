@@ -18,6 +18,17 @@ const RISK_METRICS = [
   makeGaugeProvider({ name: METRIC.sharpeRatio, help: 'Annualized Sharpe ratio of the firm daily returns (empyrical: sample std, sqrt(252), risk-free 0)' }),
   makeGaugeProvider({ name: METRIC.winRatePct, help: 'Share of closing trades with a positive realized P&L net of commission, every account, percent' }),
   makeCounterProvider({ name: METRIC.tradesTotal, help: 'Fills applied by the OMS', labelNames: ['side', 'symbol'] }),
+  makeHistogramProvider({
+    name: METRIC.slippageBps,
+    help: 'Arrival-price slippage of each fill, basis points, positive a cost (Perold 1988 execution cost), by symbol',
+    labelNames: ['symbol'],
+    buckets: [-50, -20, -10, -5, -2, 0, 2, 5, 10, 20, 50, 100],
+  }),
+  makeGaugeProvider({
+    name: METRIC.shortfallUsd,
+    help: 'Execution part of implementation shortfall since start: sum of side-signed (fill - arrival) x quantity, currency, positive a cost, by symbol',
+    labelNames: ['symbol'],
+  }),
   makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
 ];
 

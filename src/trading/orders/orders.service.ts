@@ -58,6 +58,8 @@ export interface OrderUpdate {
    * risk rules count losing closing trades from it.
    */
   readonly realized?: { readonly closing: boolean; readonly pnl: Decimal };
+  /** A fill's order's arrival price (decimal text), when it had one: execution-quality metrics measure against it. */
+  readonly arrivalPrice?: string | null;
 }
 
 export interface ReplaceRequest {
@@ -584,7 +586,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    * (trade and commission ledger entries).
    */
   async applyBrokerFill(accountId: AccountId, fill: BrokerFill): Promise<EventOutcome> {
-    let order: { id: string; clientOrderId: string; parentOrderId: string | null } | null = null;
+    let order: { id: string; clientOrderId: string; parentOrderId: string | null; arrivalPrice: string | null } | null = null;
     let realized: OrderUpdate['realized'];
     const outcome = await this.orders.inTransaction(async (tx): Promise<EventOutcome> => {
       let o = await this.lockForEvent(tx, accountId, fill.clientOrderId, fill.brokerOrderId);
@@ -662,9 +664,18 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       });
       return 'applied';
     });
-    const filled = order as { id: string; clientOrderId: string; parentOrderId: string | null } | null;
+    const filled = order as { id: string; clientOrderId: string; parentOrderId: string | null; arrivalPrice: string | null } | null;
     if (outcome === 'applied' && filled) {
-      await this.tell({ accountId, orderId: filled.id, clientOrderId: filled.clientOrderId, parentOrderId: filled.parentOrderId, kind: 'fill', fill, realized });
+      await this.tell({
+        accountId,
+        orderId: filled.id,
+        clientOrderId: filled.clientOrderId,
+        parentOrderId: filled.parentOrderId,
+        kind: 'fill',
+        fill,
+        realized,
+        arrivalPrice: filled.arrivalPrice,
+      });
     }
     return outcome;
   }
