@@ -10,6 +10,7 @@ import type { AppConfig } from './config/app-config';
 import { AppModule } from './app.module';
 import { requestContext } from './common/request-context';
 import { registerHttpMetrics } from './monitoring/metrics/http-metrics';
+import { registerAccessLog } from './monitoring/logging/http-access-log';
 import { METRIC } from './monitoring/metrics/metric-names';
 import type { ErrorBody } from './common/http/error-body';
 
@@ -55,6 +56,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   }
   registerHttpMetrics(fastify, app.get<Histogram<'endpoint' | 'method' | 'status'>>(getToken(METRIC.apiLatency)));
+  registerAccessLog(fastify, app.get(WINSTON_MODULE_NEST_PROVIDER));
 
   setupOpenApi(app);
   return app;

@@ -46,7 +46,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        WinstonModule.forRoot(createWinstonOptions({ level: config.logLevel, stream: 'stdout' })),
+        WinstonModule.forRoot(
+          createWinstonOptions({
+            level: config.logLevel,
+            stream: 'stdout',
+            logstash: { url: config.logstashUrl, bufferSize: config.logstashBufferSize, reconnectMs: config.logstashReconnectMs },
+          }),
+        ),
         DatabaseModule,
         QueuesModule.forRoot(config),
         BarsMaintenanceModule,

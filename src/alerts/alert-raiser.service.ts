@@ -87,6 +87,9 @@ export class AlertRaiserService implements AlertRaiser, OnModuleInit, EntitySubs
       }
     }
     const alertId = await this.repo.insertAlert(tx, alert, dedupeKey);
+    // The risk stream's record of each alert (folded repeats are debug above); written in the
+    // transaction, so a rollback can leave a record of an alert that was not kept.
+    this.logger.log({ message: `Alert ${alert.rule} (${alert.severity}): ${alert.title}`, alertId, rule: alert.rule, severity: alert.severity, accountId: alert.accountId, dedupeKey });
     const pending: string[] = [];
     for (const sub of await this.repo.matchingSubscriptions(tx, alert.accountId, alert.severity)) {
       const history = await this.repo.recipientHistory(tx, sub.id, alert.rule, dedupeKey, new Date(now - w.dedupeMs), new Date(now - w.throttleMs));

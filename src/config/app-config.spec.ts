@@ -41,6 +41,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ALPACA_DATA_STREAM_URL: 'https://stream.data.alpaca.markets/v2' })).toThrow(ConfigError);
   });
 
+  it('Logstash shipping: off by default, tcp://host:port when set', () => {
+    expect(loadConfig({})).toMatchObject({ logstashUrl: '', logstashBufferSize: 10000, logstashReconnectMs: 1000 });
+    expect(loadConfig({ LOGSTASH_URL: 'tcp://logstash:5000' })).toMatchObject({ logstashUrl: 'tcp://logstash:5000' });
+    expect(() => loadConfig({ LOGSTASH_URL: 'http://logstash:5000' })).toThrow(/LOGSTASH_URL must be tcp:\/\/host:port/);
+    expect(() => loadConfig({ LOGSTASH_URL: 'tcp://logstash' })).toThrow(/LOGSTASH_URL must be tcp:\/\/host:port/);
+    expect(() => loadConfig({ LOGSTASH_BUFFER_SIZE: '0' })).toThrow(ConfigError);
+  });
+
   it('reconciliation: every minute, a new order unknown to the broker is rejected after 30 s', () => {
     expect(loadConfig({})).toMatchObject({ reconciliationEveryMs: 60000, reconciliationNewOrderGraceMs: 30000 });
     expect(loadConfig({ RECONCILIATION_EVERY_MS: '5000', RECONCILIATION_NEW_ORDER_GRACE_MS: '0' })).toMatchObject({ reconciliationEveryMs: 5000, reconciliationNewOrderGraceMs: 0 });

@@ -21,6 +21,12 @@ export interface AppConfig {
   readonly host: string;
   readonly role: ProcessRole;
   readonly logLevel: LogLevel;
+  /** Logstash tcp input (json_lines codec) every log record is also shipped to; empty: off. */
+  readonly logstashUrl: string;
+  /** Log records kept in memory while Logstash is unreachable (the oldest are dropped beyond). */
+  readonly logstashBufferSize: number;
+  /** First reconnect delay to Logstash; doubles per failed attempt up to 30 s. */
+  readonly logstashReconnectMs: number;
   readonly databaseUrl: string;
   /** Create the database named in DATABASE_URL when it does not exist (needs CREATEDB). */
   readonly databaseAutoCreate: boolean;
@@ -503,6 +509,19 @@ function optionalUrl(protocols: readonly string[]): (raw: string, name: string) 
   };
 }
 
+/** `tcp://host:port` (Logstash's tcp input), or empty. */
+function tcpAddress(raw: string, name: string): string {
+  if (raw === '') return '';
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be tcp://host:port, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'tcp:' || parsed.hostname === '' || parsed.port === '') throw new ConfigError(name, `must be tcp://host:port, got "${raw}"`);
+  return raw;
+}
+
 /** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
 const cron = text(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
 
@@ -550,6 +569,24 @@ export const CONFIG_SPEC = {
     default: 'info',
     description: 'error, warn, info, http, verbose, debug or silly',
     parse: oneOf<LogLevel>(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']),
+  },
+  logstashUrl: {
+    name: 'LOGSTASH_URL',
+    default: '',
+    description: 'Ship logs as JSON lines to Logstash at tcp://host:port (empty: off)',
+    parse: tcpAddress,
+  },
+  logstashBufferSize: {
+    name: 'LOGSTASH_BUFFER_SIZE',
+    default: '10000',
+    description: 'Log records buffered while Logstash is unreachable (oldest dropped beyond)',
+    parse: int(1, 10_000_000),
+  },
+  logstashReconnectMs: {
+    name: 'LOGSTASH_RECONNECT_MS',
+    default: '1000',
+    description: 'First reconnect delay to Logstash (doubles up to 30 s)',
+    parse: int(10, 600_000),
   },
   databaseUrl: {
     name: 'DATABASE_URL',

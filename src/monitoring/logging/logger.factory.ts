@@ -2,9 +2,11 @@ import * as winston from 'winston';
 import { currentRequestId } from '../../common/request-context';
 import type { LogLevel } from '../../config/app-config';
 import { redact } from './redact';
+import { streamOf } from './log-streams';
+import { LogstashTransport } from './logstash.transport';
 
 /**
- * Adds the request id of the current request or job, and scrubs secrets from the whole record
+ * Adds the request id and the log stream of the current request or job, and scrubs secrets from the whole record
  * (message, metadata, stack) before it is serialized.
  */
 const enrich = winston.format((info) => {
@@ -12,6 +14,8 @@ const enrich = winston.format((info) => {
   if (Array.isArray(info.stack) && info.stack.every((s) => s === undefined || s === null)) delete info.stack;
   const requestId = currentRequestId();
   if (requestId && info.requestId === undefined) info.requestId = requestId;
+  // Every record names its stream (app, trade, api, llm, risk): Logstash routes on it.
+  info.stream = streamOf(info.stream, info.context);
   // Own enumerable fields only: message and stack of a logged Error are made plain fields by
   // format.errors(), which therefore runs first.
   const scrubbed = redact({ ...info }) as Record<string, unknown>;
@@ -23,17 +27,24 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /** The CLI logs to stderr so that `--json` leaves stdout to the one JSON document. */
   readonly stream: 'stdout' | 'stderr';
+  /** Also ship every record to Logstash (LOGSTASH_URL); absent or an empty url: console only. */
+  readonly logstash?: { readonly url: string; readonly bufferSize: number; readonly reconnectMs: number };
 }
 
-/** JSON lines: timestamp, level, context, requestId, message and any metadata. */
+/** JSON lines: timestamp, level, context, requestId, stream, message and any metadata. */
 export function createWinstonOptions(options: LoggerOptions): winston.LoggerOptions {
+  const transports: winston.transport[] = [
+    new winston.transports.Console({
+      stderrLevels: options.stream === 'stderr' ? ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] : [],
+    }),
+  ];
+  const logstash = options.logstash;
+  if (logstash && logstash.url !== '') {
+    transports.push(new LogstashTransport({ url: logstash.url, bufferSize: logstash.bufferSize, reconnectBaseMs: logstash.reconnectMs }));
+  }
   return {
     level: options.level,
     format: winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), enrich(), winston.format.json()),
-    transports: [
-      new winston.transports.Console({
-        stderrLevels: options.stream === 'stderr' ? ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] : [],
-      }),
-    ],
+    transports,
   };
 }

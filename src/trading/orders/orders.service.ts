@@ -200,12 +200,13 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
         { from: 'new', to: transition('new', 'rejected'), reason },
       ]);
       if (!denied) return this.repeat(await this.mustFindByClientId(accountId, order.clientOrderId), hash);
+      this.logger.warn({ message: `Order ${order.clientOrderId} denied before trading: ${decision.reason}`, orderId: denied.id, clientOrderId: order.clientOrderId, symbol: order.symbol, reason: decision.reason });
       throw new PreTradeDeniedError(decision.reason, denied.id, decision.details);
     }
 
     // An unavailable broker (503) is found out before the order is stored.
     const broker = await this.brokers.forAccount(accountId);
-    if (broker.prepareSubmit !== undefined) return this.submitInOneTransaction(broker, broker.prepareSubmit.bind(broker), { ...row, broker: broker.name }, sent);
+    if (broker.prepareSubmit !== undefined) return this.logSubmitted(await this.submitInOneTransaction(broker, broker.prepareSubmit.bind(broker), { ...row, broker: broker.name }, sent));
     const inserted = await this.orders.insertOrder({ ...row, broker: broker.name, status: 'new', rejectReason: null }, [
       { from: null, to: 'new', reason: 'submitted' },
     ]);
@@ -218,7 +219,27 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     } finally {
       this.submitting.delete(inFlight);
     }
-    return { order: await this.mustFind(inserted.id), created: true };
+    return this.logSubmitted({ order: await this.mustFind(inserted.id), created: true });
+  }
+
+  /** The trade stream's record of a new order (repeats of a client order id are not logged again). */
+  private logSubmitted(outcome: SubmitOutcome): SubmitOutcome {
+    const o = outcome.order;
+    if (outcome.created) {
+      this.logger.log({
+        message: `Order ${o.clientOrderId}: ${o.side} ${o.quantity} ${o.symbol} ${o.type} via ${o.broker}, ${o.status}`,
+        orderId: o.id,
+        clientOrderId: o.clientOrderId,
+        accountId: o.accountId,
+        symbol: o.symbol,
+        side: o.side,
+        quantity: o.quantity,
+        orderType: o.type,
+        broker: o.broker,
+        status: o.status,
+      });
+    }
+    return outcome;
   }
 
   /**
@@ -466,6 +487,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
         { from: 'new', to: transition('new', 'rejected'), reason },
       ]);
       if (!denied) return this.repeat(await this.mustFindByClientId(accountId, spec.clientOrderId), hash);
+      this.logger.warn({ message: `Replacement ${row.clientOrderId} of order ${old.id} denied before trading: ${decision.reason}`, orderId: denied.id, clientOrderId: row.clientOrderId, symbol: row.symbol, reason: decision.reason });
       throw new PreTradeDeniedError(decision.reason, denied.id, decision.details);
     }
     const broker = await this.brokers.forAccount(accountId);
@@ -666,6 +688,15 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     });
     const filled = order as { id: string; clientOrderId: string; parentOrderId: string | null; arrivalPrice: string | null } | null;
     if (outcome === 'applied' && filled) {
+      this.logger.log({
+        message: `Fill ${fill.fillId} of order ${filled.clientOrderId}: ${fill.side} ${fill.quantity.toFixed()} @ ${fill.price.toFixed()}`,
+        orderId: filled.id,
+        clientOrderId: filled.clientOrderId,
+        fillId: fill.fillId,
+        side: fill.side,
+        quantity: fill.quantity.toFixed(),
+        price: fill.price.toFixed(),
+      });
       await this.tell({
         accountId,
         orderId: filled.id,

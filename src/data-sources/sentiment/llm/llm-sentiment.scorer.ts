@@ -99,13 +99,23 @@ export class FallbackSentimentScorer implements SentimentScorer, OnModuleDestroy
   }
 
   private async scoreBatch(texts: readonly ScorableText[]): Promise<SentimentScore[]> {
+    const started = performance.now();
     try {
       const scores = await this.primary.score(texts);
+      // The llm stream's record of each call: which scorer, how many items, how long.
+      this.logger.log({ message: `${texts.length} item(s) scored by ${this.primary.name}`, scorer: this.primary.name, items: texts.length, durationMs: Math.round(performance.now() - started) });
       return scores.map((s) => ({ ...s, scorer: this.primary.name }));
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       this.fallbacks.inc({ reason: err.code });
-      this.logger.warn(`${texts.length} item(s) scored by ${this.fallback.name} instead: ${err.message}`);
+      this.logger.warn({
+        message: `${texts.length} item(s) scored by ${this.fallback.name} instead: ${err.message}`,
+        scorer: this.primary.name,
+        fallback: this.fallback.name,
+        items: texts.length,
+        reason: err.code,
+        durationMs: Math.round(performance.now() - started),
+      });
       const scores = await this.fallback.score(texts);
       return scores.map((s) => ({ ...s, scorer: this.fallback.name }));
     }
