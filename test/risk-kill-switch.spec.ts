@@ -127,9 +127,15 @@ describe('kill switch', () => {
     }
     expect(w.brokers.reduce((s, b) => s + b.calls.submit, 0)).toBe(submitsBefore);
 
+    // The mode as a gauge (issue 8): HALTED is 3.
+    const firmMode = async (): Promise<string | undefined> =>
+      /^risk_mode\{scope="firm"\} (\S+)$/m.exec((await w.t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1];
+    expect(await firmMode()).toBe('3');
+
     // Leaving HALTED is an admin's decision.
     const normal = await w.t.app.inject({ method: 'PUT', url: '/api/v1/admin/risk/mode', headers: bearer(w.admin), payload: { mode: 'NORMAL', reason: 'all clear' } });
     expect(normal.json()).toMatchObject({ mode: 'NORMAL', previousMode: 'HALTED', changed: true });
+    expect(await firmMode()).toBe('0');
     expect((await post(order('AFTER'), w.traderA)).statusCode).toBe(201);
   });
 });

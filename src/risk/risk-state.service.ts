@@ -1,9 +1,12 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Gauge } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { ALERT_RAISER, type AlertRaiser, type AlertSeverity } from '../alerts/alert-raise.port';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { METRIC } from '../monitoring/metrics/metric-names';
 import { mergeLimits, type EffectiveLimits, type RiskLimits } from './core/risk-limits';
 import { modeSeverity, modeSizingMultiplier, stricterMode, type RiskMode } from './core/risk-mode';
 import { FIRM_SCOPE, RiskRepository, type RiskScope } from './risk.repository';
@@ -52,6 +55,8 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
     private readonly repo: RiskRepository,
     @InjectConfig() private readonly config: AppConfig,
     @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null,
+    // Optional: a testing module may build the gate without the metrics module.
+    @Optional() @InjectMetric(METRIC.riskMode) private readonly modeGauge: Gauge<string> | null = null,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -104,6 +109,16 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
     this.modes = new Map(states.map((s) => [s.scope, s.mode]));
     this.limitsByScope = new Map(limits.map((l) => [l.scope, l.limits]));
     this.effective = new Map();
+    this.exportModes();
+  }
+
+  /** risk_mode{scope}: the firm's mode, and the strictest account mode, as 0..3 (modeSeverity). */
+  private exportModes(): void {
+    if (!this.modeGauge) return;
+    let accounts: RiskMode = 'NORMAL';
+    for (const [scope, mode] of this.modes) if (scope !== FIRM_SCOPE) accounts = stricterMode(accounts, mode);
+    this.modeGauge.set({ scope: 'firm' }, modeSeverity(this.modes.get(FIRM_SCOPE) ?? 'NORMAL'));
+    this.modeGauge.set({ scope: 'accounts' }, modeSeverity(accounts));
   }
 
   // ---- what the gate reads (memory only) ----------------------------------------------------
@@ -173,6 +188,7 @@ export class RiskStateService implements OnModuleInit, OnModuleDestroy {
     const next = new Map(this.modes);
     next.set(change.scope, change.to);
     this.modes = next;
+    this.exportModes();
   }
 
   async changeMode(scope: RiskScope, to: RiskMode, reason: string, actor: RiskActor): Promise<ModeChange | null> {

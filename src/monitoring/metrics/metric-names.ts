@@ -25,6 +25,7 @@ export const METRIC = {
   ingestionItemsTotal: 'ingestion_items_total',
   ingestionRunDuration: 'ingestion_run_duration_seconds',
   queueJobs: 'queue_jobs',
+  riskMode: 'risk_mode',
   slippageBps: 'slippage_bps',
   shortfallUsd: 'implementation_shortfall_usd',
 } as const;

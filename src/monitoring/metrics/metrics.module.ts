@@ -17,6 +17,11 @@ const RISK_METRICS = [
   makeGaugeProvider({ name: METRIC.pnlTotalUsd, help: 'Realized + unrealized P&L summed over accounts' }),
   makeGaugeProvider({ name: METRIC.sharpeRatio, help: 'Annualized Sharpe ratio of the firm daily returns (empyrical: sample std, sqrt(252), risk-free 0)' }),
   makeGaugeProvider({ name: METRIC.winRatePct, help: 'Share of closing trades with a positive realized P&L net of commission, every account, percent' }),
+  makeGaugeProvider({
+    name: METRIC.riskMode,
+    help: 'Risk mode as a number (0 NORMAL, 1 CAUTIOUS, 2 DEFENSIVE, 3 HALTED): scope firm, or accounts (the strictest account mode)',
+    labelNames: ['scope'],
+  }),
   makeCounterProvider({ name: METRIC.tradesTotal, help: 'Fills applied by the OMS', labelNames: ['side', 'symbol'] }),
   makeHistogramProvider({
     name: METRIC.slippageBps,
