@@ -255,6 +255,9 @@ describe('alerts: channels, subscriptions, history', () => {
       `INSERT INTO alert_subscriptions (account_id, channel, min_severity, target) VALUES ($1, 'discord', 'critical', 'http://10.255.255.1/api/webhooks/1/x')`,
       [account],
     );
+    const counter = async (channel: string, status: string): Promise<number> =>
+      Number(new RegExp(`^alert_deliveries_total\\{channel="${channel}",status="${status}"\\} (\\S+)$`, 'm').exec((await t.app.inject({ method: 'GET', url: '/metrics' })).body)?.[1] ?? 0);
+    const before = { sent: await counter('slack', 'sent'), retry: await counter('slack', 'retry'), failed: await counter('slack', 'failed') };
     const id = await raiser.raise(alert({ title: 'Broker unreachable' }));
     const deliveries = await settled(id!);
     const byTarget = (suffix: string): Delivery => deliveries.find((d) => d.target.startsWith(suffix) || d.lastError?.includes(suffix))!;
@@ -266,6 +269,11 @@ describe('alerts: channels, subscriptions, history', () => {
     expect(byTarget('resolves to 10.255.255.1')).toMatchObject({ channel: 'discord', status: 'failed', attempts: 1 });
     // The healthy ones still went out.
     expect(deliveries.filter((d) => d.status === 'sent').map((d) => d.channel).sort()).toEqual(['discord', 'email', 'slack', 'sms']);
+    // alert_deliveries_total{channel,status} (issue 8): slack sent the healthy one once, retried the
+    // flaky one twice before giving up on it, and gave up on the 404 at once.
+    expect((await counter('slack', 'sent')) - before.sent).toBe(1);
+    expect((await counter('slack', 'retry')) - before.retry).toBe(2);
+    expect((await counter('slack', 'failed')) - before.failed).toBe(2);
   });
 
   it('raises single-loss and consecutive-loss alerts from the fills the OMS applies, in the fill transaction', async () => {

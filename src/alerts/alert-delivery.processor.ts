@@ -1,8 +1,11 @@
-import { Logger } from '@nestjs/common';
+import { Logger, Optional } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { METRIC } from '../monitoring/metrics/metric-names';
 import { requestContext } from '../common/request-context';
 import { QUEUE_NAMES } from '../queues/queue-registry';
 import { isJob } from '../queues/typed-queue';
@@ -29,6 +32,7 @@ export class AlertDeliveryProcessor extends WorkerHost {
     private readonly repo: AlertsRepository,
     private readonly channels: AlertChannelsRegistry,
     @InjectConfig() private readonly config: AppConfig,
+    @Optional() @InjectMetric(METRIC.alertDeliveries) private readonly attempts: Counter<string> | null = null,
   ) {
     super();
   }
@@ -43,6 +47,8 @@ export class AlertDeliveryProcessor extends WorkerHost {
   /** Sends one delivery if it is still pending; throws (after recording) for a retryable failure. */
   async deliver(deliveryId: string): Promise<DeliveryOutcome> {
     let retryable: Error | null = null;
+    // Counted once the transaction has committed (a rolled-back attempt did not happen).
+    let counted: { channel: string; status: 'sent' | 'retry' | 'failed' | 'suppressed' } | null = null;
     const outcome = await this.repo.inTransaction(async (tx): Promise<DeliveryOutcome> => {
       const d = await this.repo.lockDelivery(tx, deliveryId);
       if (!d) return 'missing';
@@ -50,6 +56,7 @@ export class AlertDeliveryProcessor extends WorkerHost {
       // Unsubscribed while it waited (the row keeps the target for the history): not sent.
       if (d.subscriptionId === null) {
         await this.repo.suppress(tx, d.id, 'unsubscribed');
+        counted = { channel: d.channel, status: 'suppressed' };
         return 'already-done';
       }
       const attempts = d.attempts + 1;
@@ -57,11 +64,13 @@ export class AlertDeliveryProcessor extends WorkerHost {
       const status = sender.status();
       if (!status.enabled) {
         await this.repo.markAttempt(tx, d.id, attempts, `channel ${d.channel} is disabled: ${status.reason ?? 'off'}`, true);
+        counted = { channel: d.channel, status: 'failed' };
         return 'failed';
       }
       try {
         const providerId = await sender.send(d.target, { severity: d.severity, rule: d.rule, title: d.title, body: d.body });
         await this.repo.markSent(tx, d.id, attempts, providerId);
+        counted = { channel: d.channel, status: 'sent' };
         return 'sent';
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
@@ -69,9 +78,12 @@ export class AlertDeliveryProcessor extends WorkerHost {
         await this.repo.markAttempt(tx, d.id, attempts, e.message, final);
         this.logger.warn(`Delivery ${d.id} (${d.channel}) attempt ${attempts} failed${final ? ', giving up' : ''}: ${e.message}`);
         if (!final) retryable = e;
+        counted = { channel: d.channel, status: final ? 'failed' : 'retry' };
         return 'failed';
       }
     });
+    const c = counted as { channel: string; status: string } | null;
+    if (c) this.attempts?.inc({ channel: c.channel, status: c.status });
     if (retryable) throw retryable;
     return outcome;
   }

@@ -26,6 +26,7 @@ export const METRIC = {
   ingestionRunDuration: 'ingestion_run_duration_seconds',
   queueJobs: 'queue_jobs',
   riskMode: 'risk_mode',
+  alertDeliveries: 'alert_deliveries_total',
   slippageBps: 'slippage_bps',
   shortfallUsd: 'implementation_shortfall_usd',
 } as const;

@@ -63,6 +63,15 @@ const INGESTION_METRICS = [
   }),
 ];
 
+/** Alert delivery attempts by channel and outcome. */
+const ALERT_METRICS = [
+  makeCounterProvider({
+    name: METRIC.alertDeliveries,
+    help: 'Alert delivery attempts by channel and outcome: sent, retry (failed, will be retried), failed (given up), suppressed',
+    labelNames: ['channel', 'status'],
+  }),
+];
+
 /** BullMQ queue depth by queue and state (QueueMetricsService refreshes it): the stand-in for consumer lag. */
 const QUEUE_METRICS = [
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs in each BullMQ queue by state (waiting, active, delayed, failed, completed)', labelNames: ['queue', 'state'] }),
@@ -84,7 +93,8 @@ const QUEUE_METRICS = [
     ...DATA_METRICS,
     ...INGESTION_METRICS,
     ...QUEUE_METRICS,
+    ...ALERT_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS, ...ALERT_METRICS],
 })
 export class MetricsModule {}
