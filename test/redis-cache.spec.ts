@@ -130,12 +130,16 @@ describe('Redis cache', () => {
         } finally {
           redis.disconnect();
         }
+        // The fetch is live, the repeat is marked cached (a provider's rate-budget headers are then stale).
+        const third = await http.request({ path: '/query', query: { function: 'X', symbol: 'IBM', apikey: 'secret-1' } });
+        expect(third.cached).toBe(true);
+        expect((await http.request({ path: '/query', query: { function: 'Y', symbol: 'IBM' } })).cached).toBeUndefined();
         await http.request({ path: '/query', method: 'POST', body: 'a=1' });
         await http.request({ path: '/query', method: 'POST', body: 'a=1' });
         await http.request({ path: '/missing', accept: [404] });
         expect((await http.request({ path: '/missing', accept: [404] })).status).toBe(404);
         await http.request({ path: '/query', query: { symbol: 'IBM' }, cacheTtlMs: 0 });
-        expect(server.requests).toHaveLength(6);
+        expect(server.requests).toHaveLength(7);
       } finally {
         http.close();
         await server.stop();

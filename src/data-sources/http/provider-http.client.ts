@@ -71,6 +71,8 @@ export interface ProviderResponse {
   readonly text: string;
   /** The URL that answered (after redirects). */
   readonly url: string;
+  /** True when the answer came from the cache: its headers (rate budgets) are not the provider's now. */
+  readonly cached?: boolean;
 }
 
 /**
@@ -104,19 +106,17 @@ export class ProviderHttpClient {
     const cache = this.options.cache;
     const ttlMs = req.cacheTtlMs ?? cache?.ttlMs ?? 0;
     if (cache === undefined || ttlMs <= 0 || (req.method ?? 'GET') !== 'GET') return this.fetchWithRetries(url, req);
-    let uncacheable: ProviderResponse | undefined;
+    // The answer fetched by this call, when the cache did not have it (its headers are live).
+    let fetched: ProviderResponse | undefined;
     const cached = await cache.store.getOrLoad<CachedResponse | null>(`provider:${this.options.provider}`, cacheKeyOf(url), ttlMs, async () => {
-      const res = await this.fetchWithRetries(url, req);
+      fetched = await this.fetchWithRetries(url, req);
       // Only a 2xx is worth keeping; an accepted 404 is answered but not cached (null is never stored).
-      if (res.status < 200 || res.status >= 300) {
-        uncacheable = res;
-        return null;
-      }
-      return { status: res.status, headers: [...res.headers.entries()], text: res.text, url: res.url };
+      if (fetched.status < 200 || fetched.status >= 300) return null;
+      return { status: fetched.status, headers: [...fetched.headers.entries()], text: fetched.text, url: fetched.url };
     });
-    if (uncacheable !== undefined) return uncacheable;
+    if (fetched !== undefined) return fetched;
     if (cached === null) return this.fetchWithRetries(url, req);
-    return { status: cached.status, headers: new Headers(cached.headers), text: cached.text, url: cached.url };
+    return { status: cached.status, headers: new Headers(cached.headers), text: cached.text, url: cached.url, cached: true };
   }
 
   private async fetchWithRetries(url: string, req: ProviderRequest): Promise<ProviderResponse> {

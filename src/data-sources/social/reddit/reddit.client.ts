@@ -64,7 +64,8 @@ export class RedditClient implements OnModuleDestroy {
         { path: `/r/${encodeURIComponent(subreddit)}/new`, query, headers: { authorization: `bearer ${token}` }, accept: [401] },
         { reset: deltaReset('x-ratelimit-reset'), maxWaitMs: this.config.providerMaxRetryAfterMs, maxRetries: this.config.providerMaxRetries, signal: opts.signal },
       );
-      this.noteBudget(res.headers);
+      // A cached page's X-Ratelimit headers are those of the fetch that filled the cache, not the budget now.
+      if (!res.cached) this.noteBudget(res.headers);
       if (res.status === 401) {
         this.token = null;
         if (attempt === 0) continue;
