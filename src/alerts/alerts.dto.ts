@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import type { AlertSeverity } from './alert-raise.port';
 import { ALERT_CHANNELS, DELIVERY_STATUSES, type AlertChannel, type DeliveryStatus } from './alert.types';
 import { SEVERITIES } from './core';
+import { PageCursor, PageLimit } from '../common/http/keyset-page.decorators';
 
 export const DEFAULT_ALERT_PAGE_SIZE = 50;
 export const MAX_ALERT_PAGE_SIZE = 200;
@@ -40,18 +41,10 @@ export class ChannelStatusDto {
 }
 
 export class AlertHistoryQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ALERT_PAGE_SIZE, default: DEFAULT_ALERT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ALERT_PAGE_SIZE)
+  @PageLimit(MAX_ALERT_PAGE_SIZE, DEFAULT_ALERT_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor this API returned' })
+  @PageCursor(200)
   cursor?: string;
 }
 

@@ -1,25 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsObject,
-  IsOptional,
-  IsPositive,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../market-data/bars.validator';
 import { RUN_KINDS, RUN_STATUSES, type RunKind, type RunStatus } from './research-run.types';
+import { PageCursor, PageLimit } from '../common/http/keyset-page.decorators';
 
 /** Most instruments one run may trade. */
 export const MAX_RUN_SYMBOLS = 100;
@@ -224,18 +208,10 @@ export class BacktestRequestDto {
 
 /** Query of the run lists. */
 export class RunListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RUN_PAGE_SIZE, default: DEFAULT_RUN_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_RUN_PAGE_SIZE)
+  @PageLimit(MAX_RUN_PAGE_SIZE, DEFAULT_RUN_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor this API returned' })
+  @PageCursor()
   cursor?: string;
 
   @ApiPropertyOptional({ enum: RUN_STATUSES })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { SENTIMENT_INTERVALS, type SentimentInterval } from './news.repository';
+import { PageCursor, PageLimit } from '../../common/http/keyset-page.decorators';
 
 const SYMBOL = /^[A-Za-z0-9._\-/]{1,32}$/;
 
@@ -21,18 +22,10 @@ export class NewsQueryDto {
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 time' })
   to?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit(500, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor this API returned' })
+  @PageCursor()
   cursor?: string;
 }
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, Min } from 'class-validator';
 import { SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../../market-data/bars.validator';
 import { DEPLOYMENT_MODES, DEPLOYMENT_STATUSES, type DeploymentMode, type DeploymentStatus } from './deployment.types';
+import { PageCursor, PageLimit } from '../../common/http/keyset-page.decorators';
 
 export const MAX_DEPLOYMENT_SYMBOLS = 100;
 export const DEFAULT_LOOKBACK_BARS = 1000;
@@ -77,18 +78,10 @@ export class DeploymentRequestDto {
 }
 
 export class DeploymentListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit(500, 50)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor this API returned' })
+  @PageCursor()
   cursor?: string;
 
   @ApiPropertyOptional({ enum: DEPLOYMENT_STATUSES })

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy } from 'class-validator';
+
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, ValidateBy } from 'class-validator';
 import { parseDecimal } from '../../common/decimal';
 import { SYMBOL_PATTERN } from '../../market-data/bars.validator';
 import { CLIENT_ORDER_ID_PATTERN } from './order.validation';
 import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, TIME_IN_FORCE, type OrderSide, type OrderStatus, type OrderType, type TimeInForce } from './order.types';
+import { PageCursor, PageLimit } from '../../common/http/keyset-page.decorators';
 
 export const DEFAULT_ORDER_PAGE_SIZE = 50;
 export const MAX_ORDER_PAGE_SIZE = 500;
@@ -98,18 +99,10 @@ export class AccountScopeQueryDto {
 }
 
 export class PageQueryDto extends AccountScopeQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ORDER_PAGE_SIZE, default: DEFAULT_ORDER_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ORDER_PAGE_SIZE)
+  @PageLimit(MAX_ORDER_PAGE_SIZE, DEFAULT_ORDER_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,128}$/, { message: 'cursor must be a cursor this API returned' })
+  @PageCursor()
   cursor?: string;
 
   @ApiPropertyOptional({ example: 'AAPL' })
