@@ -2,6 +2,7 @@
 """Reference fixtures for src/ml/core/models (online logistic regression, RLS).
 
 Writes test/fixtures/ml/{rls-ridge,rls-forgetting,logistic-mle}.json. Needs numpy and scipy
+(here the pyenv python3, /root/.pyenv/versions/3.11.7; /usr/bin/python3 has no numpy)
 (sklearn / statsmodels are not installed here; the batch references are solved directly):
   python3 scripts/reference/ml_models.py
 

@@ -82,7 +82,7 @@ describe('snapshot / restore', () => {
       };
       const rows = Array.from({ length: 120 }, () => [rnd(), rnd(), rnd()]);
       const ys = rows.map((r) => (kind === 'rls' ? r[0] - 2 * r[1] + rnd() : r[0] + r[2] + rnd() > 0 ? 1 : 0));
-      const params = kind === 'rls' ? { lambda: 0.98, delta: 0.1 } : { eta0: 0.2, lambda: 0.001 };
+      const params: Record<string, number> = kind === 'rls' ? { lambda: 0.98, delta: 0.1 } : { eta0: 0.2, lambda: 0.001 };
       const a = createModel(kind, 3, params);
       for (let i = 0; i < 60; i++) a.partialFit(rows[i], ys[i]);
       const b = restoreModel(JSON.parse(JSON.stringify(a.snapshot())));
