@@ -235,6 +235,7 @@ function inputs(ctx: IndicatorContext, k: number, p: RegimeMomentumParams): Regi
     momentumScoreInto(rsi(c, p.rsiPeriod), macd(c, { fast: p.macdFast, slow: p.macdSlow, signal: p.macdSignal }).histogram, atrValues, p, out);
     return out;
   });
+  // The key need not name the signal: a context belongs to one MarketData, whose signal is fixed.
   const score = p.signalWeight > 0 ? ctx.memo(`${key}:signal-score:${p.rsiPeriod}:${p.macdFast}:${p.macdSlow}:${p.macdSignal}:${p.macdScale}:${p.rsiWeight}:${p.macdWeight}:${p.atrPeriod}:${p.signalWeight}:${p.signalCenter}:${p.signalScale}`, () => blendSignal(rawScore, bars.signal, ctx.data.symbols[k], p)) : rawScore;
   const o: RegimeOptions = {
     states: p.states,
