@@ -9,6 +9,8 @@ export interface SweepWorkerData {
     readonly close: SharedArrayBuffer;
     readonly volume?: SharedArrayBuffer;
     readonly sentiment?: { readonly score: SharedArrayBuffer; readonly mentions: SharedArrayBuffer };
+    /** A model's prediction per bar (InstrumentBars.signal), when attached. */
+    readonly signal?: SharedArrayBuffer;
   }[];
   /** Bar close times, when the data has them (session-aware strategies need them). */
   readonly timestamps?: SharedArrayBuffer;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { alignSentimentBySymbol, getStrategy, marketData, parseSentimentCsv, singleSeries } from '../../strategies/core';
 import { evaluateChunk, mergeSweep, parseGridSpec, randomSearchIndices, enumerateCombinations, sweepSpace, SweepInputError, type SweepRequest } from './core';
+import { attachModelSignal } from '../../ml/core/signal';
 import { runSweep } from './sweep.runner';
 
 // worker_threads loads compiled JS: `npm test` builds first (and so must a lone run of this spec).
@@ -64,5 +65,17 @@ describe('runSweep (worker threads)', () => {
     const single = evaluateChunk(sweep, fx, 0, enumerateCombinations(sweep.space));
     expect(single.some((r) => r.skipped === null && (r.metrics?.trades ?? 0) > 0)).toBe(true);
     expect(await runSweep(sweep, fx, { workers: 2, chunkSize: 2, workerEntry: WORKER })).toEqual(single);
+  });
+
+  it('gives the workers the model signal: regime-momentum with signalWeight sweeps the same on 2 workers as in-process', async () => {
+    const close = nyse().bars[0].close.slice(0, 600);
+    const withSignal = attachModelSignal(singleSeries(close, 'NYSE'), { kind: 'rls', params: { lambda: 0.99, delta: 1 }, features: ['ret_1', 'ret_5', 'vol_20', 'rsi_14'], label: 'next-return' });
+    const s = getStrategy('regime-momentum');
+    const fixed = { refitEvery: 50, fitWindow: 200, minFit: 100, signalCenter: 0, signalScale: 0.002, longOnly: false };
+    const sweep: SweepRequest = { strategy: s.name, space: sweepSpace(s, [parseGridSpec('signalWeight=0.25,0.75', s.params)], fixed), backtest: {} };
+    const single = evaluateChunk(sweep, withSignal, 0, enumerateCombinations(sweep.space));
+    expect(single.every((r) => r.skipped === null)).toBe(true);
+    expect(single[0].metrics).not.toEqual(single[1].metrics);
+    expect(await runSweep(sweep, withSignal, { workers: 2, chunkSize: 1, workerEntry: WORKER })).toEqual(single);
   });
 });

@@ -74,6 +74,7 @@ export async function runSweep(request: SweepRequest, data: MarketData, options:
       close: shared(b.close),
       ...(b.volume === undefined ? {} : { volume: shared(b.volume) }),
       ...(b.sentiment === undefined ? {} : { sentiment: { score: shared(b.sentiment.score), mentions: shared(b.sentiment.mentions) } }),
+      ...(b.signal === undefined ? {} : { signal: shared(b.signal) }),
     })),
     ...(data.timestamps === undefined ? {} : { timestamps: shared(data.timestamps) }),
   };

@@ -17,6 +17,7 @@ const data = marketData(
     close: new Float64Array(b.close),
     ...(b.volume === undefined ? {} : { volume: new Float64Array(b.volume) }),
     ...(b.sentiment === undefined ? {} : { sentiment: { score: new Float64Array(b.sentiment.score), mentions: new Float64Array(b.sentiment.mentions) } }),
+    ...(b.signal === undefined ? {} : { signal: new Float64Array(b.signal) }),
   })),
   init.timestamps === undefined ? {} : { timestamps: new Float64Array(init.timestamps) },
 );

@@ -27,6 +27,11 @@ export interface InstrumentBars {
   readonly volume?: Float64Array;
   /** Point-in-time sentiment aligned to these bars (see SentimentSeries). */
   readonly sentiment?: SentimentSeries;
+  /**
+   * A model's prediction aligned to these bars: `signal[t]` was made at the close of bar t from
+   * bars 0..t only (src/ml/core/signal attachModelSignal); NaN while the model warms up.
+   */
+  readonly signal?: Float64Array;
 }
 
 export interface MarketData {
@@ -67,6 +72,7 @@ export function marketData(symbols: readonly string[], bars: readonly Instrument
       if (sent.score.length !== length) throw new MarketDataError(`${symbols[k]}.sentiment.score has ${sent.score.length} bars, ${symbols[0]}.close has ${length}`);
       if (sent.mentions.length !== length) throw new MarketDataError(`${symbols[k]}.sentiment.mentions has ${sent.mentions.length} bars, ${symbols[0]}.close has ${length}`);
     }
+    if (b.signal !== undefined && b.signal.length !== length) throw new MarketDataError(`${symbols[k]}.signal has ${b.signal.length} bars, ${symbols[0]}.close has ${length}`);
   });
   const ts = options.timestamps;
   if (ts === undefined) return { length, symbols: [...symbols], bars };
@@ -97,6 +103,7 @@ export function truncateMarketData(data: MarketData, end: number): MarketData {
     if (b.low) out.low = b.low.subarray(0, n);
     if (b.volume) out.volume = b.volume.subarray(0, n);
     if (b.sentiment) out.sentiment = { score: b.sentiment.score.subarray(0, n), mentions: b.sentiment.mentions.subarray(0, n) };
+    if (b.signal) out.signal = b.signal.subarray(0, n);
     return out;
   });
   if (data.timestamps === undefined) return { length: n, symbols: data.symbols, bars };

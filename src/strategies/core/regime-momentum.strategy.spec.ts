@@ -6,6 +6,7 @@ import { Xoshiro128, normalQuantile } from '../../quant/random';
 import { createIndicatorContext } from './indicator.context';
 import { marketData, singleSeries, type MarketData } from './market-data.types';
 import { BEAR, BULL, SIDEWAYS, regimeProbabilitiesInto } from './regime-labels';
+import { attachModelSignal, type ModelSignalSpec } from '../../ml/core/signal';
 import { regimeMomentum, regimeMomentumPositionsInto, type RegimeMomentumParams } from './regime-momentum.strategy';
 import { StrategyParamError } from './strategy-params';
 import { getStrategy, listStrategies } from './strategy.registry';
@@ -298,6 +299,51 @@ describe('regime-momentum: one strategy, every mode', () => {
     for (const adxThreshold of [15, 20, 25]) for (const cooldown of [5, 10]) computeTargets(regimeMomentum, strategyParams(regimeMomentum, { refitEvery: 63, fitWindow: 500, adxThreshold, cooldown }), ctx);
     // Regimes, ATR, ADX and the score: computed once, served five times each.
     expect(ctx.stats).toEqual({ computed: 4, hits: 20 });
+  });
+});
+
+describe('regime-momentum with a model signal (issue 9)', () => {
+  // RLS on causal features predicting the next log return; its prediction at t is made at the close of t.
+  const SIGNAL: ModelSignalSpec = { kind: 'rls', params: { lambda: 0.99, delta: 1 }, features: ['ret_1', 'ret_5', 'vol_20', 'rsi_14'], label: 'next-return' };
+  const plain = head(nyse, 400);
+  const data = attachModelSignal(plain, SIGNAL);
+  const params = strategyParams(regimeMomentum, { ...SMALL, longOnly: false, signalWeight: 0.5, signalCenter: 0, signalScale: 0.002 });
+
+  it('is off by default: signalWeight 0 gives the same targets with or without a signal', () => {
+    const off = strategyParams(regimeMomentum, { ...SMALL, longOnly: false });
+    expect(off.signalWeight).toBe(0);
+    expectSame(computeTargets(regimeMomentum, off, createIndicatorContext(data))[0], computeTargets(regimeMomentum, off, createIndicatorContext(plain))[0], plain.length - 1, 'signal off');
+  });
+
+  it('with signalWeight > 0 the signal changes the targets, and an instrument without one is refused', () => {
+    const on = computeTargets(regimeMomentum, params, createIndicatorContext(data))[0];
+    const off = computeTargets(regimeMomentum, { ...params, signalWeight: 0 }, createIndicatorContext(data))[0];
+    expect(Array.from(on)).not.toEqual(Array.from(off));
+    expect(on.some((v) => v !== 0)).toBe(true);
+    expect(() => computeTargets(regimeMomentum, params, createIndicatorContext(plain))).toThrow(StrategyParamError);
+  });
+
+  it('parity: bar-by-bar on the truncated data (signal truncated with the bars) equals the vectorized run', () => {
+    const all = computeTargets(regimeMomentum, params, createIndicatorContext(data))[0];
+    for (let t = 0; t < data.length; t += 7) {
+      const live = targetsAtBar(regimeMomentum, params, data, t)[0];
+      if (!Object.is(live, all[t])) throw new Error(`t=${t}: bar-by-bar ${live}, vectorized ${all[t]}`);
+      // A live runner computing the signal on what it has seen gets the same target.
+      const seen = attachModelSignal(head(plain, t + 1), SIGNAL);
+      const own = computeTargets(regimeMomentum, params, createIndicatorContext(seen))[0][t];
+      if (!Object.is(own, all[t])) throw new Error(`t=${t}: live signal ${own}, vectorized ${all[t]}`);
+    }
+  });
+
+  it('causality: changing bars after t (and so the signal after t) never changes a target at or before t', () => {
+    const all = computeTargets(regimeMomentum, params, createIndicatorContext(data))[0];
+    for (const t of [80, 150, 260, 390]) {
+      const close = Float64Array.from(plain.bars[0].close);
+      for (let i = t + 1; i < close.length; i++) close[i] = close[t] * Math.exp(0.002 * (i - t) + 0.03 * Math.sin(i));
+      const other = computeTargets(regimeMomentum, params, createIndicatorContext(attachModelSignal(singleSeries(close), SIGNAL)))[0];
+      expectSame(other, all, t, `changed after ${t}`);
+      expect(Array.from(other.subarray(t + 1))).not.toEqual(Array.from(all.subarray(t + 1)));
+    }
   });
 });
 

@@ -25,6 +25,13 @@
  *    bar after the stop, or `cooldown` bars have passed since it.
  * Several instruments each get the same rule and 1/K of equity.
  *
+ * Model signal (issue 9; off by default): with signalWeight w > 0 the score of step 2 becomes
+ * (1 - w) · momentum + w · clamp((signal(t) - signalCenter) / signalScale, -1, 1), signal(t)
+ * being the instrument's `InstrumentBars.signal` (a model's prediction made at the close of t
+ * from bars 0..t, src/ml/core/signal attachModelSignal; causal, truncated with the bars, so
+ * backtest and live runner read the same value). A NaN signal counts as warm-up (flat); an
+ * instrument without a signal is refused. With w = 0 the signal is never read.
+ *
  * Close-only data: high and low default to the close, so the true range degenerates to
  * |close(t) - close(t-1)| (TTR's ATR with H = L = C) and ADX's directional movement to the
  * signed close change. With OHLC, TTR's ATR and ADX of the real high and low.
@@ -72,6 +79,9 @@ export interface RegimeMomentumParams {
   readonly atrMultipleBear: number;
   readonly cooldown: number;
   readonly longOnly: boolean;
+  readonly signalWeight: number;
+  readonly signalCenter: number;
+  readonly signalScale: number;
 }
 
 const PARAMS: readonly ParamSpec[] = [
@@ -101,6 +111,9 @@ const PARAMS: readonly ParamSpec[] = [
   { name: 'atrMultipleBear', type: 'float', min: 0.1, max: 50, default: 1.5, description: 'stop distance in ATRs in the bear regime' },
   { name: 'cooldown', type: 'int', min: 1, max: 10_000, default: 10, description: 'bars after a stop before the stopped side may re-enter (earlier if the score changes sign)' },
   { name: 'longOnly', type: 'bool', default: true, description: 'never short (bear regime flat, sideways long only)' },
+  { name: 'signalWeight', type: 'float', min: 0, max: 1, default: 0, description: "weight of the instrument's model signal in the score (0: off, the signal is not read)" },
+  { name: 'signalCenter', type: 'float', min: -1, max: 1, default: 0.5, description: 'model signal value meaning no view (0.5 for a probability, 0 for a predicted return)' },
+  { name: 'signalScale', type: 'float', min: 1e-6, max: 10, default: 0.5, description: 'model signal distance from signalCenter that scores 1 (0.5 maps a probability p to 2p - 1)' },
 ];
 
 /** The per-bar inputs of the position rule, one instrument (all length n). */
@@ -222,6 +235,8 @@ function inputs(ctx: IndicatorContext, k: number, p: RegimeMomentumParams): Regi
     momentumScoreInto(rsi(c, p.rsiPeriod), macd(c, { fast: p.macdFast, slow: p.macdSlow, signal: p.macdSignal }).histogram, atrValues, p, out);
     return out;
   });
+  // The key need not name the signal: a context belongs to one MarketData, whose signal is fixed.
+  const score = p.signalWeight > 0 ? ctx.memo(`${key}:signal-score:${p.rsiPeriod}:${p.macdFast}:${p.macdSlow}:${p.macdSignal}:${p.macdScale}:${p.rsiWeight}:${p.macdWeight}:${p.atrPeriod}:${p.signalWeight}:${p.signalCenter}:${p.signalScale}`, () => blendSignal(rawScore, bars.signal, ctx.data.symbols[k], p)) : rawScore;
   const o: RegimeOptions = {
     states: p.states,
     refitEvery: p.refitEvery,
@@ -237,7 +252,20 @@ function inputs(ctx: IndicatorContext, k: number, p: RegimeMomentumParams): Regi
     regimeProbabilitiesInto(bars.close, o, out);
     return out;
   });
-  return { close: bars.close, atr: atrValues, rawScore, adx: adxValues, regimes };
+  return { close: bars.close, atr: atrValues, rawScore: score, adx: adxValues, regimes };
+}
+
+/** The momentum score blended with the model signal (see the header), NaN where either is. */
+export function blendSignal(momentum: Float64Array, signal: Float64Array | undefined, symbol: string, p: RegimeMomentumParams): Float64Array {
+  if (signal === undefined) throw new StrategyParamError('signalWeight', `signalWeight ${p.signalWeight} > 0 but ${symbol} has no model signal (attachModelSignal)`);
+  const w = p.signalWeight;
+  const out = new Float64Array(momentum.length);
+  for (let t = 0; t < out.length; t++) {
+    let s = (signal[t] - p.signalCenter) / p.signalScale;
+    s = s > 1 ? 1 : s < -1 ? -1 : s;
+    out[t] = (1 - w) * momentum[t] + w * s;
+  }
+  return out;
 }
 
 export const regimeMomentum: Strategy<RegimeMomentumParams> = {

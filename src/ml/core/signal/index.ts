@@ -1,0 +1,1 @@
+export { attachModelSignal, modelSignal, trainModel, type ModelSignalResult, type ModelSignalSpec } from './model.signal';
