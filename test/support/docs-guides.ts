@@ -91,8 +91,8 @@ const METRIC_WORD =
 const REPO_PATH = /(?<![\w./:~-])((?:docs|monitoring|deployment|src|scripts|test|migrations|data|bench|bin)\/[\w.*/-]*[\w*-])/g;
 const ROOT_FILE = /(?<![\w./-])(\.env\.example|docker-compose\.yml|Dockerfile|package\.json|README\.md)(?![\w-])/g;
 const ROUTE = /\b(GET|POST|PUT|PATCH|DELETE)\s+(\/[^\s`'"),|]*)/g;
-/** A URL of the server in a curl command: its path must be a route (any method). */
-const SERVER_URL = /(?:localhost|127\.0\.0\.1|\$\{?QD_URL\}?)(?::\d+)?(\/(?:api|health|metrics)[^\s'"`)]*)/g;
+/** A URL of the server (port 3000, as the guides run it) in a command: its path must be a route (any method); other ports are Prometheus, Grafana, Kibana. */
+const SERVER_URL = /(?:localhost|127\.0\.0\.1)(?::3000)?(\/(?:api|health|metrics)[^\s'"`)]*)/g;
 const UPPER_SNAKE = /(?<![\w$/-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)(?![\w-])/g;
 
 /** Whether a repository path, possibly with `*` globs in its last part, names something that exists. */
