@@ -20,9 +20,10 @@ const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
 
 /**
  * UPPER_SNAKE words the guides may use that are neither configuration nor codes in src: shell
- * variables of the guides' own commands and the environment of the images QuantDesk runs beside.
+ * variables of the guides' own commands, the environment of the images QuantDesk runs beside,
+ * and Fastify's code for a body that is not JSON.
  */
-const ALLOWED_WORDS = ['QD_KEY', 'RUN_ID', 'ORDER_ID', 'EXECUTION_ID', 'PGPASSWORD', 'NODE_ENV', 'BACKUP_DIR'];
+const ALLOWED_WORDS = ['QD_KEY', 'RUN_ID', 'ORDER_ID', 'EXECUTION_ID', 'PGPASSWORD', 'NODE_ENV', 'BACKUP_DIR', 'FST_ERR_CTP_INVALID_JSON_BODY'];
 
 /** Every UPPER_SNAKE word in the files that name the deployment's variables. */
 function deploymentWords(): string[] {
