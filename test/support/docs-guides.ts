@@ -134,6 +134,8 @@ export function guideProblems(markdown: string, known: KnownNames): string[] {
     if (!paths.has(p)) problems.push(`URL path ${p} is not served`);
   }
   for (const m of [...markdown.matchAll(REPO_PATH), ...markdown.matchAll(ROOT_FILE)]) {
+    // `deployment/NAME` alone is kubectl's way to name a Deployment, not a path.
+    if (/^deployment\/[\w-]+$/.test(m[1]) && m[1] !== 'deployment/kubernetes' && m[1] !== 'deployment/nginx') continue;
     if (!pathExists(known.root, m[1])) problems.push(`path ${m[1]} does not exist`);
   }
   return [...new Set(problems)];
