@@ -45,8 +45,10 @@ export function codeOf(markdown: string): string[] {
   return out;
 }
 
-/** How a CLI invocation can start; a bare `quantdesk` counts only at the start of a code line. */
-const CLI_START = /(?:^|[;&|(]\s*|\$\s+|exec\s+(?:-\w+\s+)*[\w-]+\s+)(?:npx\s+quantdesk|npm\s+run\s+cli\s+--|node\s+bin\/quantdesk\.js|quantdesk)\s+(.*)$/;
+/** A CLI invocation: `npx quantdesk`, `npm run cli --` or `node bin/quantdesk.js` anywhere in a line (after `docker compose exec api`, env assignments, ...). */
+const CLI_CALL = /(?:^|\s)(?:npx\s+quantdesk|npm\s+run\s+cli\s+--|node\s+bin\/quantdesk\.js)\s+(.*)$/;
+/** A bare `quantdesk ...` counts only at the start of a code line or span (elsewhere it is the database's or the project's name). */
+const CLI_BARE = /^(?:\$\s+)?quantdesk\s+(.*)$/;
 
 /** Problems of one CLI invocation's arguments (after `quantdesk`), against commander's tree. */
 export function cliProblems(args: string, program: Command): string[] {
@@ -114,7 +116,7 @@ export function guideProblems(markdown: string, known: KnownNames): string[] {
     if (!known.scripts.has(script)) problems.push(`npm script "${script}" is not in package.json`);
   }
   for (const line of code) {
-    const m = CLI_START.exec(line.trim());
+    const m = CLI_CALL.exec(line.trim()) ?? CLI_BARE.exec(line.trim());
     if (m) problems.push(...cliProblems(m[1], known.cli));
   }
   for (const m of markdown.matchAll(UPPER_SNAKE)) {
