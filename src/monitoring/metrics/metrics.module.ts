@@ -75,6 +75,18 @@ const ALERT_METRICS = [
 /** BullMQ queue depth by queue and state (QueueMetricsService refreshes it): the stand-in for consumer lag. */
 const QUEUE_METRICS = [
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs in each BullMQ queue by state (waiting, active, delayed, failed, completed)', labelNames: ['queue', 'state'] }),
+  makeHistogramProvider({
+    name: METRIC.queueJobDuration,
+    help: 'Run time of one job attempt in this process (processedOn to finish), by queue and outcome: completed, retry (failed, will be retried), failed (given up)',
+    labelNames: ['queue', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  }),
+  makeHistogramProvider({
+    name: METRIC.queueJobWait,
+    help: 'Time a job waited from when it became due (added, plus its delay) to its first start, by queue: the consumer lag',
+    labelNames: ['queue'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+  }),
 ];
 
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
