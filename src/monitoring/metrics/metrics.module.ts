@@ -35,6 +35,30 @@ const RISK_METRICS = [
     labelNames: ['symbol'],
   }),
   makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
+  makeCounterProvider({
+    name: METRIC.ordersClosedTotal,
+    help: 'Stored orders that reached a terminal status (filled, cancelled, expired, rejected, replaced), counted after commit',
+    labelNames: ['status'],
+  }),
+  makeHistogramProvider({
+    name: METRIC.orderFillRatio,
+    help: 'Filled share of an order\'s quantity when it closes (replaced orders left out: their rest lives on), by symbol; sum/count is the fill rate',
+    labelNames: ['symbol'],
+    buckets: [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1],
+  }),
+  makeHistogramProvider({
+    name: METRIC.executionFillRatio,
+    help: 'Filled share of a parent order (TWAP, VWAP, POV, IS) when it ends, by algorithm',
+    labelNames: ['algo'],
+    buckets: [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1],
+  }),
+  makeHistogramProvider({
+    name: METRIC.executionVwapSlippageBps,
+    help: 'Parent order average fill price against the market VWAP of its window when it ends, basis points, positive a cost, by algorithm',
+    labelNames: ['algo'],
+    buckets: [-50, -20, -10, -5, -2, 0, 2, 5, 10, 20, 50, 100],
+  }),
+  makeGaugeProvider({ name: METRIC.portfolioHeatPct, help: 'Firm portfolio heat: summed open risk of every position as a share of summed equity, percent' }),
 ];
 
 /** The LLM sentiment scorer's latency and fallbacks, and the Redis cache's hits and misses. */
