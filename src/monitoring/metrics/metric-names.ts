@@ -29,4 +29,8 @@ export const METRIC = {
   alertDeliveries: 'alert_deliveries_total',
   slippageBps: 'slippage_bps',
   shortfallUsd: 'implementation_shortfall_usd',
+  // Online models (src/ml): set by the evaluation job.
+  mlModelAccuracy: 'ml_model_accuracy',
+  mlDriftStatistic: 'ml_drift_statistic',
+  mlExperimentState: 'ml_experiment_state',
 } as const;
