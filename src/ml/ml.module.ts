@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { MlAdminController, MlController } from './ml.controller';
+import { MlEvaluationService } from './ml-evaluation.service';
 import { MlGauges } from './ml.gauges';
+import { MlProcessor } from './ml.processor';
+import { MlScheduler } from './ml.scheduler';
 import { MlRegistryService } from './ml-registry.service';
 import { MlRepository } from './ml.repository';
 import { MlTrainingService } from './ml-training.service';
@@ -13,7 +16,7 @@ import { MODEL_SIGNAL_SOURCE } from './model-signal-source.port';
  */
 @Module({
   controllers: [MlController, MlAdminController],
-  providers: [MlRepository, MlGauges, MlRegistryService, MlTrainingService, { provide: MODEL_SIGNAL_SOURCE, useExisting: MlRegistryService }],
-  exports: [MODEL_SIGNAL_SOURCE, MlRegistryService],
+  providers: [MlRepository, MlGauges, MlRegistryService, MlTrainingService, MlEvaluationService, MlProcessor, MlScheduler, { provide: MODEL_SIGNAL_SOURCE, useExisting: MlRegistryService }],
+  exports: [MODEL_SIGNAL_SOURCE, MlRegistryService, MlEvaluationService, MlTrainingService],
 })
 export class MlModule {}

@@ -11,14 +11,14 @@ export const T0 = Date.parse('2020-01-01T00:00:00Z');
  * the given bars: phi > 0 is momentum (the sign of the next return follows the last one, which a
  * logistic model on ret_1 learns), phi < 0 mean reversion, the same model's errors flip. Seeded.
  */
-export function regimeCloses(n: number, seed: number, regimes: readonly { from: number; phi: number }[]): number[] {
+export function regimeCloses(n: number, seed: number, regimes: readonly { from: number; phi: number }[], scale = 0.01): number[] {
   const r = rng(seed);
   const out: number[] = [];
   let c = 100;
   let last = 0;
   for (let t = 0; t < n; t++) {
     const phi = [...regimes].reverse().find((g) => t >= g.from)?.phi ?? 0;
-    const noise = 0.01 * (r() + r() + r() - 1.5);
+    const noise = scale * (r() + r() + r() - 1.5);
     last = phi * last + noise;
     c *= Math.exp(last);
     out.push(c);
