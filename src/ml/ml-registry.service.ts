@@ -156,7 +156,7 @@ export class MlRegistryService implements ModelSignalSource {
    * marked promoted and the audit row written with the admin's key id.
    */
   async promote(principal: Principal, experimentId: string, reason: string): Promise<ExperimentView> {
-    const { experiment, promotion, model } = await this.repo.transaction(async (m) => {
+    const { experiment, promotion, model, retiredVersions } = await this.repo.transaction(async (m) => {
       const e = await this.repo.experiment(experimentId, m);
       if (!e) throw new ModelNotFoundError('Experiment', experimentId);
       const locked = await this.repo.lockModel(m, e.modelId);
@@ -164,6 +164,10 @@ export class MlRegistryService implements ModelSignalSource {
       if (!locked || !current) throw new ModelNotFoundError('Experiment', experimentId);
       if (current.state !== 'running') throw new ExperimentNotRunningError(`Experiment ${experimentId} is ${current.state}, not running`, { id: experimentId, state: current.state });
       const champion = await this.repo.champion(e.modelId, m);
+      // The versions whose gauge series (labelled with their old role) end here.
+      const retiredVersions: MlModelVersion[] = champion ? [champion] : [];
+      const challenger = await this.repo.version(current.challengerVersionId, m);
+      if (challenger) retiredVersions.push(challenger);
       if (champion) await this.repo.setRole(m, champion.id, 'retired');
       await this.repo.setRole(m, current.challengerVersionId, 'champion');
       await this.repo.endExperiment(m, experimentId, 'promoted');
@@ -171,6 +175,8 @@ export class MlRegistryService implements ModelSignalSource {
       for (const other of await this.repo.experiments({ modelId: e.modelId, state: 'running', limit: 1000 })) {
         if (other.id === experimentId) continue;
         await this.repo.endExperiment(m, other.id, 'stopped');
+        const stopped = await this.repo.version(other.challengerVersionId, m);
+        if (stopped) retiredVersions.push(stopped);
         await this.repo.setRole(m, other.challengerVersionId, 'retired');
       }
       const promotion = await this.repo.insertPromotion(m, {
@@ -180,15 +186,16 @@ export class MlRegistryService implements ModelSignalSource {
         approvedBy: principal.keyId,
         reason: reason.trim(),
       });
-      return { experiment: (await this.repo.experiment(experimentId, m)) as MlExperiment, promotion, model: locked };
+      return { experiment: (await this.repo.experiment(experimentId, m)) as MlExperiment, promotion, model: locked, retiredVersions };
     });
     this.gauges.experimentState(model, experiment);
+    for (const v of retiredVersions) this.gauges.forgetAccuracy(model, v);
     return { ...experiment, promotion };
   }
 
   /** Rejection (admin only): the experiment ends rejected and its challenger is retired. */
   async reject(experimentId: string): Promise<ExperimentView> {
-    const { experiment, model } = await this.repo.transaction(async (m) => {
+    const { experiment, model, challenger } = await this.repo.transaction(async (m) => {
       const e = await this.repo.experiment(experimentId, m);
       if (!e) throw new ModelNotFoundError('Experiment', experimentId);
       const locked = await this.repo.lockModel(m, e.modelId);
@@ -196,10 +203,12 @@ export class MlRegistryService implements ModelSignalSource {
         const now = await this.repo.experiment(experimentId, m);
         throw new ExperimentNotRunningError(`Experiment ${experimentId} is ${now?.state ?? 'gone'}, not running`, { id: experimentId, state: now?.state ?? null });
       }
+      const challenger = await this.repo.version(e.challengerVersionId, m);
       await this.repo.setRole(m, e.challengerVersionId, 'retired');
-      return { experiment: (await this.repo.experiment(experimentId, m)) as MlExperiment, model: locked };
+      return { experiment: (await this.repo.experiment(experimentId, m)) as MlExperiment, model: locked, challenger };
     });
     this.gauges.experimentState(model, experiment);
+    if (challenger) this.gauges.forgetAccuracy(model, challenger);
     return { ...experiment, promotion: null };
   }
 

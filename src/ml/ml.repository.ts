@@ -319,7 +319,11 @@ export class MlRepository {
 
   /** Ends a running experiment; false when it was not running (someone else ended it first). */
   async endExperiment(m: EntityManager, id: string, state: Exclude<ExperimentState, 'running'>): Promise<boolean> {
-    const rows = await m.query<{ id: string }[]>(`UPDATE ml_experiments SET state = $2, ended_at = now() WHERE id = $1 AND state = 'running' RETURNING id`, [id, state]);
+    // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count], not the rows.
+    const rows = await m.query<{ id: string }[]>(`WITH ended AS (UPDATE ml_experiments SET state = $2, ended_at = now() WHERE id = $1 AND state = 'running' RETURNING id) SELECT id FROM ended`, [
+      id,
+      state,
+    ]);
     return rows.length > 0;
   }
 
