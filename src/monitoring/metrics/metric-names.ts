@@ -40,4 +40,8 @@ export const METRIC = {
   executionVwapSlippageBps: 'execution_vwap_slippage_bps',
   // Portfolio heat (src/risk): summed open risk as a share of equity, firm-wide.
   portfolioHeatPct: 'portfolio_heat_pct',
+  // Online models (src/ml): set by the evaluation job.
+  mlModelAccuracy: 'ml_model_accuracy',
+  mlDriftStatistic: 'ml_drift_statistic',
+  mlExperimentState: 'ml_experiment_state',
 } as const;

@@ -113,6 +113,21 @@ const QUEUE_METRICS = [
   }),
 ];
 
+/** Online models (src/ml): the evaluation job sets them for every champion, challenger and experiment. */
+const ML_METRICS = [
+  makeGaugeProvider({
+    name: METRIC.mlModelAccuracy,
+    help: 'Directional accuracy of a model version walked forward over the bars since its training (share of bars whose predicted side of the next return was right), by model, version and role',
+    labelNames: ['model', 'version', 'role'],
+  }),
+  makeGaugeProvider({
+    name: METRIC.mlDriftStatistic,
+    help: "Last statistic of a drift detector (adwin, page-hinkley, ddm) on the champion's error stream, by model and detector",
+    labelNames: ['model', 'detector'],
+  }),
+  makeGaugeProvider({ name: METRIC.mlExperimentState, help: 'State of an experiment (0 running, 1 promoted, 2 rejected, 3 stopped), by model and experiment id', labelNames: ['model', 'experiment'] }),
+];
+
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
 @Global()
 @Module({
@@ -130,7 +145,8 @@ const QUEUE_METRICS = [
     ...INGESTION_METRICS,
     ...QUEUE_METRICS,
     ...ALERT_METRICS,
+    ...ML_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS, ...ALERT_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS, ...ALERT_METRICS, ...ML_METRICS],
 })
 export class MetricsModule {}
