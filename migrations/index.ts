@@ -15,6 +15,7 @@ import { FilingsEvents1766300000000 } from './1766300000000-filings-events';
 import { Social1766400000000 } from './1766400000000-social';
 import { RiskSeries1766500000000 } from './1766500000000-risk-series';
 import { Ml1766600000000 } from './1766600000000-ml';
+import { DeploymentModel1766700000000 } from './1766700000000-deployment-model';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   Social1766400000000,
   RiskSeries1766500000000,
   Ml1766600000000,
+  DeploymentModel1766700000000,
 ];

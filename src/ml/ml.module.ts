@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { MlAdminController, MlController } from './ml.controller';
 import { MlEvaluationService } from './ml-evaluation.service';
 import { MlGauges } from './ml.gauges';
@@ -13,7 +13,11 @@ import { MODEL_SIGNAL_SOURCE } from './model-signal-source.port';
  * Online models over HTTP and in the background (issue 9): the registry, experiments and
  * promotion, the `ml` queue's evaluation and retraining jobs and their schedules. Processes of
  * role api register no workers (QueuesModule), so only worker/all processes run the jobs.
+ *
+ * Global so that research runs and deployments can take MODEL_SIGNAL_SOURCE (@Optional) without
+ * importing this module: a testing module built without it simply has no model registry.
  */
+@Global()
 @Module({
   controllers: [MlController, MlAdminController],
   providers: [MlRepository, MlGauges, MlRegistryService, MlTrainingService, MlEvaluationService, MlProcessor, MlScheduler, { provide: MODEL_SIGNAL_SOURCE, useExisting: MlRegistryService }],
