@@ -16,8 +16,12 @@
  * the variance-aware bound of the paper's Theorem 3 with river's min-window correction in m.
  * A cut with |mean0 - mean1| > eps_cut drops the oldest bucket and the check repeats on the
  * shorter window (so one drift can drop several buckets), as river.
- * One difference from river: river's loop skips the newest bucket of every row as a cut point
- * (`range(current_idx - 1)`); here every bucket boundary is a candidate cut, as in the paper.
+ * The cut scan is river's exactly: W0 grows from the oldest bucket, row by row (largest buckets
+ * first), and within each row every bucket but the newest is moved into W0 and the cut
+ * evaluated (river's `range(current_idx - 1)`; the paper would try every boundary). Following
+ * river to the letter makes the detections river's: on river's own docstring stream (the
+ * fixture test/fixtures/ml/river-examples.json) this detector fires at 1023, 1055, 1087 and
+ * 1119, as river documents.
  * The detector is not reset after a drift: dropping the old part of the window is ADWIN's own
  * adaptation (river's ADWIN.update does not reset either).
  *
@@ -164,13 +168,12 @@ export class AdwinDetector implements StreamDetector {
       const dPrime = Math.log((2 * Math.log(w)) / this.delta);
       let n0 = 0;
       let u0 = 0;
-      // W0 grows from the oldest bucket (last row, oldest first) towards the newest; the last
-      // bucket is never moved (W1 must keep at least one bucket).
+      // W0 grows from the oldest bucket (last row, oldest first) towards the newest; the newest
+      // bucket of each row is not a cut point (river), so W1 is never empty.
       outer: for (let r = this.rows.length - 1; r >= 0; r--) {
         const row = this.rows[r];
         const size = 2 ** r;
-        for (let k = 0; k < row.totals.length; k++) {
-          if (r === 0 && k === row.totals.length - 1) break outer;
+        for (let k = 0; k < row.totals.length - 1; k++) {
           n0 += size;
           u0 += row.totals[k];
           const n1 = w - n0;
