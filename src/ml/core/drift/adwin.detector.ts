@@ -13,7 +13,9 @@
  * (no check until the window holds more than 10 points), and
  *   eps_cut = sqrt(2 · m · v · d) + (2/3) · d · m,  d = ln(2 · ln(W) / delta),
  *   m = 1/(n0 - min + 1) + 1/(n1 - min + 1),  v = window variance (variance sum / W),
- * the variance-aware bound of the paper's Theorem 3 with river's min-window correction in m.
+ * the variance-based eps_cut the paper proposes for practice (its m is the harmonic mean
+ * 1/(1/n0 + 1/n1), here inverted, and d = ln(2/delta') with delta' = delta / ln W), with
+ * river's min-window correction in m.
  * A cut with |mean0 - mean1| > eps_cut drops the oldest bucket and the check repeats on the
  * shorter window (so one drift can drop several buckets), as river.
  * The cut scan is river's exactly: W0 grows from the oldest bucket, row by row (largest buckets
