@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference fixtures for src/ml/core/drift (PSI, two-sample KS) and src/ml/core/ab (Welch).
 
-Writes test/fixtures/ml/{ks-2samp,welch,psi}.json. Needs numpy and scipy (the pyenv python3
+Writes test/fixtures/ml/{ks-2samp,welch,psi,river-examples}.json. Needs numpy and scipy (the pyenv python3
 with numpy 2.4 and scipy 1.17; /usr/bin/python3 has no numpy):
   python3 scripts/reference/ml_drift.py
 
@@ -12,9 +12,15 @@ with numpy 2.4 and scipy 1.17; /usr/bin/python3 has no numpy):
 - psi: the population stability index in the convention of distribution-tests.ts: edges =
   unique(quantile(expected, k/bins, method='linear')), bin = searchsorted(edges, x, 'right'),
   empty shares replaced by 1e-4, PSI = sum (a - e) ln(a / e).
+- river-examples: the streams of the docstring examples of river's ADWIN, PageHinkley and
+  binary.DDM (river/drift/adwin.py, page_hinkley.py, binary/ddm.py), rebuilt with the same
+  generators and seeds (numpy's legacy np.random.seed / randint, Python's random.Random), and
+  the detections river's docstrings print (river is not installed here; the expected indices
+  are quoted from those docstrings).
 """
 import json
 import os
+import random
 
 import numpy as np
 import scipy
@@ -94,10 +100,26 @@ def psi_cases():
     return [{'name': n, 'expected': e.tolist(), 'actual': a.tolist(), 'bins': b, 'psi': psi(e, a, b)} for n, e, a, b in pairs]
 
 
+def river_examples():
+    np.random.seed(12345)
+    adwin = np.concatenate((np.random.randint(2, size=1000), np.random.randint(4, high=8, size=1000)))
+    rng = random.Random(12345)
+    ph = rng.choices([0, 1], k=1000) + rng.choices(range(4, 8), k=1000)
+    rng = random.Random(42)
+    ddm = rng.choices([0, 1], k=1000)
+    ddm = ddm + rng.choices([0, 1], k=1000, weights=[0.3, 0.7])
+    return [
+        {'kind': 'adwin', 'stream': [float(v) for v in adwin], 'drifts': [1023, 1055, 1087, 1119]},
+        {'kind': 'page-hinkley', 'stream': [float(v) for v in ph], 'drifts': [1006]},
+        # river prints the first warning, each drift, and the first warning after a drift.
+        {'kind': 'ddm', 'stream': [float(v) for v in ddm], 'drifts': [1334], 'firstWarnings': [1084, 1492]},
+    ]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     meta = {'numpy': np.__version__, 'scipy': scipy.__version__}
-    for name, cases in (('ks-2samp', ks_cases()), ('welch', welch_cases()), ('psi', psi_cases())):
+    for name, cases in (('ks-2samp', ks_cases()), ('welch', welch_cases()), ('psi', psi_cases()), ('river-examples', river_examples())):
         with open(os.path.join(OUT, f'{name}.json'), 'w') as f:
             json.dump({**meta, 'cases': cases}, f)
             f.write('\n')

@@ -5,8 +5,10 @@
  * seen and s_i = sqrt(p_i (1 - p_i) / i) its binomial standard deviation, the detector records
  * (p_min, s_min) at the point where p_i + s_i is smallest and signals
  *   warning when p_i + s_i > p_min + 2 · s_min,  drift when p_i + s_i > p_min + 3 · s_min,
- * testing only after minInstances (30) points, as the paper and river's `drift.binary.DDM`
- * (warm_start 30, warning_threshold 2, drift_threshold 3). The comparison is strict, as river:
+ * testing (and recording the minimum) only once more than minInstances (30) points were seen,
+ * as river's `drift.binary.DDM` (warm_start 30, warning_threshold 2, drift_threshold 3, test
+ * `n > warm_start`); on river's docstring stream this gives river's documented first warning
+ * (1084), drift (1334) and next warning (1492) (test/fixtures/ml/river-examples.json). The comparison is strict, as river:
  * with >=, a stream whose first 30 points are all correct (p_min = s_min = 0) would signal a
  * drift at every later point.
  * After a drift the detector resets (as river).
@@ -64,7 +66,7 @@ export class DdmDetector implements StreamDetector {
     const statistic = this.p + s;
     let drift = false;
     let warning = false;
-    if (this.n >= this.minInstances) {
+    if (this.n > this.minInstances) {
       if (statistic <= this.psMin) {
         this.pMin = this.p;
         this.sMin = s;

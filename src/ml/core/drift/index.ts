@@ -8,4 +8,5 @@ export { STREAM_DETECTOR_KINDS, createStreamDetector, detectDrifts } from './str
 export { ADWIN_DEFAULTS, AdwinDetector } from './adwin.detector';
 export { PAGE_HINKLEY_DEFAULTS, PageHinkleyDetector } from './page-hinkley.detector';
 export { DDM_DEFAULTS, DdmDetector } from './ddm.detector';
+export { DRIFT_SCENARIOS, evaluateDetector, syntheticStream, type ChangeScenario, type DetectorEvaluation, type EvaluationOptions } from './drift-evaluation';
 export { PSI_EMPTY_BIN_SHARE, ksTwoSample, populationStabilityIndex, quantileLinear } from './distribution-tests';

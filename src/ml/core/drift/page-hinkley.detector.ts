@@ -4,7 +4,7 @@
  * concept drift adaptation", ACM CSUR 2014) and by river's `drift.PageHinkley` (defaults
  * min_instances 30, delta 0.005, threshold 50, alpha 1 - 0.0001):
  *   xbar_T = mean of x_1..x_T,  m_T = sum_{t<=T} (x_t - xbar_t - delta),  M_T = min_{t<=T} m_t,
- *   drift when m_T - M_T > threshold (once at least min_instances points were seen).
+ *   drift when m_T - M_T >= threshold (once at least min_instances points were seen).
  * m_T - M_T is computed by the CUSUM recursion g_T = max(0, alpha · g_{T-1} + x_T - xbar_T -
  * delta), which is exactly m_T - M_T for alpha = 1; alpha < 1 is river's forgetting factor
  * (old evidence decays, so a long quiet stretch cannot leave the statistic parked near the
@@ -12,7 +12,9 @@
  * goes stale. After a drift the detector resets (river resets on the next update; the next
  * point starts a fresh test either way).
  *
- * river compares with >= threshold; we use > (the same test up to the boundary point).
+ * Drift when g_T >= threshold, as river. river's counter starts at 1, so it tests from the
+ * 29th point; here from the min_instances-th (30th), as the parameter's name says. On river's
+ * docstring stream both give river's documented drift at 1006 (test/fixtures/ml/river-examples.json).
  * statistic: g_T = m_T - M_T.
  */
 import type { DriftUpdate, StreamDetector } from './drift.types';
@@ -60,7 +62,7 @@ export class PageHinkleyDetector implements StreamDetector {
     this.mean += (x - this.mean) / this.n;
     this.sum = Math.max(0, this.alpha * this.sum + (x - this.mean - this.delta));
     const statistic = this.sum;
-    const drift = this.n >= this.minInstances && statistic > this.threshold;
+    const drift = this.n >= this.minInstances && statistic >= this.threshold;
     if (drift) this.reset();
     return { drift, warning: false, statistic };
   }

@@ -25,9 +25,9 @@ export function createStreamDetector(kind: StreamDetectorKind, params?: Readonly
 }
 
 /**
- * Scan a whole stream (NaN points skipped); indices where drift fired. Page-Hinkley and DDM
- * reset after each drift (as river); ADWIN keeps its shrunk window, its own adaptation (as
- * river's ADWIN, which does not reset either). lastStatistic: the statistic after the last
+ * Scan a whole stream (NaN and other non-finite points skipped); indices (into `stream`) where
+ * drift fired. Page-Hinkley and DDM reset after each drift (as river); ADWIN keeps its shrunk
+ * window, its own adaptation (river's ADWIN does not reset either). lastStatistic: the statistic after the last
  * finite point (NaN if none).
  */
 export function detectDrifts(
