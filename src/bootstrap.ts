@@ -19,7 +19,7 @@ export async function prepareEnvironment(options: { redis: boolean; migrate?: bo
   const config = loadConfig();
   const { created } = await ensureDatabase(config.databaseUrl, config.databaseAutoCreate);
   const migrationsApplied = options.migrate === false || !config.databaseAutoMigrate ? [] : await runMigrations(config);
-  if (options.redis) await ensureRedis(config.redisUrl);
+  if (options.redis) await ensureRedis(config);
   return { config, databaseCreated: created, migrationsApplied };
 }
 

@@ -9,7 +9,7 @@ import { Decimal, ZERO } from '../src/common/decimal';
 import type { AccountId, OrderId } from '../src/common/typed-ids';
 import { orderId } from '../src/common/typed-ids';
 import { ConflictError, UnprocessableError } from '../src/common/errors/domain-error';
-import { redisOptions } from '../src/queues/redis-connection';
+import { redisConnectionOptions } from '../src/queues/redis-connection';
 import { ORDER_SUBMISSION, type OrderSubmissionPort, type SubmissionResult, type SubmittedOrder, type SymbolExposure } from '../src/trading/orders/order-submission.port';
 import type { OrderStatus } from '../src/trading/orders/order.types';
 import { ExecutionsService } from '../src/trading/execution/executions.service';
@@ -327,7 +327,7 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
     await app.close();
     const sentBefore = oms.sentIds(id);
     // Lose every timer in Redis too (as if Redis had been flushed): only PostgreSQL remembers.
-    const queue = new Queue('execution', { connection: redisOptions(config.redisUrl), prefix: config.redisPrefix });
+    const queue = new Queue('execution', { connection: redisConnectionOptions(config), prefix: config.redisPrefix });
     await queue.drain(true);
     await queue.close();
     await sleep(1500); // at least one slice falls due while nothing runs
@@ -405,7 +405,7 @@ describe('execution algorithms: parent orders, timers, restart, quality', () => 
   });
 
   it('the re-arm sweep is scheduled and arms a parent whose timers Redis lost', async () => {
-    const queue = new Queue('execution', { connection: redisOptions(config.redisUrl), prefix: config.redisPrefix });
+    const queue = new Queue('execution', { connection: redisConnectionOptions(config), prefix: config.redisPrefix });
     try {
       await app.get(ExecutionTimers).started();
       expect(await queue.getJobScheduler(EXECUTION_REARM_SCHEDULER_ID)).toMatchObject({ every: 60_000 });

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { Client } from 'pg';
 import { Queue, type Job } from 'bullmq';
-import { redisOptions } from '../src/queues/redis-connection';
+import { loadConfig } from '../src/config/app-config';
+import { redisConnectionOptions } from '../src/queues/redis-connection';
 import { freePort, runServerToExit, spawnServer, type ServerProcess } from './support/spawn-server';
 
 /**
@@ -181,7 +182,7 @@ describe('the server process', () => {
         lock = new Client({ connectionString: s.databaseUrl });
         await lock.connect();
         await lock.query(`SELECT pg_advisory_lock(hashtext('bars_ensure_partitions'))`);
-        queue = new Queue('maintenance', { connection: redisOptions(REDIS_URL), prefix: s.redisPrefix });
+        queue = new Queue('maintenance', { connection: redisConnectionOptions(loadConfig({ ...process.env, REDIS_URL })), prefix: s.redisPrefix });
         const job = await queue.add('bars.ensure-partitions', { monthsAhead: 3 });
         const deadline = Date.now() + 10_000;
         while ((await job.getState()) !== 'active' && Date.now() < deadline) await sleep(50);

@@ -6,7 +6,7 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { QueuesService } from '../src/queues/queues.service';
 import { queueDefaultJobOptions } from '../src/queues/queues.module';
 import { ALL_QUEUES } from '../src/queues/queue-registry';
-import { redisOptions } from '../src/queues/redis-connection';
+import { redisConnectionOptions } from '../src/queues/redis-connection';
 import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -91,7 +91,7 @@ describe('retries', () => {
     // config loader; only the numbers are made small enough for a test.
     const config = loadConfig({ ...process.env, QUEUE_ATTEMPTS: '3', QUEUE_BACKOFF_MS: '200' });
     const prefix = privateRedisPrefix('retry');
-    const connection = redisOptions(config.redisUrl);
+    const connection = redisConnectionOptions(config);
     const queue = new Queue('retry-test', { connection, prefix, defaultJobOptions: queueDefaultJobOptions(config) });
     const attempts: number[] = [];
     const worker = new Worker(

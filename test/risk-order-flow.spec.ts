@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
-import { redisOptions } from '../src/queues/redis-connection';
+import { redisConnectionOptions } from '../src/queues/redis-connection';
 import { OrderFlowStore } from '../src/risk/order-flow.store';
 import { RiskStateService } from '../src/risk/risk-state.service';
 import { BrokerRegistry } from '../src/trading/brokers/broker.registry';
@@ -84,7 +84,7 @@ describe('order flow limits across two processes', () => {
     expect(one.app.get(OrderFlowStore).shared).toBe(true);
     expect(two.app.get(OrderFlowStore).shared).toBe(true);
     // The count lives in Redis under the app's prefix.
-    const redis = new Redis(redisOptions(one.config.redisUrl));
+    const redis = new Redis(redisConnectionOptions(one.config));
     try {
       expect(await redis.zcard(`${one.config.redisPrefix}:risk:flow:rate:${accountId}`)).toBe(3);
     } finally {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { replicaQuery } from '../database/read-replica';
 
 export interface CloseRow {
   readonly symbol: string;
@@ -29,9 +30,13 @@ export class ResearchBarsRepository {
     return rows.map((r) => r.symbol);
   }
 
-  /** Closes of the symbols in [fromIso, toIso], in time order. */
+  /**
+   * Closes of the symbols in [fromIso, toIso], in time order: the bulk read of a research run,
+   * served by a read replica when there is one (read-replica.ts).
+   */
   async closes(symbols: readonly string[], timeframe: string, fromIso?: string, toIso?: string): Promise<CloseRow[]> {
-    const rows = await this.db.query<{ symbol: string; ms: number; close: number }[]>(
+    const rows = await replicaQuery<{ symbol: string; ms: number; close: number }[]>(
+      this.db,
       `SELECT symbol, (extract(epoch FROM ts) * 1000)::float8 AS ms, close
          FROM bars
         WHERE symbol = ANY($1::text[]) AND timeframe = $2

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { PROCESS_IDENTITY } from '../common/process-identity';
 import { ResearchRunEntity } from './research-runs.entity';
 import type { RunKind, RunStatus } from './research-run.types';
 
@@ -180,12 +181,15 @@ export class ResearchRunsRepository {
     return r ? { chunkIndex: r.chunk_index, fromIndex: r.from_index, toIndex: r.to_index, rows: r.rows } : null;
   }
 
-  /** Stores a chunk's rows once; false when it was already stored (a redelivered job). */
+  /**
+   * Stores a chunk's rows once, with the process that computed them (`computed_by`, host:pid);
+   * false when it was already stored (a redelivered job).
+   */
   async storeChunk(runId: string, chunkIndex: number, rows: readonly unknown[]): Promise<boolean> {
     const [done] = await this.db.query<[{ chunk_index: number }[], number]>(
-      `UPDATE research_optimization_chunks SET rows = $3::jsonb, completed_at = now()
+      `UPDATE research_optimization_chunks SET rows = $3::jsonb, completed_at = now(), computed_by = $4
         WHERE run_id = $1 AND chunk_index = $2 AND completed_at IS NULL RETURNING chunk_index`,
-      [runId, chunkIndex, JSON.stringify(rows)],
+      [runId, chunkIndex, JSON.stringify(rows), PROCESS_IDENTITY],
     );
     return done.length === 1;
   }

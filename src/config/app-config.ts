@@ -14,6 +14,10 @@ export type AlpacaDataFeed = 'iex' | 'sip';
 export type SentimentScorerKind = 'lexicon' | 'llm';
 export const ROUTING_EXECUTION_MODES = ['paper', 'venue-simulator'] as const;
 export type RoutingExecutionMode = (typeof ROUTING_EXECUTION_MODES)[number];
+export interface RedisSentinelAddress {
+  readonly host: string;
+  readonly port: number;
+}
 export type LogLevel = 'error' | 'warn' | 'info' | 'http' | 'verbose' | 'debug' | 'silly';
 
 export interface AppConfig {
@@ -33,7 +37,23 @@ export interface AppConfig {
   /** Apply pending migrations at start-up. */
   readonly databaseAutoMigrate: boolean;
   readonly databasePoolSize: number;
+  /**
+   * Read replicas (streaming standbys) of DATABASE_URL. Empty: every query goes to DATABASE_URL.
+   * Otherwise only the reads marked as replica-safe (src/database/read-replica.ts) go to one of
+   * them; writes, transactions and every other read stay on DATABASE_URL.
+   */
+  readonly databaseReplicaUrls: readonly string[];
   readonly redisUrl: string;
+  /**
+   * Redis Sentinels (host:port). Empty: Redis is REDIS_URL's host and port. Otherwise every client
+   * asks the Sentinels for the master named `redisSentinelName` (and follows a failover); REDIS_URL
+   * then gives only the master's user, password, database number and TLS.
+   */
+  readonly redisSentinels: readonly RedisSentinelAddress[];
+  /** The master name the Sentinels monitor (`sentinel monitor <name> ...`). */
+  readonly redisSentinelName: string;
+  /** Password of the Sentinels themselves (requirepass in sentinel.conf); empty: none. */
+  readonly redisSentinelPassword: string;
   /** Prefix of every Redis key QuantDesk writes (BullMQ queues included). */
   readonly redisPrefix: string;
   /** Optional bearer token /metrics requires; empty means /metrics is open. */
@@ -401,6 +421,37 @@ function credential(raw: string, name: string): string {
   return raw;
 }
 
+/** `host:port,host:port` (Redis Sentinels), or empty; IPv6 hosts in brackets (`[::1]:26379`). */
+function hostPorts(raw: string, name: string): readonly RedisSentinelAddress[] {
+  if (raw.trim() === '') return Object.freeze([]);
+  const out: RedisSentinelAddress[] = [];
+  for (const part of raw.split(',').map((p) => p.trim())) {
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(part);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port < 1 || port > 65535) throw new ConfigError(name, `must be host:port pairs, comma-separated, got "${part}"`);
+    out.push(Object.freeze({ host: m[1].replace(/^\[|\]$/g, ''), port }));
+  }
+  return Object.freeze(out);
+}
+
+/** Comma-separated URLs of `protocols`, or empty; a bad one is named by position (it may hold a password). */
+function urlList(protocols: readonly string[]): (raw: string, name: string) => readonly string[] {
+  const check = url(protocols);
+  return (raw, name) => {
+    if (raw.trim() === '') return Object.freeze([]);
+    const parts = raw.split(',').map((p) => p.trim());
+    return Object.freeze(
+      parts.map((p, i) => {
+        try {
+          return check(p, name);
+        } catch {
+          throw new ConfigError(name, `entry ${i + 1} of ${parts.length} must be a ${protocols.join(' or ')} URL`);
+        }
+      }),
+    );
+  };
+}
+
 /** A finite number in [min, max] (or (min, max] when `minExclusive`). */
 function num(min: number, max: number, minExclusive = false): (raw: string, name: string) => number {
   return (raw, name) => {
@@ -610,7 +661,33 @@ export const CONFIG_SPEC = {
   databaseAutoCreate: { name: 'DATABASE_AUTO_CREATE', default: 'true', description: 'Create the database if it is missing', parse: bool },
   databaseAutoMigrate: { name: 'DATABASE_AUTO_MIGRATE', default: 'true', description: 'Apply pending migrations at start-up', parse: bool },
   databasePoolSize: { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections in the PostgreSQL pool', parse: int(1, 500) },
+  databaseReplicaUrls: {
+    name: 'DATABASE_REPLICA_URLS',
+    default: '',
+    description:
+      'Read replicas of DATABASE_URL, comma-separated PostgreSQL URLs (empty: none); only replica-safe reads (bar pages, research bar loads) use them',
+    parse: urlList(['postgres:', 'postgresql:']),
+  },
   redisUrl: { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis connection URL', parse: url(['redis:', 'rediss:']) },
+  redisSentinels: {
+    name: 'REDIS_SENTINELS',
+    default: '',
+    description:
+      "Redis Sentinels, host:port comma-separated (empty: connect to REDIS_URL's host); REDIS_URL then gives only the password, database and TLS",
+    parse: hostPorts,
+  },
+  redisSentinelName: {
+    name: 'REDIS_SENTINEL_NAME',
+    default: 'mymaster',
+    description: 'Master name the Redis Sentinels monitor (used with REDIS_SENTINELS)',
+    parse: text(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits, _ . - (1 to 128)'),
+  },
+  redisSentinelPassword: {
+    name: 'REDIS_SENTINEL_PASSWORD',
+    default: '',
+    description: 'Password of the Redis Sentinels themselves (empty: none)',
+    parse: credential,
+  },
   redisPrefix: {
     name: 'REDIS_PREFIX',
     default: 'quantdesk',

@@ -5,11 +5,26 @@ import { MIGRATIONS } from '../../migrations';
 /**
  * TypeORM options shared by the Nest module, the migration CLI and the tests. The schema
  * changes only through `migrations/` (never `synchronize`).
+ *
+ * With DATABASE_REPLICA_URLS, TypeORM's replication mode: a pool on DATABASE_URL (the primary,
+ * TypeORM's "master") and one per replica ("slaves", picked at random per query runner). TypeORM
+ * sends `find*` and SelectQueryBuilder reads to a replica by default (`defaultMode: 'slave'`);
+ * that would break read-your-writes (an order read back right after its INSERT, a run's status
+ * after its claim), so `defaultMode` is 'master' here and only the reads that
+ * src/database/read-replica.ts runs (`replicaQuery`) go to a replica. `DataSource.query` and
+ * transactions use the primary in either mode. Migrations never see the replicas.
  */
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize'>): DataSourceOptions {
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize'> & Partial<Pick<AppConfig, 'databaseReplicaUrls'>>,
+): DataSourceOptions {
+  const replicas = config.databaseReplicaUrls ?? [];
+  const where =
+    replicas.length === 0
+      ? { url: config.databaseUrl }
+      : { replication: { master: { url: config.databaseUrl }, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const } };
   return {
     type: 'postgres',
-    url: config.databaseUrl,
+    ...where,
     synchronize: false,
     migrationsRun: false,
     migrations: MIGRATIONS,

@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { replicaQuery } from '../database/read-replica';
 import { detectTimeSeriesStorage, type TimeSeriesStorage } from '../database/timescale';
 import { copyHeader, copyTrailer, encodeCopyRows } from './bars-copy.encoder';
 import type { BarSeries } from './bars.validator';
@@ -872,8 +873,10 @@ export class BarsRepository {
       where.push(`ts > to_timestamp(0) + $${params.length}::bigint * INTERVAL '1 microsecond'`);
     }
     params.push(q.limit);
-    // The table name comes from the BarSource union, never from the request.
-    return this.dataSource.query<(BarRow & { us: string })[]>(
+    // The table name comes from the BarSource union, never from the request. A replica may serve
+    // it (read-replica.ts): a page a replication lag behind an import is a page a moment old.
+    return replicaQuery<(BarRow & { us: string })[]>(
+      this.dataSource,
       `SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts,
               open, high, low, close, volume,
               ((extract(epoch FROM ts) * 1000000)::bigint)::text AS us

@@ -4,7 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { BullModule } from '@nestjs/bullmq';
 import type { DefaultJobOptions } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
-import { redisOptions } from './redis-connection';
+import { redisConnectionOptions } from './redis-connection';
 import { ALL_QUEUES } from './queue-registry';
 import { QueuesService } from './queues.service';
 import { QueueWorkersService } from './queue-workers.service';
@@ -39,7 +39,7 @@ export class QueuesModule {
       imports: [
         DiscoveryModule,
         BullModule.forRoot({
-          connection: redisOptions(config.redisUrl),
+          connection: redisConnectionOptions(config),
           prefix: config.redisPrefix,
           defaultJobOptions: queueDefaultJobOptions(config),
           extraOptions: { manualRegistration: config.role === 'api' },

@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import Redis from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
-import { redisOptions } from '../queues/redis-connection';
+import { redisConnectionOptions } from '../queues/redis-connection';
 import {
   duplicateDenial,
   duplicateKey,
@@ -83,7 +83,7 @@ export class OrderFlowStore implements OnModuleInit, OnModuleDestroy {
   constructor(@InjectConfig() private readonly config: AppConfig) {
     this.prefix = `${config.redisPrefix}:risk:flow`;
     // No offline queue: while disconnected a command fails at once (the fallback), never waits.
-    this.client = new Redis({ ...redisOptions(config.redisUrl), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 3000 });
+    this.client = new Redis({ ...redisConnectionOptions(config), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 3000 });
     this.client.on('error', (err: Error) => this.fallBack(`Redis error: ${err.message}`));
   }
 

@@ -5,7 +5,7 @@ import type { Counter } from 'prom-client';
 import { type AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/inject-config.decorator';
 import { METRIC } from '../../monitoring/metrics/metric-names';
-import { redisOptions } from '../../queues/redis-connection';
+import { redisConnectionOptions } from '../../queues/redis-connection';
 
 /** The cache as ProviderHttpClient and the read paths use it (a test or the CLI may pass another). */
 export interface JsonCache {
@@ -41,7 +41,7 @@ export class RedisCacheService implements JsonCache, OnModuleDestroy {
   ) {
     this.prefix = `${config.redisPrefix}:cache:`;
     this.redis = new Redis({
-      ...redisOptions(config.redisUrl),
+      ...redisConnectionOptions(config),
       lazyConnect: true,
       // Queued while (re)connecting, so the first reads after start-up are served; maxRetriesPerRequest 0
       // fails the queue at the first failed reconnect, and commandTimeout bounds the wait.
