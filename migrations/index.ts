@@ -14,7 +14,9 @@ import { IngestionNews1766200000000 } from './1766200000000-ingestion-news';
 import { FilingsEvents1766300000000 } from './1766300000000-filings-events';
 import { Social1766400000000 } from './1766400000000-social';
 import { RiskSeries1766500000000 } from './1766500000000-risk-series';
+import { Ml1766600000000 } from './1766600000000-ml';
 import { OptimizationChunkWorker1766600500000 } from './1766600500000-optimization-chunk-worker';
+import { DeploymentModel1766700000000 } from './1766700000000-deployment-model';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so that the same list works from
@@ -37,5 +39,7 @@ export const MIGRATIONS = [
   FilingsEvents1766300000000,
   Social1766400000000,
   RiskSeries1766500000000,
+  Ml1766600000000,
   OptimizationChunkWorker1766600500000,
+  DeploymentModel1766700000000,
 ];

@@ -32,6 +32,7 @@ import { IngestionModule } from './data-sources/ingestion/ingestion.module';
 import { NewsModule } from './data-sources/news/news.module';
 import { SocialModule } from './data-sources/social/social.module';
 import { FilingsModule } from './data-sources/filings/filings.module';
+import { MlModule } from './ml/ml.module';
 
 /**
  * The server: every feature module, on one validated config. `forRoot` takes the config that
@@ -79,6 +80,7 @@ export class AppModule {
         DeploymentsModule.withOrders(TradingModule),
         execution,
         RiskModule.forRoot({ imports: [TradingModule, execution] }),
+        MlModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

@@ -7,7 +7,7 @@
  * the server really reads.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -145,6 +145,16 @@ describe('docker-compose.yml (docker-compose config)', () => {
     const port = /tcp\s*\{[^}]*port\s*=>\s*(\d+)/.exec(readFileSync(join(ROOT, 'monitoring', 'logstash', 'pipeline', 'quantdesk.conf'), 'utf8'))?.[1];
     expect(port).toBeDefined();
     for (const name of ['api', 'worker']) expect(doc.services[name].environment?.LOGSTASH_URL).toBe(`tcp://logstash:${port}`);
+  });
+
+  it('imports the committed Kibana saved objects, after Kibana is healthy', () => {
+    const setup = doc.services['kibana-setup'];
+    const command = Array.isArray(setup.command) ? setup.command.join(' ') : String(setup.command);
+    const file = /file=@(\/\S+)/.exec(command)?.[1];
+    const mount = (setup.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':') : [v.source, v.target])).find(([, target]) => file?.startsWith(`${target}/`));
+    expect({ file, mount: mount?.[0] }).toEqual({ file: expect.any(String), mount: join(ROOT, 'monitoring', 'kibana') });
+    expect(existsSync(join(mount?.[0] ?? '', (file ?? '').slice((mount?.[1] ?? '').length)))).toBe(true);
+    expect(setup.depends_on).toEqual({ kibana: { condition: 'service_healthy' } });
   });
 
   it('gives every service a health check that is not disabled', () => {

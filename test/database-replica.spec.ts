@@ -135,4 +135,14 @@ describe('a read replica through DATABASE_REPLICA_URLS', () => {
     const [{ n }] = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM fills WHERE order_id = $1`, [id]);
     expect(n).toBeGreaterThan(0);
   });
+
+  it('with the replica refusing connections, replica-safe reads are answered by the primary', async () => {
+    await admin(scratch.url, `ALTER ROLE ${role} NOLOGIN`);
+    await admin(scratch.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
+    // Not cached: a page size asked for nowhere else.
+    const page = await t.app.inject({ method: 'GET', url: `/api/v1/market-data/bars?symbol=${symbol}&timeframe=1d&limit=37`, headers: auth });
+    expect(page.statusCode).toBe(200);
+    expect(page.json<{ data: unknown[] }>().data).toHaveLength(37);
+    expect(await replicaStatements()).toEqual([]);
+  });
 });

@@ -110,6 +110,7 @@ describe('strategy runner (deployments)', () => {
       sizer: 'equity-fraction',
       sizerParams: {},
       lookbackBars: over.lookbackBars ?? 1000,
+      model: null,
     });
     return dep.id;
   }

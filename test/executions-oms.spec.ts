@@ -6,7 +6,7 @@ import { startIsolatedTestApp, type TestApp } from './support/test-app';
 interface Execution {
   status: string;
   slices: { status: string; childClientOrderId: string }[];
-  quality: { fillRate: number; implementationShortfallBps: number | null } | null;
+  quality: { fillRate: number; implementationShortfallBps: number | null; vwapSlippageBps: number | null } | null;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +31,7 @@ describe('execution algorithms through the order management system and the paper
       method: 'POST',
       url: '/api/v1/market-data/bars',
       headers: trader,
-      payload: { symbol, timeframe: '1m', rows: [{ ts: new Date(Date.parse('2024-07-10T14:00:00Z') + i * 60_000).toISOString(), open: price, high: price + 1, low: price - 1, close: price, volume: 1_000_000 }] },
+      payload: { symbol, timeframe: '1m', rows: [{ ts: new Date(Date.now() + i).toISOString(), open: price, high: price + 1, low: price - 1, close: price, volume: 1_000_000 }] },
     });
 
   it('sends each child once through the OMS, and the children fills complete the parent', async () => {
@@ -66,6 +66,26 @@ describe('execution algorithms through the order management system and the paper
     expect(e.quality?.fillRate).toBe(1);
     // Bought above the 50 arrival price: a positive shortfall (a cost).
     expect(e.quality?.implementationShortfallBps).toBeGreaterThan(0);
+
+    // Issue 8: the fill rate of the children and the parent's execution quality on /metrics,
+    // observed once each end has committed (the parent's just after the GET above could see it).
+    const sample = (body: string, series: string): number => {
+      const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? NaN : Number(line.slice(series.length + 1));
+    };
+    let metrics = '';
+    for (let k = 0; k < 50; k++) {
+      metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+      if (sample(metrics, 'execution_fill_ratio_count{algo="twap"}') >= 1) break;
+      await sleep(100);
+    }
+    expect(sample(metrics, `order_fill_ratio_count{symbol="${symbol}"}`)).toBe(3);
+    expect(sample(metrics, `order_fill_ratio_sum{symbol="${symbol}"}`)).toBe(3);
+    expect(sample(metrics, 'orders_closed_total{status="filled"}')).toBeGreaterThanOrEqual(3);
+    expect(sample(metrics, 'execution_fill_ratio_count{algo="twap"}')).toBe(1);
+    expect(sample(metrics, 'execution_fill_ratio_sum{algo="twap"}')).toBe(1);
+    expect(sample(metrics, 'execution_vwap_slippage_bps_count{algo="twap"}')).toBe(1);
+    expect(sample(metrics, 'execution_vwap_slippage_bps_sum{algo="twap"}')).toBeCloseTo(e.quality?.vwapSlippageBps as number, 9);
   }, 60_000);
 
   it('POV participates in the volume of the bars stored for its symbol and bar timeframe', async () => {

@@ -190,7 +190,7 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     expect(partition).toMatch(/^risk_snapshots_p\d{6}$/);
 
     // Per account in the status: the win rate is of its closing trades (three losing sells).
-    const s = (await app.inject({ method: 'GET', url: '/api/v1/risk/status', headers: bearer(trader) })).json<{ equity: number; pnlTotal: number; winRate: number; closingTrades: number }>();
+    const s = (await app.inject({ method: 'GET', url: '/api/v1/risk/status', headers: bearer(trader) })).json<{ equity: number; pnlTotal: number; winRate: number; closingTrades: number; heat: { heat: number; riskToStops: number } }>();
     expect(s).toMatchObject({ winRate: 0, closingTrades: 3 });
 
     // Gauges without an account label: the firm (here one account with a ledger).
@@ -202,6 +202,9 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     expect(line('drawdown_pct')).toBe('drawdown_pct 0');
     expect(line('position_value_usd')).toBe(`position_value_usd{symbol="FILLW"} ${997 * 120}`);
     expect(line('win_rate_pct')).toBe('win_rate_pct 0');
+    // Heat: the long FILLW position has no protective stop, so its whole value is at risk.
+    expect(s.heat.riskToStops).toBeCloseTo(997 * 120, 6);
+    expect(Number(line('portfolio_heat_pct')?.split(' ')[1])).toBeCloseTo(((997 * 120) / s.equity) * 100, 9);
     // No daily returns yet: unknown, not 0.
     expect(line('var_95_usd')).toBe('var_95_usd Nan'); // prom-client's spelling; Prometheus parses NaN case-insensitively
     expect(line('sharpe_ratio')).toBe('sharpe_ratio Nan');

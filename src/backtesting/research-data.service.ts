@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnprocessableError } from '../common/errors/domain-error';
+import { attachModelSignal } from '../ml/core/signal';
 import { alignSentimentBySymbol, marketData, type InstrumentBars, type MarketData } from '../strategies/core';
 import { ResearchBarsRepository } from './research-bars.repository';
 import type { DataSpec } from './research-run.types';
@@ -35,7 +36,7 @@ export class ResearchDataService {
     if (spec.source === 'inline') {
       const closes = spec.close.map((series) => Float64Array.from(series, (v) => (v === null ? NaN : v)));
       const timestamps = spec.timestamps === null ? null : Float64Array.from(spec.timestamps);
-      return { data: withTimes(spec.symbols, closes, timestamps, spec.sentiment), timestamps };
+      return { data: withSignal(withTimes(spec.symbols, closes, timestamps, spec.sentiment), spec), timestamps };
     }
     const rows = await this.bars.closes(spec.symbols, spec.timeframe, spec.from, spec.to);
     const times: number[] = [];
@@ -55,7 +56,7 @@ export class ResearchDataService {
       for (let i = 1; i < c.length; i++) if (Number.isNaN(c[i]) && !Number.isNaN(c[i - 1])) c[i] = c[i - 1];
     }
     const timestamps = Float64Array.from(times);
-    return { data: withTimes(spec.symbols, closes, timestamps, spec.sentiment), timestamps };
+    return { data: withSignal(withTimes(spec.symbols, closes, timestamps, spec.sentiment), spec), timestamps };
   }
 }
 
@@ -68,4 +69,9 @@ function withTimes(symbols: readonly string[], closes: readonly Float64Array[], 
   const sentiment = items === undefined || timestamps === null ? undefined : alignSentimentBySymbol(timestamps, items, symbols);
   const bars: InstrumentBars[] = closes.map((close, k) => (sentiment === undefined ? { close } : { close, sentiment: sentiment[k] }));
   return marketData(symbols, bars, timestamps === null ? {} : { timestamps });
+}
+
+/** The run's model signal (DataSpec.signal) walked forward over exactly these bars, if it has one. */
+function withSignal(data: MarketData, spec: DataSpec): MarketData {
+  return spec.signal === undefined ? data : attachModelSignal(data, spec.signal);
 }

@@ -7,7 +7,7 @@
  */
 import { ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import { epochToMs, parseTimestamp, type TimestampFailure } from '../market-data/bar-timestamp.parser';
-import { getStrategy, listStrategies, StrategyParamError, type SentimentItem, strategyParams, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
+import { getStrategy, listStrategies, StrategyParamError, type SentimentItem, strategyParams, takesModelSignal, UnknownStrategyError, type ParamValue, type Strategy } from '../strategies/core';
 import { CostModelError, DEFAULT_CAPITAL, resolveCostModel, type CostModel } from './core';
 import type { MonteCarloRequestDto } from './monte-carlo.dto';
 import { enumerateCombinations, parseGridSpec, parseObjective, sweepSpace, SweepInputError, type ParamAxis, type SweepRequest, type SweepSpace } from './optimization/core';
@@ -169,6 +169,10 @@ function requirementIssues(strategy: Strategy, dto: BacktestRequestDto, data: Da
   if (strategy.requires?.sentiment === true && data.sentiment === undefined) {
     issues.push({ field: at(prefix, 'sentiment'), reason: `${strategy.name} needs sentiment items (publishedAt, symbol, score, mentions?)` });
   }
+  if (dto.model !== undefined && !takesModelSignal(strategy.params)) {
+    issues.push({ field: at(prefix, 'model'), reason: `${strategy.name} takes no model signal (no signalWeight parameter)` });
+  }
+  if (dto.modelRole !== undefined && dto.model === undefined) issues.push({ field: at(prefix, 'modelRole'), reason: 'needs model' });
   if (strategy.requires?.timestamps === true && data.source === 'inline' && data.timestamps === null && dto.sentiment === undefined) {
     issues.push({ field: at(prefix, 'data.timestamps'), reason: `${strategy.name} needs bar times` });
   }

@@ -4,6 +4,7 @@
  * the cost model checked, timestamps as ISO strings), so a job never re-interprets user input.
  */
 import type { CostModel } from './core';
+import type { ModelSignalSpec } from '../ml/core/signal';
 import type { ParamValue, SentimentItem } from '../strategies/core';
 import type { SweepRequest } from './optimization/core';
 import type { WalkForwardRequest } from './walk-forward/core';
@@ -27,6 +28,8 @@ export interface BarsDataSpec {
   readonly to?: string;
   /** Point-in-time sentiment items (see SentimentData). */
   readonly sentiment?: readonly SentimentItem[];
+  /** A registered model's signal (see ModelSignalData). */
+  readonly signal?: ModelSignalSpec;
 }
 
 /** Closes sent with the request: close[k][t] of symbol k at bar t (null: no price). */
@@ -38,6 +41,8 @@ export interface InlineDataSpec {
   readonly close: readonly (readonly (number | null)[])[];
   /** Point-in-time sentiment items (see SentimentData). */
   readonly sentiment?: readonly SentimentItem[];
+  /** A registered model's signal (see ModelSignalData). */
+  readonly signal?: ModelSignalSpec;
 }
 
 /**
@@ -45,6 +50,13 @@ export interface InlineDataSpec {
  * of the run), kept in the request jsonb and aligned to the bars in the job (alignSentimentBySymbol),
  * so a bar sees only the items published strictly before its close. No table: until the
  * data-sources module stores sentiment, the request is the only source a run can replay.
+ */
+
+/**
+ * `signal` of a DataSpec: the registered model (request fields `model`, `modelRole`) resolved
+ * when the run is submitted, its version's snapshot included, so the stored run replays the
+ * same signal even after a promotion or a retrain. The job walks the model forward over the
+ * run's bars (attachModelSignal: predict, then learn), causal at every bar.
  */
 
 export type DataSpec = BarsDataSpec | InlineDataSpec;

@@ -180,6 +180,21 @@ export class BacktestRequestDto {
   @ArrayMaxSize(MAX_SENTIMENT_ITEMS)
   sentiment?: unknown[];
 
+  @ApiPropertyOptional({
+    example: 'spy-direction',
+    description:
+      "A registered model (GET /api/v1/models) whose prediction is the strategy's signal input (strategies with a signalWeight parameter, e.g. regime-momentum). Its version is resolved when the run is submitted and stored with it.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  model?: string;
+
+  @ApiPropertyOptional({ enum: ['champion', 'challenger'], description: "Which version of `model`: its champion (default) or the challenger of its running experiment" })
+  @IsOptional()
+  @IsIn(['champion', 'challenger'])
+  modelRole?: 'champion' | 'challenger';
+
   @ApiPropertyOptional({ type: CostsDto })
   @IsOptional()
   @ValidateNested()

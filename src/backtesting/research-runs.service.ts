@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Principal } from '../auth/roles';
-import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors/domain-error';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors/domain-error';
+import { MODEL_SIGNAL_SOURCE, ModelNotFoundError, type ModelSignalSource } from '../ml/model-signal-source.port';
 import { renderTearsheet } from './report';
 import { toTearsheetInput } from './backtest-result.mapper';
 import type { MonteCarloRequestDto } from './monte-carlo.dto';
@@ -49,21 +50,40 @@ export class ResearchRunsService {
     private readonly runs: ResearchRunsRepository,
     private readonly data: ResearchDataService,
     private readonly outbox: ResearchOutboxService,
+    // The model registry (src/ml), for requests naming a model; absent in a module built without it.
+    @Optional() @Inject(MODEL_SIGNAL_SOURCE) private readonly models: ModelSignalSource | null = null,
   ) {}
 
-  submitBacktest(principal: Principal, dto: BacktestRequestDto): Promise<RunAcceptedDto> {
-    const spec = parseBacktestRequest(dto);
+  async submitBacktest(principal: Principal, dto: BacktestRequestDto): Promise<RunAcceptedDto> {
+    const spec = await this.withModel(parseBacktestRequest(dto), dto);
     return this.submit(principal, 'backtest', spec, [spec.data]);
   }
 
-  submitOptimization(principal: Principal, dto: OptimizationRequestDto): Promise<RunAcceptedDto> {
-    const spec = parseOptimizationRequest(dto);
+  async submitOptimization(principal: Principal, dto: OptimizationRequestDto): Promise<RunAcceptedDto> {
+    const spec = await this.withModel(parseOptimizationRequest(dto), dto);
     return this.submit(principal, 'optimization', spec, [spec.data]);
   }
 
-  submitWalkForward(principal: Principal, dto: WalkForwardRequestDto): Promise<RunAcceptedDto> {
-    const spec = parseWalkForwardRequest(dto);
+  async submitWalkForward(principal: Principal, dto: WalkForwardRequestDto): Promise<RunAcceptedDto> {
+    const spec = await this.withModel(parseWalkForwardRequest(dto), dto);
     return this.submit(principal, 'walk_forward', spec, [spec.data]);
+  }
+
+  /**
+   * The named model's version (champion unless `modelRole` says challenger) resolved now and
+   * stored in the run's data spec, so the run replays the same signal whatever is promoted
+   * later. An unknown model (or role without a version) is a 422 on the field.
+   */
+  private async withModel<S extends { readonly data: DataSpec }>(spec: S, dto: { model?: string; modelRole?: 'champion' | 'challenger' }): Promise<S> {
+    if (dto.model === undefined) return spec;
+    if (!this.models) throw new UnprocessableError('NO_MODEL_REGISTRY', 'This server has no model registry', { field: 'model' });
+    try {
+      const signal = await this.models.signalSpec(dto.model, dto.modelRole ?? 'champion');
+      return { ...spec, data: { ...spec.data, signal } };
+    } catch (err) {
+      if (err instanceof ModelNotFoundError) throw new UnprocessableError('UNKNOWN_MODEL', err.message, { field: dto.modelRole === undefined ? 'model' : 'modelRole', model: dto.model });
+      throw err;
+    }
   }
 
   async submitMonteCarlo(principal: Principal, dto: MonteCarloRequestDto): Promise<RunAcceptedDto> {
@@ -77,7 +97,8 @@ export class ResearchRunsService {
       }
       return this.submit(principal, 'monte_carlo', spec, []);
     }
-    return this.submit(principal, 'monte_carlo', spec, [spec.source.backtest.data]);
+    const backtest = await this.withModel(spec.source.backtest, dto.backtest ?? {});
+    return this.submit(principal, 'monte_carlo', { ...spec, source: { backtest } }, [backtest.data]);
   }
 
   /**

@@ -338,6 +338,14 @@ export interface AppConfig {
   /** Monte Carlo VaR: simulated paths and seed (xoshiro128**). */
   readonly riskMonteCarloPaths: number;
   readonly riskMonteCarloSeed: number;
+  /** Online models (src/ml): bars of the rolling window a model version is trained on (newest stored bars). */
+  readonly mlTrainingWindowBars: number;
+  /** A champion whose directional accuracy over the bars since its training falls below this is retrained (trigger decay). */
+  readonly mlDecayThreshold: number;
+  /** Cron (UTC) of scheduled retraining of every model (trigger schedule); empty: off. */
+  readonly mlRetrainCron: string;
+  /** Cron (UTC) of the model evaluation job (accuracy, drift, experiments). */
+  readonly mlEvaluateCron: string;
 }
 
 export class ConfigError extends Error {
@@ -575,6 +583,11 @@ function tcpAddress(raw: string, name: string): string {
 
 /** Five-field cron (minute hour day month weekday), as BullMQ's job schedulers take it. */
 const cron = text(/^(\S+\s+){4}\S+$/, 'a five-field cron expression');
+
+/** Empty (off) or a five-field cron. */
+function optionalCron(raw: string, name: string): string {
+  return raw.trim() === '' ? '' : cron(raw, name);
+}
 
 /**
  * QUANTDESK_VENUES: `builtin` (the default set of venue.model.ts), a JSON array of venues, or the
@@ -1260,6 +1273,21 @@ export const CONFIG_SPEC = {
   },
   riskMonteCarloPaths: { name: 'RISK_MC_PATHS', default: '10000', description: 'Monte Carlo VaR: simulated paths', parse: int(100, 1_000_000) },
   riskMonteCarloSeed: { name: 'RISK_MC_SEED', default: '42', description: 'Monte Carlo VaR: seed of xoshiro128**', parse: int(0, Number.MAX_SAFE_INTEGER) },
+  mlTrainingWindowBars: {
+    name: 'ML_TRAINING_WINDOW_BARS',
+    default: '2000',
+    description: 'Online models: a version is trained on the newest this many stored bars of its series (registration and every retrain)',
+    parse: int(50, 1_000_000),
+  },
+  mlDecayThreshold: {
+    name: 'ML_DECAY_THRESHOLD',
+    default: '0.5',
+    description:
+      'Online models: a champion whose directional accuracy (share of bars whose predicted side of the next return was right; the 0.5-threshold class for online-logistic, the sign of the predicted return for rls) since its training falls below this is retrained (trigger decay; 0: never)',
+    parse: num(0, 1),
+  },
+  mlRetrainCron: { name: 'ML_RETRAIN_CRON', default: '', description: 'Online models: cron (UTC) of scheduled retraining of every model (trigger schedule); empty: no scheduled retraining', parse: optionalCron },
+  mlEvaluateCron: { name: 'ML_EVALUATE_CRON', default: '0 * * * *', description: 'Online models: cron (UTC) of the evaluation job (accuracy, drift detectors, PSI/KS, experiments)', parse: cron },
 } satisfies { [K in keyof AppConfig]: Spec<AppConfig[K]> };
 
 /** Reads and validates the whole configuration; throws ConfigError on the first bad value. */

@@ -21,6 +21,8 @@ export const QUEUE_NAMES = {
   risk: 'risk',
   /** Data-provider fetches (news, social, filings): one job scheduler per enabled provider, and manual runs. */
   ingestion: 'ingestion',
+  /** Online models: evaluation (accuracy, drift, experiments) and retraining. */
+  ml: 'ml',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -118,6 +120,20 @@ export interface JobPayloads {
   ingestion: {
     'ingestion.scheduled': { provider: string };
     'ingestion.manual': { provider: string; runId: string };
+  };
+  /**
+   * Online models. Evaluation writes one ml_model_metrics row per version at the job's time
+   * (ON CONFLICT DO NOTHING), so a redelivered job changes nothing but re-enqueues the retrain it
+   * recorded. A retrain registers one version per training window (unique), so a repeated job for
+   * the same bars registers nothing.
+   */
+  ml: {
+    /** Every model (or the one named): champion and running challengers walked forward, drift, experiments. */
+    'ml.evaluate': { modelId?: string };
+    /** A new challenger on the newest ML_TRAINING_WINDOW_BARS bars, and its shadow experiment against the champion. */
+    'ml.retrain': { modelId: string; trigger: 'drift' | 'decay' | 'schedule' | 'manual' };
+    /** The ML_RETRAIN_CRON tick: one ml.retrain (trigger schedule) per model. */
+    'ml.retrain-all': Record<string, never>;
   };
 }
 

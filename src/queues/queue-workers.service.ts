@@ -1,10 +1,14 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Job, Worker } from 'bullmq';
+import type { Histogram } from 'prom-client';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { METRIC } from '../monitoring/metrics/metric-names';
 import { QueuesService } from './queues.service';
+import { jobRunSeconds, jobWaitSeconds, type JobTimes } from './job-timings';
 
 /** Share of SHUTDOWN_TIMEOUT_MS running jobs get to finish; the rest closes HTTP and the pools. */
 const JOB_DRAIN_SHARE = 0.75;
@@ -33,6 +37,9 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
     private readonly discovery: DiscoveryService,
     @InjectConfig() private readonly config: AppConfig,
     private readonly queues: QueuesService,
+    // Optional: a testing module may build the queues without the metrics module.
+    @Optional() @InjectMetric(METRIC.queueJobDuration) private readonly duration: Histogram<string> | null = null,
+    @Optional() @InjectMetric(METRIC.queueJobWait) private readonly wait: Histogram<string> | null = null,
   ) {}
 
   /** Workers are created by @nestjs/bullmq in onModuleInit, so by now every one exists. */
@@ -47,9 +54,23 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
         lastErrorLog = now;
         this.logger.warn(`Worker ${worker.name}: ${err.message}`);
       });
-      worker.on('active', (job: Job) => void running.add(job));
-      worker.on('completed', (job: Job) => void running.delete(job));
-      worker.on('failed', (job: Job | undefined) => void (job && running.delete(job)));
+      worker.on('active', (job: Job) => {
+        running.add(job);
+        const waited = jobWaitSeconds(times(job));
+        if (waited !== null) this.wait?.observe({ queue: worker.name }, waited);
+      });
+      worker.on('completed', (job: Job) => {
+        running.delete(job);
+        this.observeRun(worker.name, job, 'completed');
+      });
+      // 'failed' also fires for an attempt that will be retried (and with no job when the
+      // failure was fetching one): a retry is its own status, so failed counts jobs given up.
+      // BullMQ sets finishedOn only when it moves the job to `failed` for good.
+      worker.on('failed', (job: Job | undefined) => {
+        if (!job) return;
+        running.delete(job);
+        this.observeRun(worker.name, job, job.finishedOn ? 'failed' : 'retry');
+      });
     }
   }
 
@@ -69,6 +90,11 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
     }
     const budgetMs = Math.floor(this.config.shutdownTimeoutMs * JOB_DRAIN_SHARE);
     await Promise.all([...this.active.entries()].map(([worker, running]) => this.drain(worker, running, budgetMs)));
+  }
+
+  private observeRun(queue: string, job: Job, status: 'completed' | 'retry' | 'failed'): void {
+    const seconds = jobRunSeconds(times(job), Date.now());
+    if (seconds !== null) this.duration?.observe({ queue, status }, seconds);
   }
 
   /** The live BullMQ workers behind this process's processors (none in role api). */
@@ -106,6 +132,14 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
     }
   }
 }
+
+const times = (job: Job): JobTimes => ({
+  timestamp: job.timestamp,
+  delay: job.opts.delay ?? 0,
+  processedOn: job.processedOn,
+  finishedOn: job.finishedOn,
+  attemptsMade: job.attemptsMade,
+});
 
 const POLL_MS = 50;
 /** How long one shutdown step that needs Redis may take. */

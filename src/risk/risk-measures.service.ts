@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { DataSource } from 'typeorm';
@@ -88,6 +88,8 @@ export interface FirmRiskFigures {
   readonly sharpe: number;
   readonly winRate: number;
   readonly positions: ReadonlyMap<string, number>;
+  /** Σ accounts' risk to stops over Σ equity (Van Tharp's heat of the firm as one book); NaN with no equity. */
+  readonly heat: number;
   readonly observations: number;
 }
 
@@ -126,6 +128,7 @@ export class RiskMeasuresService implements OnModuleInit {
     @InjectMetric(METRIC.sharpeRatio) private readonly gSharpe: Gauge<string>,
     @InjectMetric(METRIC.winRatePct) private readonly gWinRate: Gauge<string>,
     @InjectMetric(METRIC.tradesTotal) private readonly cTrades: Counter<string>,
+    @Optional() @InjectMetric(METRIC.portfolioHeatPct) private readonly gHeat: Gauge<string> | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -246,6 +249,7 @@ export class RiskMeasuresService implements OnModuleInit {
       sharpe: sharpeRatio(series.returns),
       winRate: tradeWinRate(closes, wins),
       positions,
+      heat: equity > 0 ? statuses.reduce((a, s) => a + s.heat.riskToStops, 0) / equity : NaN,
       observations: series.returns.length,
     };
   }
@@ -272,6 +276,7 @@ export class RiskMeasuresService implements OnModuleInit {
     set(this.gPnl, f.pnlTotal);
     set(this.gSharpe, f.sharpe);
     set(this.gWinRate, f.winRate * 100);
+    this.gHeat?.set(Number.isFinite(f.heat) ? f.heat * 100 : NaN);
     // A symbol no longer held disappears from the series.
     this.gPosition.reset();
     for (const [symbol, value] of f.positions) if (value !== 0) this.gPosition.set({ symbol }, value);

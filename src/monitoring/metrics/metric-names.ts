@@ -24,9 +24,24 @@ export const METRIC = {
   ingestionErrorsTotal: 'ingestion_errors_total',
   ingestionItemsTotal: 'ingestion_items_total',
   ingestionRunDuration: 'ingestion_run_duration_seconds',
+  // Queues (src/queues): depth by state (QueueMetricsService), and each job's run and wait (QueueWorkersService).
   queueJobs: 'queue_jobs',
+  queueJobDuration: 'queue_job_duration_seconds',
+  queueJobWait: 'queue_job_wait_seconds',
   riskMode: 'risk_mode',
   alertDeliveries: 'alert_deliveries_total',
   slippageBps: 'slippage_bps',
   shortfallUsd: 'implementation_shortfall_usd',
+  // Fill rate (src/trading/orders): every order that reaches a terminal state, and its filled share.
+  ordersClosedTotal: 'orders_closed_total',
+  orderFillRatio: 'order_fill_ratio',
+  // Execution quality per algorithm (src/trading/execution), when a parent order ends.
+  executionFillRatio: 'execution_fill_ratio',
+  executionVwapSlippageBps: 'execution_vwap_slippage_bps',
+  // Portfolio heat (src/risk): summed open risk as a share of equity, firm-wide.
+  portfolioHeatPct: 'portfolio_heat_pct',
+  // Online models (src/ml): set by the evaluation job.
+  mlModelAccuracy: 'ml_model_accuracy',
+  mlDriftStatistic: 'ml_drift_statistic',
+  mlExperimentState: 'ml_experiment_state',
 } as const;

@@ -35,6 +35,30 @@ const RISK_METRICS = [
     labelNames: ['symbol'],
   }),
   makeCounterProvider({ name: METRIC.tradesFailed, help: 'Orders refused: the risk gate code, or broker', labelNames: ['reason'] }),
+  makeCounterProvider({
+    name: METRIC.ordersClosedTotal,
+    help: 'Stored orders that reached a terminal status (filled, cancelled, expired, rejected, replaced), counted after commit',
+    labelNames: ['status'],
+  }),
+  makeHistogramProvider({
+    name: METRIC.orderFillRatio,
+    help: 'Filled share of an order\'s quantity when it closes (replaced orders left out: their rest lives on), by symbol; sum/count is the fill rate',
+    labelNames: ['symbol'],
+    buckets: [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1],
+  }),
+  makeHistogramProvider({
+    name: METRIC.executionFillRatio,
+    help: 'Filled share of a parent order (TWAP, VWAP, POV, IS) when it ends, by algorithm',
+    labelNames: ['algo'],
+    buckets: [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1],
+  }),
+  makeHistogramProvider({
+    name: METRIC.executionVwapSlippageBps,
+    help: 'Parent order average fill price against the market VWAP of its window when it ends, basis points, positive a cost, by algorithm',
+    labelNames: ['algo'],
+    buckets: [-50, -20, -10, -5, -2, 0, 2, 5, 10, 20, 50, 100],
+  }),
+  makeGaugeProvider({ name: METRIC.portfolioHeatPct, help: 'Firm portfolio heat: summed open risk of every position as a share of summed equity, percent' }),
 ];
 
 /** The LLM sentiment scorer's latency and fallbacks, and the Redis cache's hits and misses. */
@@ -75,6 +99,33 @@ const ALERT_METRICS = [
 /** BullMQ queue depth by queue and state (QueueMetricsService refreshes it): the stand-in for consumer lag. */
 const QUEUE_METRICS = [
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs in each BullMQ queue by state (waiting, active, delayed, failed, completed)', labelNames: ['queue', 'state'] }),
+  makeHistogramProvider({
+    name: METRIC.queueJobDuration,
+    help: 'Run time of one job attempt in this process (processedOn to finish), by queue and outcome: completed, retry (failed, will be retried), failed (given up)',
+    labelNames: ['queue', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  }),
+  makeHistogramProvider({
+    name: METRIC.queueJobWait,
+    help: 'Time a job waited from when it became due (added, plus its delay) to its first start, by queue: the consumer lag',
+    labelNames: ['queue'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
+  }),
+];
+
+/** Online models (src/ml): the evaluation job sets them for every champion, challenger and experiment. */
+const ML_METRICS = [
+  makeGaugeProvider({
+    name: METRIC.mlModelAccuracy,
+    help: 'Directional accuracy of a model version walked forward over the bars since its training (share of bars whose predicted side of the next return was right), by model, version and role',
+    labelNames: ['model', 'version', 'role'],
+  }),
+  makeGaugeProvider({
+    name: METRIC.mlDriftStatistic,
+    help: "Last statistic of a drift detector (adwin, page-hinkley, ddm) on the champion's error stream, by model and detector",
+    labelNames: ['model', 'detector'],
+  }),
+  makeGaugeProvider({ name: METRIC.mlExperimentState, help: 'State of an experiment (0 running, 1 promoted, 2 rejected, 3 stopped), by model and experiment id', labelNames: ['model', 'experiment'] }),
 ];
 
 /** The one Prometheus registry (prom-client's default), with Node's default metrics. */
@@ -94,7 +145,8 @@ const QUEUE_METRICS = [
     ...INGESTION_METRICS,
     ...QUEUE_METRICS,
     ...ALERT_METRICS,
+    ...ML_METRICS,
   ],
-  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS, ...ALERT_METRICS],
+  exports: [PrometheusModule, MetricsTokenGuard, ...RISK_METRICS, ...DATA_METRICS, ...INGESTION_METRICS, ...QUEUE_METRICS, ...ALERT_METRICS, ...ML_METRICS],
 })
 export class MetricsModule {}

@@ -18,6 +18,14 @@ export interface ParamSpec {
 }
 
 /** A parameter name that is not declared, a value of the wrong type or out of its range. */
+/**
+ * Whether a strategy reads a model's prediction (InstrumentBars.signal, issue 9): it declares
+ * the `signalWeight` parameter (regime-momentum blends the signal into its score by it).
+ */
+export function takesModelSignal(specs: readonly ParamSpec[]): boolean {
+  return specs.some((p) => p.name === 'signalWeight');
+}
+
 export class StrategyParamError extends Error {
   constructor(
     readonly param: string,

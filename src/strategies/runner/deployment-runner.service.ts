@@ -6,6 +6,8 @@ import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
 import { alignSentimentBySymbol, getStrategy, marketData, strategyParams, targetsAtBar, type MarketData } from '../core';
 import { SENTIMENT_ITEMS, type SentimentItemsPort } from './sentiment-items.port';
+import { attachModelSignal } from '../../ml/core/signal';
+import { MODEL_SIGNAL_SOURCE, ModelNotFoundError, type ModelSignalSource } from '../../ml/model-signal-source.port';
 import { createSizer, sizingMultiplier } from '../../trading/sizing/core';
 import { RISK_SIZING, type RiskSizingPort } from '../../trading/sizing/risk-sizing.port';
 import { deploymentClientOrderId, orderDifference } from './core/deployment-orders';
@@ -57,6 +59,7 @@ export class DeploymentRunnerService {
     // The risk mode's multiplier (CAUTIOUS sizes down); absent without the risk module.
     @Optional() @Inject(RISK_SIZING) private readonly risk: RiskSizingPort | null = null,
     @Optional() @Inject(SENTIMENT_ITEMS) private readonly sentiment: SentimentItemsPort | null = null,
+    @Optional() @Inject(MODEL_SIGNAL_SOURCE) private readonly models: ModelSignalSource | null = null,
   ) {}
 
   /** One tick over every running deployment, one after another. */
@@ -108,7 +111,8 @@ export class DeploymentRunnerService {
     const barMs = timestamps[t];
     if (dep.lastBarMs !== null && barMs <= dep.lastBarMs) return null;
     const strategy = getStrategy(dep.strategy);
-    const data = strategy.requires?.sentiment ? await this.withSentiment(dep, loaded.data, timestamps) : loaded.data;
+    const withItems = strategy.requires?.sentiment ? await this.withSentiment(dep, loaded.data, timestamps) : loaded.data;
+    const data = dep.model === null ? withItems : await this.withModelSignal(dep, dep.model, withItems);
     const targets = targetsAtBar(strategy, strategyParams(strategy, dep.params), data, t);
     const sizer = createSizer(dep.sizer, dep.sizerParams);
     const multiplier = sizingMultiplier(this.risk?.sizingMultiplier(dep.accountId) ?? 1, dep.multiplier);
@@ -166,6 +170,19 @@ export class DeploymentRunnerService {
       data.bars.map((b, k) => ({ ...b, sentiment: series[k] })),
       { timestamps },
     );
+  }
+
+  /**
+   * The model's champion now (a promotion applies from the next decision), walked forward from
+   * its snapshot over the bars this decision reads, exactly as a backtest on the same bars
+   * computes it (attachModelSignal). A model that has gone is the strategy failing on its data.
+   */
+  private async withModelSignal(dep: Deployment, model: string, data: MarketData): Promise<MarketData> {
+    if (!this.models) throw new Error(`Deployment ${dep.id} reads model ${model} and this server has no model registry`);
+    const spec = await this.models.signalSpec(model, 'champion').catch((err: unknown) => {
+      throw err instanceof ModelNotFoundError ? new Error(err.message) : err;
+    });
+    return attachModelSignal(data, spec);
   }
 
   private async send(dep: Deployment, pending: readonly DeploymentOrder[]): Promise<number> {

@@ -25,6 +25,8 @@ export interface Deployment {
   readonly sizerParams: Readonly<Record<string, ParamValue>>;
   /** Bars of history the strategy sees at each decision (its warm-up must fit). */
   readonly lookbackBars: number;
+  /** A registered model (src/ml) whose champion's prediction is the strategy's signal input; null: none. */
+  readonly model: string | null;
   readonly status: DeploymentStatus;
   /** Close time (epoch ms) of the last bar acted on; null before the first decision. */
   readonly lastBarMs: number | null;

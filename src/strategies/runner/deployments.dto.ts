@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../../market-data/bars.validator';
 import { DEPLOYMENT_MODES, DEPLOYMENT_STATUSES, type DeploymentMode, type DeploymentStatus } from './deployment.types';
 import { PageCursor, PageLimit } from '../../common/http/keyset-page.decorators';
@@ -69,6 +69,16 @@ export class DeploymentRequestDto {
   @IsObject()
   sizerParams?: Record<string, unknown>;
 
+  @ApiPropertyOptional({
+    example: 'spy-direction',
+    description:
+      "A registered model (GET /api/v1/models) whose champion's prediction is the strategy's signal input (strategies with a signalWeight parameter, e.g. regime-momentum); read at every decision, so a promotion applies from the next bar",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  model?: string;
+
   @ApiPropertyOptional({ default: DEFAULT_LOOKBACK_BARS, minimum: 2, maximum: MAX_LOOKBACK_BARS, description: 'Bars of history each decision reads (must cover the warm-up)' })
   @IsOptional()
   @IsInt()
@@ -119,6 +129,7 @@ export class DeploymentDto {
   @ApiProperty() sizer!: string;
   @ApiProperty({ type: Object }) sizerParams!: Record<string, number | boolean>;
   @ApiProperty() lookbackBars!: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The registered model whose signal the strategy reads' }) model!: string | null;
   @ApiProperty({ enum: DEPLOYMENT_STATUSES }) status!: DeploymentStatus;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Close time of the last bar acted on' }) lastBarTime!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;

@@ -18,6 +18,7 @@ interface DeploymentRow {
   sizer: string;
   sizer_params: Record<string, ParamValue>;
   lookback_bars: number;
+  model: string | null;
   status: DeploymentStatus;
   last_bar_ms: string | null;
   error: string | null;
@@ -55,6 +56,7 @@ const toDeployment = (r: DeploymentRow): Deployment => ({
   sizer: r.sizer,
   sizerParams: r.sizer_params,
   lookbackBars: r.lookback_bars,
+  model: r.model,
   status: r.status,
   lastBarMs: r.last_bar_ms === null ? null : Number(r.last_bar_ms),
   error: r.error,
@@ -90,9 +92,9 @@ export class DeploymentsRepository {
 
   async insert(d: NewDeployment): Promise<Deployment> {
     const rows = await this.db.query<DeploymentRow[]>(
-      `INSERT INTO deployments (account_id, created_by_key_id, strategy, params, symbols, timeframe, mode, capital, multiplier, lot_size, lookback_bars, sizer, sizer_params, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'running') RETURNING *`,
-      [d.accountId, d.createdByKeyId, d.strategy, JSON.stringify(d.params), d.symbols, d.timeframe, d.mode, d.capital, d.multiplier, d.lotSize, d.lookbackBars, d.sizer, JSON.stringify(d.sizerParams)],
+      `INSERT INTO deployments (account_id, created_by_key_id, strategy, params, symbols, timeframe, mode, capital, multiplier, lot_size, lookback_bars, sizer, sizer_params, model, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'running') RETURNING *`,
+      [d.accountId, d.createdByKeyId, d.strategy, JSON.stringify(d.params), d.symbols, d.timeframe, d.mode, d.capital, d.multiplier, d.lotSize, d.lookbackBars, d.sizer, JSON.stringify(d.sizerParams), d.model],
     );
     return toDeployment(rows[0]);
   }

@@ -8,7 +8,9 @@ import { paramsOf, strategyOf } from '../../backtesting/research-request.parser'
 import { MarketDataFeedService } from '../../data-sources/market-data/market-data-feed.service';
 import { QueuesService } from '../../queues/queues.service';
 import { createSizer, DEFAULT_SIZER, SizerParamError, UnknownSizerError } from '../../trading/sizing/core';
-import type { ParamValue } from '../core/strategy-params';
+import { MODEL_SIGNAL_SOURCE, ModelNotFoundError, type ModelSignalSource } from '../../ml/model-signal-source.port';
+import { takesModelSignal, type ParamValue } from '../core/strategy-params';
+import type { Strategy } from '../core/strategy.types';
 import type { Deployment, DeploymentOrder, DeploymentStatus } from './deployment.types';
 import { DEFAULT_LOOKBACK_BARS, type DeploymentDto, type DeploymentListQueryDto, type DeploymentOrderDto, type DeploymentPageDto, type DeploymentRequestDto } from './deployments.dto';
 import { DeploymentsRepository } from './deployments.repository';
@@ -39,6 +41,7 @@ export class DeploymentsService {
     @InjectConfig() private readonly config: AppConfig,
     private readonly feed: MarketDataFeedService,
     @Optional() @Inject(SENTIMENT_ITEMS) private readonly sentiment: SentimentItemsPort | null = null,
+    @Optional() @Inject(MODEL_SIGNAL_SOURCE) private readonly models: ModelSignalSource | null = null,
   ) {}
 
   async create(principal: Principal, dto: DeploymentRequestDto): Promise<DeploymentDto> {
@@ -61,6 +64,7 @@ export class DeploymentsService {
       issues.push({ field: 'mode', reason: `this server trades through the ${broker} broker (QUANTDESK_BROKER), not paper` });
     }
     const sizerParams = sizerParamsOf(dto.sizer, dto.sizerParams ?? {}, issues);
+    if (dto.model !== undefined) await this.modelIssues(dto.model, strategy, issues);
     if (issues.length || !strategy || !params || !sizerParams) throw new ValidationFailedError('Invalid deployment', issues);
     const dep = await this.repo.insert({
       accountId: principal.accountId,
@@ -76,10 +80,29 @@ export class DeploymentsService {
       sizer: dto.sizer ?? DEFAULT_SIZER,
       sizerParams,
       lookbackBars: dto.lookbackBars ?? DEFAULT_LOOKBACK_BARS,
+      model: dto.model ?? null,
     });
     await this.feedSymbolsChanged();
     await this.wake();
     return toDto(dep);
+  }
+
+  /** A model input needs a strategy that reads a signal, a model registry, and a model with a champion. */
+  private async modelIssues(model: string, strategy: Strategy | undefined, issues: FieldIssue[]): Promise<void> {
+    if (strategy && !takesModelSignal(strategy.params)) {
+      issues.push({ field: 'model', reason: `${strategy.name} takes no model signal (no signalWeight parameter)` });
+      return;
+    }
+    if (!this.models) {
+      issues.push({ field: 'model', reason: 'this server has no model registry' });
+      return;
+    }
+    try {
+      await this.models.signalSpec(model, 'champion');
+    } catch (err) {
+      if (!(err instanceof ModelNotFoundError)) throw err;
+      issues.push({ field: 'model', reason: err.message });
+    }
   }
 
   async list(principal: Principal, q: DeploymentListQueryDto): Promise<DeploymentPageDto> {
@@ -171,6 +194,7 @@ function toDto(d: Deployment, orders?: readonly DeploymentOrder[]): DeploymentDt
     sizer: d.sizer,
     sizerParams: { ...d.sizerParams },
     lookbackBars: d.lookbackBars,
+    model: d.model,
     status: d.status,
     lastBarTime: d.lastBarMs === null ? null : new Date(d.lastBarMs).toISOString(),
     error: d.error,

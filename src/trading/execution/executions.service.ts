@@ -1,5 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Histogram } from 'prom-client';
 import type { EntityManager } from 'typeorm';
+import { METRIC } from '../../monitoring/metrics/metric-names';
 import type { Principal } from '../../auth/roles';
 import { Decimal, formatDecimal } from '../../common/decimal';
 import { ConflictError, DomainError, NotFoundError, ValidationFailedError } from '../../common/errors/domain-error';
@@ -64,7 +67,39 @@ export class ExecutionsService {
     private readonly bars: ExecutionBarsRepository,
     private readonly timers: ExecutionTimers,
     @Inject(ORDER_SUBMISSION) private readonly orders: OrderSubmissionPort,
+    /** execution_fill_ratio{algo} and execution_vwap_slippage_bps{algo}, observed once a parent's end has committed. */
+    @Optional() @InjectMetric(METRIC.executionFillRatio) private readonly fillRatio: Histogram<string> | null = null,
+    @Optional() @InjectMetric(METRIC.executionVwapSlippageBps) private readonly vwapSlippage: Histogram<string> | null = null,
   ) {}
+
+  /** Parents that ended (completed, cancelled, failed) in each open transaction, observed after commit. */
+  private readonly endings = new WeakMap<EntityManager, { id: string; algo: ExecutionAlgo }[]>();
+
+  /**
+   * The service's transactions: a parent that ends in `fn` is observed in the execution-quality
+   * histograms once `fn` has committed, from the quality row stored with it (a rolled-back end
+   * is not counted, and a parent ends once: FINAL_PARENT_STATUSES are never left).
+   */
+  private async transact<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const ended: { id: string; algo: ExecutionAlgo }[] = [];
+    const result = await this.parents.transaction((tx) => {
+      this.endings.set(tx, ended);
+      return fn(tx);
+    });
+    for (const e of ended) {
+      const q = await this.parents.quality(e.id).catch(() => null);
+      if (!q) continue;
+      if (Number.isFinite(q.fillRate)) this.fillRatio?.observe({ algo: e.algo }, q.fillRate);
+      if (q.vwapSlippageBps !== null && Number.isFinite(q.vwapSlippageBps)) this.vwapSlippage?.observe({ algo: e.algo }, q.vwapSlippageBps);
+    }
+    return result;
+  }
+
+  /** Sets a final status and notes the end for the quality histograms (transact). */
+  private async end(tx: EntityManager, p: Pick<ParentOrderRow, 'id' | 'algo'>, status: 'completed' | 'cancelled' | 'failed', reason: string | null = null): Promise<void> {
+    await this.parents.setStatus(tx, p.id, status, reason);
+    this.endings.get(tx)?.push({ id: p.id, algo: p.algo });
+  }
 
   // ---- the API ------------------------------------------------------------------------------
 
@@ -117,7 +152,7 @@ export class ExecutionsService {
   /** Stops sending: timers that fire find the parent paused and do nothing. */
   async pause(principal: Principal, id: string): Promise<void> {
     await this.visible(principal, id);
-    await this.parents.transaction(async (tx) => {
+    await this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, id);
       if (!p || p.status !== 'running') throw new ConflictError(`Parent order ${id} is ${p?.status ?? 'gone'}, not running`, { status: p?.status });
       await this.parents.setStatus(tx, id, 'paused');
@@ -127,7 +162,7 @@ export class ExecutionsService {
   /** Running again; the next pending slice is re-armed (sent at once if it fell due meanwhile). */
   async resume(principal: Principal, id: string): Promise<void> {
     await this.visible(principal, id);
-    await this.parents.transaction(async (tx) => {
+    await this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, id);
       if (!p || p.status !== 'paused') throw new ConflictError(`Parent order ${id} is ${p?.status ?? 'gone'}, not paused`, { status: p?.status });
       await this.parents.setStatus(tx, id, 'running');
@@ -141,10 +176,10 @@ export class ExecutionsService {
    */
   async cancel(principal: Principal, id: string): Promise<{ cancelledChildren: string[]; cancelFailures: { clientOrderId: string; reason: string }[] }> {
     const parent = await this.visible(principal, id);
-    const working = await this.parents.transaction(async (tx) => {
+    const working = await this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, id);
       if (!p || FINAL_PARENT_STATUSES.has(p.status)) throw new ConflictError(`Parent order ${id} is already ${p?.status ?? 'gone'}`, { status: p?.status });
-      await this.parents.setStatus(tx, id, 'cancelled');
+      await this.end(tx, p, 'cancelled');
       await this.parents.skipPending(tx, id, 'parent cancelled');
       await this.refreshQuality(tx, { ...p, status: 'cancelled' });
       return (await this.parents.slices(id, tx)).filter((s) => s.status === 'sent' && s.childOrderId !== null);
@@ -172,7 +207,7 @@ export class ExecutionsService {
    */
   async onChildFill(parentId: string, fill: ChildFill): Promise<boolean> {
     if (!fill.quantity.gt(0) || !fill.price.gt(0)) throw new ValidationFailedError('A fill needs a positive quantity and price', [{ field: 'fill', reason: 'quantity and price must be > 0' }]);
-    return this.parents.transaction(async (tx) => {
+    return this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, parentId);
       if (!p) return false;
       const slice = await this.parents.sliceByClientOrderId(tx, parentId, fill.clientOrderId);
@@ -197,7 +232,7 @@ export class ExecutionsService {
 
   /** A child ended without filling all of it (cancelled, expired, rejected after acceptance). */
   async onChildClosed(parentId: string, childClientOrderId: string, status: 'cancelled' | 'expired' | 'rejected'): Promise<boolean> {
-    return this.parents.transaction(async (tx) => {
+    return this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, parentId);
       const slice = p && (await this.parents.sliceByClientOrderId(tx, parentId, childClientOrderId));
       if (!p || !slice) return false;
@@ -225,7 +260,7 @@ export class ExecutionsService {
    * same client order id, which the OMS answers as a repeat.
    */
   async runSlice(parentId: string, index: number): Promise<SliceOutcome> {
-    const check = await this.parents.transaction(async (tx) => {
+    const check = await this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, parentId);
       if (!p) return { outcome: 'gone' as const };
       if (p.status !== 'running') return { outcome: 'inactive' as const };
@@ -261,7 +296,7 @@ export class ExecutionsService {
    * schedule ends (quantity all sent, or the window over).
    */
   async runPovTick(parentId: string, tick: number): Promise<SliceOutcome | 'waiting' | 'stale'> {
-    const step = await this.parents.transaction(async (tx) => {
+    const step = await this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, parentId);
       if (!p) return { outcome: 'gone' as const };
       if (p.status !== 'running') return { outcome: 'inactive' as const };
@@ -294,10 +329,10 @@ export class ExecutionsService {
 
   /** After the last attempt of a job failed: the parent stops with the reason (GET shows it). */
   async markFailed(parentId: string, reason: string): Promise<void> {
-    await this.parents.transaction(async (tx) => {
+    await this.transact(async (tx) => {
       const p = await this.parents.lockParent(tx, parentId);
       if (!p || FINAL_PARENT_STATUSES.has(p.status)) return;
-      await this.parents.setStatus(tx, parentId, 'failed', reason);
+      await this.end(tx, p, 'failed', reason);
     });
   }
 
@@ -320,14 +355,14 @@ export class ExecutionsService {
       // the schedule goes on. Anything else (database, network) is thrown for BullMQ to retry,
       // with the same client order id.
       if (!(err instanceof DomainError)) throw err;
-      await this.parents.transaction(async (tx) => {
+      await this.transact(async (tx) => {
         const p = (await this.parents.lockParent(tx, parent.id)) as ParentOrderRow;
         await this.parents.skipSlice(tx, parent.id, slice.index, `refused: ${err.message}`);
         await this.completeIfDone(tx, p);
       });
       return 'skipped';
     }
-    const cancelNow = await this.parents.transaction(async (tx) => {
+    const cancelNow = await this.transact(async (tx) => {
       const p = (await this.parents.lockParent(tx, parent.id)) as ParentOrderRow;
       const current = await this.parents.slice(tx, parent.id, slice.index);
       if (result.status === 'rejected') {
@@ -373,7 +408,7 @@ export class ExecutionsService {
   private async completeIfDone(tx: EntityManager, p: ParentOrderRow): Promise<void> {
     if (FINAL_PARENT_STATUSES.has(p.status) || !p.scheduleDone) return;
     if ((await this.parents.countOpen(tx, p.id)) > 0) return;
-    await this.parents.setStatus(tx, p.id, 'completed');
+    await this.end(tx, p, 'completed');
   }
 
   /**

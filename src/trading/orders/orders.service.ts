@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import { METRIC } from '../../monitoring/metrics/metric-names';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
@@ -116,6 +116,8 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    * fails resolves the order by getOrderByClientId, or leaves it `new` for reconciliation.)
    */
   private readonly submitting = new Set<string>();
+  /** Orders closed in each open transaction of this service, counted once it commits (transact). */
+  private readonly closings = new WeakMap<EntityManager, ClosedOrder[]>();
 
   constructor(
     private readonly orders: OrdersRepository,
@@ -128,6 +130,9 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null = null,
     /** trades_failed{reason="broker"}: every order a broker refused or never received (the gate counts its own codes). */
     @Optional() @InjectMetric(METRIC.tradesFailed) private readonly failed: Counter<string> | null = null,
+    /** orders_closed_total{status} and order_fill_ratio{symbol}: the fill rate, counted after commit. */
+    @Optional() @InjectMetric(METRIC.ordersClosedTotal) private readonly closedCounter: Counter<string> | null = null,
+    @Optional() @InjectMetric(METRIC.orderFillRatio) private readonly fillRatio: Histogram<string> | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -384,7 +389,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   }
 
   private reject(id: string, reason: string): Promise<void> {
-    return this.orders.inTransaction(async (tx) => {
+    return this.transact(async (tx) => {
       const o = await this.mustLock(tx, { id });
       if (o.status === 'rejected') return;
       await this.move(tx, o, 'rejected', reason, { rejectReason: reason });
@@ -397,7 +402,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
    * events came first) keeps its status and only gains the broker order id.
    */
   private applyAck(id: string, ack: BrokerOrderAck): Promise<void> {
-    return this.orders.inTransaction(async (tx) => {
+    return this.transact(async (tx) => {
       const o = await this.mustLock(tx, { id });
       if (ack.status === 'rejected') {
         if (o.status === 'new') await this.move(tx, o, 'rejected', `broker: ${ack.rejectReason ?? 'rejected'}`, { rejectReason: ack.rejectReason ?? 'rejected' });
@@ -508,7 +513,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
       await this.reject(inserted.id, `broker: ${err instanceof Error ? err.message : String(err)}`);
       throw err;
     }
-    await this.orders.inTransaction(async (tx) => {
+    await this.transact(async (tx) => {
       const o = await this.mustLock(tx, { id: old.id });
       const n = await this.mustLock(tx, { id: inserted.id });
       if (ack.status === 'rejected') {
@@ -572,7 +577,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   async applyBrokerEvent(accountId: AccountId, event: BrokerEvent): Promise<EventOutcome> {
     if (event.kind === 'fill') return this.applyBrokerFill(accountId, event.fill);
     let order: { id: string; clientOrderId: string; parentOrderId: string | null } | null = null;
-    const outcome = await this.orders.inTransaction(async (tx): Promise<EventOutcome> => {
+    const outcome = await this.transact(async (tx): Promise<EventOutcome> => {
       const o = await this.lockForEvent(tx, accountId, event.clientOrderId, event.brokerOrderId);
       order = o;
       if (o.brokerOrderId === null && event.kind !== 'rejected') await this.orders.update(tx, o.id, { brokerOrderId: event.brokerOrderId });
@@ -610,7 +615,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   async applyBrokerFill(accountId: AccountId, fill: BrokerFill): Promise<EventOutcome> {
     let order: { id: string; clientOrderId: string; parentOrderId: string | null; arrivalPrice: string | null } | null = null;
     let realized: OrderUpdate['realized'];
-    const outcome = await this.orders.inTransaction(async (tx): Promise<EventOutcome> => {
+    const outcome = await this.transact(async (tx): Promise<EventOutcome> => {
       let o = await this.lockForEvent(tx, accountId, fill.clientOrderId, fill.brokerOrderId);
       order = o;
       if (fill.symbol !== o.symbol || fill.side !== o.side) {
@@ -742,7 +747,7 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   /** A status change through the transition table, with its event row, in the transaction. */
   private async move(
     tx: EntityManager,
-    o: Pick<OrderEntity, 'id' | 'status'>,
+    o: Pick<OrderEntity, 'id' | 'status' | 'symbol' | 'quantity' | 'filledQuantity'>,
     to: OrderStatus,
     reason: string,
     patch: Parameters<OrdersRepository['update']>[2] = {},
@@ -754,6 +759,30 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
     // Only a stored order moves to rejected (the broker's answer, an ack or an event): a
     // pre-trade denial is inserted rejected and counted by the gate.
     if (to === 'rejected') this.failed?.inc({ reason: 'broker' });
+    if (TERMINAL_STATUSES.has(to)) {
+      this.closings.get(tx)?.push({ symbol: o.symbol, status: to, quantity: o.quantity, filledQuantity: patch.filledQuantity ?? o.filledQuantity });
+    }
+  }
+
+  /**
+   * The service's transactions: orders that reached a terminal status in `fn` are counted once
+   * it has committed (a transaction that rolls back, or is retried, closed nothing).
+   */
+  private async transact<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const closed: ClosedOrder[] = [];
+    const result = await this.orders.inTransaction((tx) => {
+      this.closings.set(tx, closed);
+      return fn(tx);
+    });
+    for (const c of closed) {
+      this.closedCounter?.inc({ status: c.status });
+      // A replaced order's rest lives on in its replacement: only the replacement's end says
+      // how much of the intent was filled.
+      if (c.status === 'replaced') continue;
+      const quantity = new Decimal(c.quantity);
+      if (quantity.gt(0)) this.fillRatio?.observe({ symbol: c.symbol }, new Decimal(c.filledQuantity).div(quantity).toNumber());
+    }
+    return result;
   }
 
   private async lockForEvent(tx: EntityManager, accountId: string, clientOrderId: ClientOrderId, brokerOrderId: BrokerOrderId): Promise<OrderEntity> {
@@ -785,3 +814,10 @@ export class OrdersService implements OrderSubmissionPort, OnModuleInit {
   }
 }
 
+/** An order that reached a terminal status, for the fill-rate metrics. */
+interface ClosedOrder {
+  readonly symbol: string;
+  readonly status: OrderStatus;
+  readonly quantity: string;
+  readonly filledQuantity: string;
+}
