@@ -97,6 +97,20 @@ describe('ml api', () => {
     expect((await get('/api/v1/experiments?state=bogus')).statusCode).toBe(400);
   });
 
+  it('PUT /api/v1/admin/experiments/:id/allocation puts a running challenger on a traffic share (admin only)', async () => {
+    const url = `/api/v1/admin/experiments/${experimentId}/allocation`;
+    const put = (payload: Record<string, unknown>, key = admin) => t.app.inject({ method: 'PUT', url, headers: bearer(key), payload });
+    expect((await put({ mode: 'traffic', trafficShare: 0.2 }, trader)).statusCode).toBe(403);
+    for (const bad of [{ mode: 'traffic', trafficShare: 0 }, { mode: 'traffic', trafficShare: 1 }, { mode: 'shadow', trafficShare: 0.1 }, { mode: 'live', trafficShare: 0.1 }, { mode: 'traffic', trafficShare: 1.5 }]) {
+      expect({ bad, status: (await put(bad)).statusCode }).toEqual({ bad, status: 400 });
+    }
+    const res = await put({ mode: 'traffic', trafficShare: 0.2 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: experimentId, mode: 'traffic', trafficShare: 0.2, state: 'running' });
+    expect((await put({ mode: 'shadow', trafficShare: 0 })).json()).toMatchObject({ mode: 'shadow', trafficShare: 0 });
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/admin/experiments/${randomUUID()}/allocation`, headers: bearer(admin), payload: { mode: 'shadow', trafficShare: 0 } })).statusCode).toBe(404);
+  });
+
   it('exposes the accuracy, drift and experiment gauges on /metrics', async () => {
     const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (re: RegExp): number => Number(re.exec(body)?.[1]);
@@ -135,6 +149,7 @@ describe('ml api', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'EXPERIMENT_NOT_RUNNING', details: { state: 'promoted' } });
     expect((await post(`/api/v1/admin/experiments/${experimentId}/reject`, { reason: 'late' })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/admin/experiments/${experimentId}/allocation`, headers: bearer(admin), payload: { mode: 'traffic', trafficShare: 0.5 } })).statusCode).toBe(409);
     const models = (await get('/api/v1/models')).json();
     expect(models.find((x: { name: string }) => x.name === name)).toMatchObject({ champion: { version: 2 }, challengers: [] });
     const metricsBody = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
