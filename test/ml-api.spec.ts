@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { MlEvaluationService } from '../src/ml/ml-evaluation.service';
 import { MlTrainingService } from '../src/ml/ml-training.service';
+import { QueuesService } from '../src/queues/queues.service';
 import { regimeCloses, storeCloses } from './support/ml-bars';
 import { startIsolatedTestApp, type TestApp } from './support/test-app';
 
@@ -157,6 +158,20 @@ describe('ml api', () => {
     // The versions' series under their old roles are gone (the next evaluation sets the new ones).
     expect(metricsBody).not.toMatch(new RegExp(`^ml_model_accuracy\\{model="${name}",version="1",role="champion"\\}`, 'm'));
     expect(metricsBody).not.toMatch(new RegExp(`^ml_model_accuracy\\{model="${name}",version="2",role="challenger"\\}`, 'm'));
+  });
+
+  it('queues an evaluation or a manual retrain of one model (trader), 404 for an unknown model', async () => {
+    expect((await post(`/api/v1/models/${modelId}/evaluate`, {}, viewer)).statusCode).toBe(403);
+    expect((await post(`/api/v1/models/${randomUUID()}/retrain`, {}, trader)).statusCode).toBe(404);
+    const before = (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ml_model_metrics`))[0].n;
+    const res = await post(`/api/v1/models/${modelId}/evaluate`, {}, trader);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ modelId, job: 'ml.evaluate', jobId: expect.any(String) });
+    const job = await t.app.get(QueuesService).get('ml').queue.getJob(res.json().jobId);
+    expect(job?.data).toEqual({ modelId });
+    for (let i = 0; i < 300 && !(await job!.isCompleted()); i++) await new Promise((r) => setTimeout(r, 100));
+    // The new champion (version 2) has bars after its window: one more metrics row.
+    expect((await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ml_model_metrics`))[0].n).toBe(before + 1);
   });
 
   it('rejection retires the challenger and keeps the champion', async () => {

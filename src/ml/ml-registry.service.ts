@@ -4,6 +4,7 @@ import { paramsOf, strategyOf } from '../backtesting/research-request.parser';
 import { ConflictError, DomainError, UnprocessableError, ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { QueuesService } from '../queues/queues.service';
 import { checkFeatures, FeatureError } from './core/features';
 import { createModel, ModelParamError } from './core/models';
 import type { ModelSignalSpec } from './core/signal';
@@ -38,6 +39,7 @@ export class MlRegistryService implements ModelSignalSource {
   constructor(
     private readonly repo: MlRepository,
     private readonly gauges: MlGauges,
+    private readonly queues: QueuesService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -120,6 +122,14 @@ export class MlRegistryService implements ModelSignalSource {
       const own = versions.filter((v) => v.modelId === m.id);
       return { ...m, champion: own.find((v) => v.role === 'champion') ?? null, challengers: own.filter((v) => v.role === 'challenger') };
     });
+  }
+
+  /** Queues ml.evaluate or a manual ml.retrain of one model (a worker process runs it). */
+  async enqueue(modelId: string, what: 'evaluate' | 'retrain'): Promise<{ jobId: string; modelId: string; job: string }> {
+    if (!(await this.repo.model(modelId))) throw new ModelNotFoundError('Model', modelId);
+    const ml = this.queues.get('ml');
+    const job = what === 'evaluate' ? await ml.add('ml.evaluate', { modelId }) : await ml.add('ml.retrain', { modelId, trigger: 'manual' });
+    return { jobId: String(job.id), modelId, job: job.name };
   }
 
   async metrics(modelId: string, q: MetricsQueryDto): Promise<MetricsPage> {

@@ -59,6 +59,26 @@ export class MlController {
     return this.registry.metrics(id, q);
   }
 
+  @Post('models/:id/evaluate')
+  @HttpCode(202)
+  @RequireRole('trader')
+  @ApiOperation({ summary: 'Queue the evaluation of one model now (ml.evaluate): metrics, drift, experiments; a drift or decay may queue a retrain' })
+  @ApiOkResponse({ description: '{jobId, modelId, job}' })
+  @ApiNotFoundResponse({ description: 'No such model' })
+  evaluate(@Param('id', uuidParam()) id: string): Promise<{ jobId: string; modelId: string; job: string }> {
+    return this.registry.enqueue(id, 'evaluate');
+  }
+
+  @Post('models/:id/retrain')
+  @HttpCode(202)
+  @RequireRole('trader')
+  @ApiOperation({ summary: 'Queue a manual retrain (ml.retrain): a new challenger on the newest ML_TRAINING_WINDOW_BARS bars and its shadow experiment, never a champion' })
+  @ApiOkResponse({ description: '{jobId, modelId, job}' })
+  @ApiNotFoundResponse({ description: 'No such model' })
+  retrain(@Param('id', uuidParam()) id: string): Promise<{ jobId: string; modelId: string; job: string }> {
+    return this.registry.enqueue(id, 'retrain');
+  }
+
   @Get('experiments')
   @ApiOperation({ summary: 'Champion-vs-challenger experiments with their latest Welch and sequential test results, newest first' })
   @ApiOkResponse({ description: 'Experiments' })
