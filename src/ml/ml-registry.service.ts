@@ -13,7 +13,7 @@ import type { ExperimentMode, MlExperiment, MlModel, MlModelVersion, MlPromotion
 import { MlGauges } from './ml.gauges';
 import { MlRepository, type MetricsPage } from './ml.repository';
 import { specOf, trainOnWindow } from './ml-training.service';
-import { ModelNotFoundError, type ModelSignalSource } from './model-signal-source.port';
+import { ModelNotFoundError, type ModelAllocation, type ModelSignalSource } from './model-signal-source.port';
 
 /** 409 with a stable code: the experiment is not running (already promoted, rejected or stopped). */
 export class ExperimentNotRunningError extends DomainError {
@@ -145,6 +145,20 @@ export class MlRegistryService implements ModelSignalSource {
 
   async experiments(q: ExperimentsQueryDto): Promise<MlExperiment[]> {
     return this.repo.experiments({ modelId: q.modelId, state: q.state, limit: q.limit ?? 100 });
+  }
+
+  async allocation(modelName: string): Promise<ModelAllocation> {
+    const model = await this.repo.modelByName(modelName);
+    if (!model) throw new ModelNotFoundError('Model', modelName);
+    const champion = await this.repo.champion(model.id);
+    if (!champion) throw new ModelNotFoundError('The champion of model', modelName);
+    const [running] = await this.repo.experiments({ modelId: model.id, state: 'running', limit: 1 });
+    const challenger = running && running.mode === 'traffic' && running.trafficShare > 0 ? await this.repo.version(running.challengerVersionId) : null;
+    return {
+      champion: specOf(model, champion.snapshot),
+      challenger: challenger ? specOf(model, challenger.snapshot) : null,
+      trafficShare: challenger && running ? running.trafficShare : 0,
+    };
   }
 
   async signalSpec(modelName: string, role: 'champion' | 'challenger' = 'champion'): Promise<ModelSignalSpec> {
