@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { MlEvaluationService } from '../src/ml/ml-evaluation.service';
 import { MlTrainingService } from '../src/ml/ml-training.service';
+import { QueuesService } from '../src/queues/queues.service';
 import { regimeCloses, storeCloses } from './support/ml-bars';
 import { startIsolatedTestApp, type TestApp } from './support/test-app';
 
@@ -97,6 +98,20 @@ describe('ml api', () => {
     expect((await get('/api/v1/experiments?state=bogus')).statusCode).toBe(400);
   });
 
+  it('PUT /api/v1/admin/experiments/:id/allocation puts a running challenger on a traffic share (admin only)', async () => {
+    const url = `/api/v1/admin/experiments/${experimentId}/allocation`;
+    const put = (payload: Record<string, unknown>, key = admin) => t.app.inject({ method: 'PUT', url, headers: bearer(key), payload });
+    expect((await put({ mode: 'traffic', trafficShare: 0.2 }, trader)).statusCode).toBe(403);
+    for (const bad of [{ mode: 'traffic', trafficShare: 0 }, { mode: 'traffic', trafficShare: 1 }, { mode: 'shadow', trafficShare: 0.1 }, { mode: 'live', trafficShare: 0.1 }, { mode: 'traffic', trafficShare: 1.5 }]) {
+      expect({ bad, status: (await put(bad)).statusCode }).toEqual({ bad, status: 400 });
+    }
+    const res = await put({ mode: 'traffic', trafficShare: 0.2 });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: experimentId, mode: 'traffic', trafficShare: 0.2, state: 'running' });
+    expect((await put({ mode: 'shadow', trafficShare: 0 })).json()).toMatchObject({ mode: 'shadow', trafficShare: 0 });
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/admin/experiments/${randomUUID()}/allocation`, headers: bearer(admin), payload: { mode: 'shadow', trafficShare: 0 } })).statusCode).toBe(404);
+  });
+
   it('exposes the accuracy, drift and experiment gauges on /metrics', async () => {
     const body = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     const value = (re: RegExp): number => Number(re.exec(body)?.[1]);
@@ -135,6 +150,7 @@ describe('ml api', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: 'EXPERIMENT_NOT_RUNNING', details: { state: 'promoted' } });
     expect((await post(`/api/v1/admin/experiments/${experimentId}/reject`, { reason: 'late' })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/admin/experiments/${experimentId}/allocation`, headers: bearer(admin), payload: { mode: 'traffic', trafficShare: 0.5 } })).statusCode).toBe(409);
     const models = (await get('/api/v1/models')).json();
     expect(models.find((x: { name: string }) => x.name === name)).toMatchObject({ champion: { version: 2 }, challengers: [] });
     const metricsBody = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
@@ -142,6 +158,20 @@ describe('ml api', () => {
     // The versions' series under their old roles are gone (the next evaluation sets the new ones).
     expect(metricsBody).not.toMatch(new RegExp(`^ml_model_accuracy\\{model="${name}",version="1",role="champion"\\}`, 'm'));
     expect(metricsBody).not.toMatch(new RegExp(`^ml_model_accuracy\\{model="${name}",version="2",role="challenger"\\}`, 'm'));
+  });
+
+  it('queues an evaluation or a manual retrain of one model (trader), 404 for an unknown model', async () => {
+    expect((await post(`/api/v1/models/${modelId}/evaluate`, {}, viewer)).statusCode).toBe(403);
+    expect((await post(`/api/v1/models/${randomUUID()}/retrain`, {}, trader)).statusCode).toBe(404);
+    const before = (await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ml_model_metrics`))[0].n;
+    const res = await post(`/api/v1/models/${modelId}/evaluate`, {}, trader);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ modelId, job: 'ml.evaluate', jobId: expect.any(String) });
+    const job = await t.app.get(QueuesService).get('ml').queue.getJob(res.json().jobId);
+    expect(job?.data).toEqual({ modelId });
+    for (let i = 0; i < 300 && !(await job!.isCompleted()); i++) await new Promise((r) => setTimeout(r, 100));
+    // The new champion (version 2) has bars after its window: one more metrics row.
+    expect((await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ml_model_metrics`))[0].n).toBe(before + 1);
   });
 
   it('rejection retires the challenger and keeps the champion', async () => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../src/auth/api-keys.service';
 import { ML_EVALUATE_SCHEDULER_ID, ML_RETRAIN_SCHEDULER_ID } from '../src/ml/ml.scheduler';
+import { MlEvaluationService } from '../src/ml/ml-evaluation.service';
 import { MlTrainingService } from '../src/ml/ml-training.service';
 import { QueuesService } from '../src/queues/queues.service';
 import { DAY, regimeCloses, storeCloses, T0 } from './support/ml-bars';
@@ -157,6 +158,19 @@ describe('ml retraining', () => {
       [2, 'challenger', 'decay'],
     ]);
     expect(await db.query(`SELECT 1 FROM alerts WHERE rule = 'model_drift' AND data->>'modelId' = $1`, [modelId])).toEqual([]);
+
+    // A redelivered evaluation (the same job time) writes nothing new and enqueues the recorded
+    // retrain again under the same job id: still one challenger.
+    const [row] = await db.query<{ id: string; evaluated_at: Date }[]>(`SELECT m.id, m.evaluated_at FROM ml_model_metrics m JOIN ml_model_versions v ON v.id = m.version_id WHERE v.model_id = $1`, [modelId]);
+    const ml = t.app.get(QueuesService).get('ml').queue;
+    // The first retrain job is gone from Redis (say, removed after completion): the row brings it back.
+    await (await ml.getJob(`ml-retrain-${row.id}`))!.remove();
+    expect(await ml.getJob(`ml-retrain-${row.id}`)).toBeUndefined();
+    await t.app.get(MlEvaluationService).evaluateAll(row.evaluated_at, modelId);
+    expect(await ml.getJob(`ml-retrain-${row.id}`)).toMatchObject({ data: { modelId, trigger: 'decay' } });
+    await waitFor('the re-enqueued retrain', async () => (await ml.getJob(`ml-retrain-${row.id}`))?.isCompleted());
+    expect(await metrics(modelId)).toHaveLength(1);
+    expect(await versions(modelId)).toHaveLength(2);
     expect(await champions()).toBe(0);
   });
 

@@ -63,6 +63,7 @@ export class MlEvaluationService {
   async evaluateAll(at: Date, modelId?: string): Promise<EvaluationSummary> {
     const models = modelId === undefined ? await this.repo.models() : [await this.repo.model(modelId)].filter((m): m is MlModel => m !== null);
     const total = { models: 0, metrics: 0, drifts: 0, retrains: 0, experiments: 0 };
+    const failed: string[] = [];
     for (const model of models) {
       try {
         const s = await this.evaluate(model, at);
@@ -72,10 +73,14 @@ export class MlEvaluationService {
         total.retrains += s.retrains;
         total.experiments += s.experiments;
       } catch (err) {
-        // One model's failure (bad stored params, a strategy since removed) must not stop the others.
+        // One model's failure (a strategy since removed, Redis refusing the retrain job) must not
+        // stop the others; the job fails afterwards so BullMQ retries it with the same job time,
+        // which rewrites nothing and enqueues the recorded retrains again.
         this.logger.error(`Evaluation of ${model.name} failed: ${(err as Error).message}`);
+        failed.push(`${model.name}: ${(err as Error).message}`);
       }
     }
+    if (failed.length) throw new Error(`Evaluation failed for ${failed.length} of ${models.length} models (${failed.join('; ')})`);
     return total;
   }
 

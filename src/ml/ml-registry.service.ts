@@ -4,15 +4,16 @@ import { paramsOf, strategyOf } from '../backtesting/research-request.parser';
 import { ConflictError, DomainError, UnprocessableError, ValidationFailedError, type FieldIssue } from '../common/errors/domain-error';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { QueuesService } from '../queues/queues.service';
 import { checkFeatures, FeatureError } from './core/features';
 import { createModel, ModelParamError } from './core/models';
 import type { ModelSignalSpec } from './core/signal';
 import { MIN_TRAINING_BARS, type ExperimentsQueryDto, type MetricsQueryDto, type RegisterModelDto } from './ml.dto';
-import type { MlExperiment, MlModel, MlModelVersion, MlPromotion } from './ml.entity';
+import type { ExperimentMode, MlExperiment, MlModel, MlModelVersion, MlPromotion } from './ml.entity';
 import { MlGauges } from './ml.gauges';
 import { MlRepository, type MetricsPage } from './ml.repository';
 import { specOf, trainOnWindow } from './ml-training.service';
-import { ModelNotFoundError, type ModelSignalSource } from './model-signal-source.port';
+import { ModelNotFoundError, type ModelAllocation, type ModelSignalSource } from './model-signal-source.port';
 
 /** 409 with a stable code: the experiment is not running (already promoted, rejected or stopped). */
 export class ExperimentNotRunningError extends DomainError {
@@ -38,6 +39,7 @@ export class MlRegistryService implements ModelSignalSource {
   constructor(
     private readonly repo: MlRepository,
     private readonly gauges: MlGauges,
+    private readonly queues: QueuesService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -122,6 +124,14 @@ export class MlRegistryService implements ModelSignalSource {
     });
   }
 
+  /** Queues ml.evaluate or a manual ml.retrain of one model (a worker process runs it). */
+  async enqueue(modelId: string, what: 'evaluate' | 'retrain'): Promise<{ jobId: string; modelId: string; job: string }> {
+    if (!(await this.repo.model(modelId))) throw new ModelNotFoundError('Model', modelId);
+    const ml = this.queues.get('ml');
+    const job = what === 'evaluate' ? await ml.add('ml.evaluate', { modelId }) : await ml.add('ml.retrain', { modelId, trigger: 'manual' });
+    return { jobId: String(job.id), modelId, job: job.name };
+  }
+
   async metrics(modelId: string, q: MetricsQueryDto): Promise<MetricsPage> {
     if (!(await this.repo.model(modelId))) throw new ModelNotFoundError('Model', modelId);
     let cursor: { at: string; id: string } | null = null;
@@ -135,6 +145,20 @@ export class MlRegistryService implements ModelSignalSource {
 
   async experiments(q: ExperimentsQueryDto): Promise<MlExperiment[]> {
     return this.repo.experiments({ modelId: q.modelId, state: q.state, limit: q.limit ?? 100 });
+  }
+
+  async allocation(modelName: string): Promise<ModelAllocation> {
+    const model = await this.repo.modelByName(modelName);
+    if (!model) throw new ModelNotFoundError('Model', modelName);
+    const champion = await this.repo.champion(model.id);
+    if (!champion) throw new ModelNotFoundError('The champion of model', modelName);
+    const [running] = await this.repo.experiments({ modelId: model.id, state: 'running', limit: 1 });
+    const challenger = running && running.mode === 'traffic' && running.trafficShare > 0 ? await this.repo.version(running.challengerVersionId) : null;
+    return {
+      champion: specOf(model, champion.snapshot),
+      challenger: challenger ? specOf(model, challenger.snapshot) : null,
+      trafficShare: challenger && running ? running.trafficShare : 0,
+    };
   }
 
   async signalSpec(modelName: string, role: 'champion' | 'challenger' = 'champion'): Promise<ModelSignalSpec> {
@@ -210,6 +234,24 @@ export class MlRegistryService implements ModelSignalSource {
     this.gauges.experimentState(model, experiment);
     if (challenger) this.gauges.forgetAccuracy(model, challenger);
     return { ...experiment, promotion: null };
+  }
+
+  /**
+   * Admin: a running experiment in shadow (the challenger on paper only) or on a traffic share
+   * (the challenger gets `trafficShare` of the strategy's capital where a deployment splits it;
+   * the evaluation judges both modes on the paper returns of each signal).
+   */
+  async allocate(experimentId: string, mode: ExperimentMode, trafficShare: number): Promise<ExperimentView> {
+    if (mode === 'shadow' && trafficShare !== 0) throw new ValidationFailedError('Invalid allocation', [{ field: 'trafficShare', reason: 'must be 0 in shadow mode' }]);
+    if (mode === 'traffic' && !(trafficShare > 0 && trafficShare < 1)) throw new ValidationFailedError('Invalid allocation', [{ field: 'trafficShare', reason: 'must be in (0, 1) in traffic mode (1 is a promotion)' }]);
+    await this.repo.transaction(async (m) => {
+      const e = await this.repo.experiment(experimentId, m);
+      if (!e) throw new ModelNotFoundError('Experiment', experimentId);
+      if (!(await this.repo.allocate(m, experimentId, mode, trafficShare))) {
+        throw new ExperimentNotRunningError(`Experiment ${experimentId} is ${e.state}, not running`, { id: experimentId, state: e.state });
+      }
+    });
+    return this.experiment(experimentId);
   }
 
   async experiment(id: string): Promise<ExperimentView> {

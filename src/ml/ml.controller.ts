@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -15,7 +15,7 @@ import {
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
 import type { Principal } from '../auth/roles';
 import { uuidParam } from '../common/http/uuid-param.pipe';
-import { ExperimentDecisionDto, ExperimentsQueryDto, MetricsQueryDto, RegisterModelDto } from './ml.dto';
+import { ExperimentAllocationDto, ExperimentDecisionDto, ExperimentsQueryDto, MetricsQueryDto, RegisterModelDto } from './ml.dto';
 import type { MlExperiment } from './ml.entity';
 import type { MetricsPage } from './ml.repository';
 import { MlRegistryService, type ExperimentView, type ModelWithVersions } from './ml-registry.service';
@@ -59,6 +59,26 @@ export class MlController {
     return this.registry.metrics(id, q);
   }
 
+  @Post('models/:id/evaluate')
+  @HttpCode(202)
+  @RequireRole('trader')
+  @ApiOperation({ summary: 'Queue the evaluation of one model now (ml.evaluate): metrics, drift, experiments; a drift or decay may queue a retrain' })
+  @ApiOkResponse({ description: '{jobId, modelId, job}' })
+  @ApiNotFoundResponse({ description: 'No such model' })
+  evaluate(@Param('id', uuidParam()) id: string): Promise<{ jobId: string; modelId: string; job: string }> {
+    return this.registry.enqueue(id, 'evaluate');
+  }
+
+  @Post('models/:id/retrain')
+  @HttpCode(202)
+  @RequireRole('trader')
+  @ApiOperation({ summary: 'Queue a manual retrain (ml.retrain): a new challenger on the newest ML_TRAINING_WINDOW_BARS bars and its shadow experiment, never a champion' })
+  @ApiOkResponse({ description: '{jobId, modelId, job}' })
+  @ApiNotFoundResponse({ description: 'No such model' })
+  retrain(@Param('id', uuidParam()) id: string): Promise<{ jobId: string; modelId: string; job: string }> {
+    return this.registry.enqueue(id, 'retrain');
+  }
+
   @Get('experiments')
   @ApiOperation({ summary: 'Champion-vs-challenger experiments with their latest Welch and sequential test results, newest first' })
   @ApiOkResponse({ description: 'Experiments' })
@@ -93,6 +113,16 @@ export class MlAdminController {
   @ApiConflictResponse({ description: 'EXPERIMENT_NOT_RUNNING' })
   promote(@CurrentPrincipal() principal: Principal, @Param('id', uuidParam()) id: string, @Body() dto: ExperimentDecisionDto): Promise<ExperimentView> {
     return this.registry.promote(principal, id, dto.reason);
+  }
+
+  @Put(':id/allocation')
+  @ApiOperation({ summary: 'Run a challenger in shadow (paper only, trafficShare 0) or on a traffic share of the strategy\'s capital (0 < trafficShare < 1)' })
+  @ApiOkResponse({ description: 'The experiment' })
+  @ApiBadRequestResponse({ description: 'A share that does not fit the mode' })
+  @ApiNotFoundResponse({ description: 'No such experiment' })
+  @ApiConflictResponse({ description: 'EXPERIMENT_NOT_RUNNING' })
+  allocate(@Param('id', uuidParam()) id: string, @Body() dto: ExperimentAllocationDto): Promise<ExperimentView> {
+    return this.registry.allocate(id, dto.mode, dto.trafficShare);
   }
 
   @Post(':id/reject')

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsNotEmpty, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { PageCursor, PageLimit } from '../common/http/keyset-page.decorators';
 import { SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../market-data/bars.validator';
 import { FEATURE_NAMES, LABEL_KINDS, type LabelKind } from './core/features';
 import type { ModelKind } from './core/models';
-import { EXPERIMENT_STATES, type ExperimentState } from './ml.entity';
+import { EXPERIMENT_MODES, EXPERIMENT_STATES, type ExperimentMode, type ExperimentState } from './ml.entity';
 
 export const MODEL_KINDS: readonly ModelKind[] = ['online-logistic', 'rls'];
 /** The fewest bars a version is trained on (the features' warm-up alone takes up to 50). */
@@ -101,4 +101,16 @@ export class ExperimentDecisionDto {
   @MaxLength(1000)
   @Matches(/\S/, { message: 'reason must not be blank' })
   reason!: string;
+}
+
+export class ExperimentAllocationDto {
+  @ApiProperty({ enum: EXPERIMENT_MODES, description: "shadow: the challenger trades on paper only; traffic: it gets trafficShare of the strategy's capital" })
+  @IsIn(EXPERIMENT_MODES)
+  mode!: ExperimentMode;
+
+  @ApiProperty({ minimum: 0, maximum: 1, description: 'Share of capital for the challenger: 0 in shadow mode, in (0, 1) in traffic mode' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  trafficShare!: number;
 }

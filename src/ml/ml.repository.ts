@@ -327,6 +327,16 @@ export class MlRepository {
     return rows.length > 0;
   }
 
+  /** Sets a running experiment's mode and share; false when it is not running. */
+  async allocate(m: EntityManager, id: string, mode: ExperimentMode, trafficShare: number): Promise<boolean> {
+    const rows = await m.query<{ id: string }[]>(`WITH set AS (UPDATE ml_experiments SET mode = $2, traffic_share = $3 WHERE id = $1 AND state = 'running' RETURNING id) SELECT id FROM set`, [
+      id,
+      mode,
+      trafficShare,
+    ]);
+    return rows.length > 0;
+  }
+
   async insertPromotion(m: EntityManager, p: Omit<MlPromotion, 'id' | 'createdAt'>): Promise<MlPromotion> {
     const rows = await m.query<PromotionRow[]>(
       `INSERT INTO ml_promotions (experiment_id, from_version_id, to_version_id, approved_by, reason) VALUES ($1, $2, $3, $4, $5) RETURNING *`,

@@ -12,6 +12,20 @@ export interface ModelSignalSource {
    * running experiment). ModelNotFoundError (404) for an unknown model or a role it has no version in.
    */
   signalSpec(modelName: string, role?: 'champion' | 'challenger'): Promise<ModelSignalSpec>;
+
+  /**
+   * What a live deployment trades: the champion, and the challenger of a running experiment in
+   * traffic mode with its share of the capital (null / 0 when the model has none: shadow
+   * experiments never reach live capital). ModelNotFoundError for an unknown model.
+   */
+  allocation(modelName: string): Promise<ModelAllocation>;
+}
+
+export interface ModelAllocation {
+  readonly champion: ModelSignalSpec;
+  readonly challenger: ModelSignalSpec | null;
+  /** Share of the capital that follows the challenger, in [0, 1). */
+  readonly trafficShare: number;
 }
 
 export const MODEL_SIGNAL_SOURCE = Symbol('MODEL_SIGNAL_SOURCE');

@@ -111,9 +111,9 @@ export class DeploymentRunnerService {
     const barMs = timestamps[t];
     if (dep.lastBarMs !== null && barMs <= dep.lastBarMs) return null;
     const strategy = getStrategy(dep.strategy);
-    const withItems = strategy.requires?.sentiment ? await this.withSentiment(dep, loaded.data, timestamps) : loaded.data;
-    const data = dep.model === null ? withItems : await this.withModelSignal(dep, dep.model, withItems);
-    const targets = targetsAtBar(strategy, strategyParams(strategy, dep.params), data, t);
+    const data = strategy.requires?.sentiment ? await this.withSentiment(dep, loaded.data, timestamps) : loaded.data;
+    const params = strategyParams(strategy, dep.params);
+    const targets = dep.model === null ? targetsAtBar(strategy, params, data, t) : await this.modelTargets(dep, dep.model, data, t);
     const sizer = createSizer(dep.sizer, dep.sizerParams);
     const multiplier = sizingMultiplier(this.risk?.sizingMultiplier(dep.accountId) ?? 1, dep.multiplier);
     const orders = [];
@@ -173,16 +173,28 @@ export class DeploymentRunnerService {
   }
 
   /**
-   * The model's champion now (a promotion applies from the next decision), walked forward from
-   * its snapshot over the bars this decision reads, exactly as a backtest on the same bars
-   * computes it (attachModelSignal). A model that has gone is the strategy failing on its data.
+   * Targets with the model's signal: its champion now (a promotion applies from the next
+   * decision), walked forward from its snapshot over the bars this decision reads, exactly as a
+   * backtest on the same bars computes it (attachModelSignal). With a challenger on a traffic
+   * share s, s of the capital follows the challenger's targets and 1 - s the champion's: the
+   * deployment holds the sum, target = (1 - s)·champion + s·challenger (a capital split, so one
+   * deployment is enough to put a challenger on live money, and s = 0 is the champion alone).
+   * A model that has gone is the strategy failing on its data.
    */
-  private async withModelSignal(dep: Deployment, model: string, data: MarketData): Promise<MarketData> {
+  private async modelTargets(dep: Deployment, model: string, data: MarketData, t: number): Promise<Float64Array> {
     if (!this.models) throw new Error(`Deployment ${dep.id} reads model ${model} and this server has no model registry`);
-    const spec = await this.models.signalSpec(model, 'champion').catch((err: unknown) => {
+    const allocation = await this.models.allocation(model).catch((err: unknown) => {
       throw err instanceof ModelNotFoundError ? new Error(err.message) : err;
     });
-    return attachModelSignal(data, spec);
+    const strategy = getStrategy(dep.strategy);
+    const params = strategyParams(strategy, dep.params);
+    const champion = targetsAtBar(strategy, params, attachModelSignal(data, allocation.champion), t);
+    if (allocation.challenger === null || allocation.trafficShare === 0) return champion;
+    const challenger = targetsAtBar(strategy, params, attachModelSignal(data, allocation.challenger), t);
+    const s = allocation.trafficShare;
+    // A part still warming up (NaN) holds nothing, as a NaN target alone does.
+    const z = (x: number): number => (Number.isFinite(x) ? x : 0);
+    return champion.map((c, k) => (1 - s) * z(c) + s * z(challenger[k]));
   }
 
   private async send(dep: Deployment, pending: readonly DeploymentOrder[]): Promise<number> {

@@ -1,10 +1,4 @@
-/** An A/B test input or option that is out of range; `field` names it, `reason` says why. */
-export class AbParamError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'AbParamError';
-  }
-}
+import { MlFieldError } from '../ml-field.error';
+
+/** An A/B test input or option that is out of range. */
+export class AbParamError extends MlFieldError {}

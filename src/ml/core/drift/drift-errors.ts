@@ -1,10 +1,4 @@
-/** A drift-detector kind or parameter (or test input) that is out of range; `field` names it, `reason` says why. */
-export class DriftParamError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'DriftParamError';
-  }
-}
+import { MlFieldError } from '../ml-field.error';
+
+/** A drift-detector kind or parameter (or test input) that is out of range. */
+export class DriftParamError extends MlFieldError {}

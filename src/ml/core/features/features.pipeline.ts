@@ -26,6 +26,7 @@
 import { ema, rsi, sma } from '../../../quant/indicators';
 import type { MarketData } from '../../../strategies/core/market-data.types';
 import { BEAR, BULL, regimeProbabilitiesInto, type RegimeOptions } from '../../../strategies/core/regime-labels';
+import { MlFieldError } from '../ml-field.error';
 
 export const FEATURE_NAMES = ['ret_1', 'ret_5', 'ret_20', 'vol_20', 'rsi_14', 'sma_gap_20', 'ema_gap_50', 'regime', 'sentiment', 'mentions'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
@@ -37,15 +38,8 @@ export interface FeatureSpec {
 export type LabelKind = 'next-return-sign' | 'next-return';
 export const LABEL_KINDS: readonly LabelKind[] = ['next-return-sign', 'next-return'];
 
-export class FeatureError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'FeatureError';
-  }
-}
+/** An unknown feature or label, or data a feature cannot be built from. */
+export class FeatureError extends MlFieldError {}
 
 /** regime-momentum's default HMM settings, so the feature is the regime that strategy trades on. */
 export const REGIME_FEATURE_OPTIONS: RegimeOptions = { states: 2, refitEvery: 63, fitWindow: 1000, minFit: 252, starts: 2, maxIterations: 100, seed: 1, weighted: true };

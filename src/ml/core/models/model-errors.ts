@@ -1,10 +1,4 @@
-/** A model parameter (or dimension) that is out of range; `field` names it, `reason` says why. */
-export class ModelParamError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'ModelParamError';
-  }
-}
+import { MlFieldError } from '../ml-field.error';
+
+/** A model parameter (or dimension) that is out of range. */
+export class ModelParamError extends MlFieldError {}
