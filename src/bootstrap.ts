@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
 import { StartupError } from './common/startup-error';
-import { ensureDatabase } from './database/database-bootstrap';
+import { ensureDatabase, ensureReplicas } from './database/database-bootstrap';
 import { runMigrations } from './database/data-source.factory';
 import { ensureRedis } from './queues/redis-connection';
 
@@ -19,6 +19,7 @@ export async function prepareEnvironment(options: { redis: boolean; migrate?: bo
   const config = loadConfig();
   const { created } = await ensureDatabase(config.databaseUrl, config.databaseAutoCreate);
   const migrationsApplied = options.migrate === false || !config.databaseAutoMigrate ? [] : await runMigrations(config);
+  await ensureReplicas(config.databaseReplicaUrls);
   if (options.redis) await ensureRedis(config);
   return { config, databaseCreated: created, migrationsApplied };
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { runMigrations } from '../src/database/data-source.factory';
 import { createTestKey } from './support/market-data-keys';
 import { scratchDatabase } from './support/scratch-database';
-import { deleteRedisPrefix, privateRedisPrefix } from './support/spawn-server';
+import { deleteRedisPrefix, freePort, privateRedisPrefix, runServerToExit } from './support/spawn-server';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -144,5 +144,22 @@ describe('a read replica through DATABASE_REPLICA_URLS', () => {
     expect(page.statusCode).toBe(200);
     expect(page.json<{ data: unknown[] }>().data).toHaveLength(37);
     expect(await replicaStatements()).toEqual([]);
+  });
+
+  it('the compiled server refuses to start, in one line naming the replica, when a replica does not answer', async () => {
+    const port = await freePort();
+    const dead = `postgres://ro:hidden@127.0.0.1:${port}/quantdesk`;
+    const r = await runServerToExit({ label: 'norepl', env: { DATABASE_REPLICA_URLS: `${scratch.url},${dead}` } });
+    try {
+      expect(r.signal).toBeNull();
+      expect(r.code).not.toBe(0);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`Cannot reach read replica 2 of 2 at postgres://ro:***@127.0.0.1:${port}/quantdesk`);
+      expect(lines[0]).toContain('DATABASE_REPLICA_URLS');
+      expect(r.stderr).not.toContain('hidden');
+    } finally {
+      await r.server.cleanup();
+    }
   });
 });

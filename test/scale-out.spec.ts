@@ -137,8 +137,10 @@ describe('scale-out: one api process, two worker processes', () => {
         .filter((ms) => ms >= from && ms < to);
       const expected = (to - from) / TICK_MS;
       expect(new Set(slots).size).toBe(slots.length);
-      expect(slots.length).toBeGreaterThanOrEqual(Math.floor(expected) - 1);
+      // At most one run per interval (two schedulers would give about twice as many); at least half
+      // of them, so the schedule is running (a loaded machine may still be behind on a few).
       expect(slots.length).toBeLessThanOrEqual(Math.ceil(expected) + 1);
+      expect(slots.length).toBeGreaterThanOrEqual(Math.floor(expected / 2));
     } finally {
       await queue.close();
     }

@@ -84,3 +84,26 @@ export async function dropDatabase(url: string): Promise<void> {
     await admin.end();
   }
 }
+
+/**
+ * Connects to each read replica once (DATABASE_REPLICA_URLS). TypeORM opens a pool per replica
+ * at start-up and fails without one; this says which replica, in one line, before Nest starts.
+ * A replica that goes away later costs nothing but capacity (read-replica.ts reads the primary).
+ */
+export async function ensureReplicas(urls: readonly string[]): Promise<void> {
+  for (const [i, url] of urls.entries()) {
+    const client = new Client(clientConfig(url));
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } catch (err) {
+      const e = (err ?? {}) as { code?: unknown; message?: unknown };
+      const reason = typeof e.code === 'string' ? e.code : typeof e.message === 'string' ? e.message : String(err);
+      throw new StartupError(
+        `Cannot reach read replica ${i + 1} of ${urls.length} at ${redactUrl(url)} (${reason}). Fix DATABASE_REPLICA_URLS, or empty it to read from DATABASE_URL only.`,
+      );
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
