@@ -5,6 +5,7 @@ import { ConflictError, DomainError, UnprocessableError, ValidationFailedError, 
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
 import { QueuesService } from '../queues/queues.service';
+import { takesModelSignal } from '../strategies/core';
 import { checkFeatures, FeatureError } from './core/features';
 import { createModel, ModelParamError } from './core/models';
 import type { ModelSignalSpec } from './core/signal';
@@ -53,7 +54,7 @@ export class MlRegistryService implements ModelSignalSource {
     if (strategy && strategyParams) {
       // The experiments compare the strategy's returns with each version's signal: a strategy that
       // does not read the signal would make every comparison a tie.
-      if (!strategy.params.some((p) => p.name === 'signalWeight')) issues.push({ field: 'strategy', reason: `${strategy.name} does not read a model signal (no signalWeight parameter)` });
+      if (!takesModelSignal(strategy.params)) issues.push({ field: 'strategy', reason: `${strategy.name} does not read a model signal (no signalWeight parameter)` });
       else if (!(Number(strategyParams.signalWeight) > 0)) issues.push({ field: 'strategyParams.signalWeight', reason: 'must be > 0 so the strategy reads the model signal' });
     }
     try {
@@ -62,6 +63,13 @@ export class MlRegistryService implements ModelSignalSource {
       if (!(err instanceof FeatureError)) throw err;
       issues.push({ field: err.field, reason: err.reason });
     }
+    // A registered model trains, is evaluated and gives its signal on bars alone: no stored
+    // sentiment series joins them yet, so a sentiment feature would read 0 in training and
+    // whatever a backtest's request items say in research, two different models. Refused until
+    // the registry loads stored sentiment for all three.
+    dto.features.forEach((f, i) => {
+      if (f === 'sentiment' || f === 'mentions') issues.push({ field: `features.${i}`, reason: `${f} is not available to registered models yet (they read bars only)` });
+    });
     const params: Record<string, number> = {};
     for (const [k, v] of Object.entries(dto.params ?? {})) {
       if (typeof v === 'number' && Number.isFinite(v)) params[k] = v;

@@ -14,7 +14,7 @@ export function specOf(m: { kind: ModelKind; params: Record<string, number>; fea
   return snapshot === undefined ? { kind: m.kind, params: m.params, features: m.features, label: m.label } : { kind: m.kind, params: m.params, features: m.features, label: m.label, snapshot };
 }
 
-/** A series as MarketData (closes only: the features read closes; sentiment features read 0, no sentiment series is joined). */
+/** A series as MarketData (closes only: registration refuses the sentiment features until stored sentiment is joined). */
 export function seriesData(symbol: string, bars: SeriesBars): MarketData {
   return marketData([symbol], [{ close: bars.close }], { timestamps: bars.ms });
 }

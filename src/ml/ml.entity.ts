@@ -2,6 +2,7 @@
  * The registry's rows as the ml module reads them (tables of migrations/1766600000000-ml.ts).
  * Plain interfaces: MlRepository is the only code that maps them to and from SQL.
  */
+import type { SequentialResult, WelchResult } from './core/ab';
 import type { LabelKind } from './core/features';
 import type { ModelKind, ModelSnapshot } from './core/models';
 import type { ParamValue } from '../strategies/core';
@@ -73,22 +74,8 @@ export interface MlModelMetrics {
   readonly retrain: 'drift' | 'decay' | null;
 }
 
-export interface WelchResult {
-  readonly t: number;
-  readonly df: number;
-  readonly pValue: number;
-  readonly meanDiff: number;
-  readonly n1: number;
-  readonly n2: number;
-}
-
-export interface SequentialResult {
-  readonly n: number;
-  readonly statistic: number;
-  readonly pValue: number;
-  readonly rejected: boolean;
-  readonly stoppedAt: number | null;
-}
+// The A/B results are stored as the pure core computes them (jsonb), so the row types are the core's.
+export type { SequentialResult, WelchResult };
 
 export interface MlExperiment {
   readonly id: string;

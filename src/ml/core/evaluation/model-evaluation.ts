@@ -16,7 +16,7 @@
  * Bernoulli error stream (Gama et al. 2004) and Page-Hinkley's default threshold is calibrated
  * for errors of order one, far above an rls model's squared return errors.
  */
-import { buildFeatures, buildLabels } from '../features';
+import { buildFeatures, buildLabels, featureRow } from '../features';
 import { ksTwoSample, populationStabilityIndex, detectDrifts, STREAM_DETECTOR_KINDS, type StreamDetectorKind } from '../drift';
 import { restoreModel, ModelParamError, type ModelSnapshot } from '../models';
 import type { ModelSignalSpec } from '../signal';
@@ -34,15 +34,6 @@ export interface WalkForwardResult {
   readonly features: readonly Float64Array[];
 }
 
-function row(columns: readonly Float64Array[], t: number, x: Float64Array): boolean {
-  for (let j = 0; j < columns.length; j++) {
-    const v = columns[j][t];
-    if (!Number.isFinite(v)) return false;
-    x[j] = v;
-  }
-  return true;
-}
-
 export function walkForwardFrom(data: MarketData, instrument: number, spec: ModelSignalSpec, start: number): WalkForwardResult {
   if (spec.snapshot === undefined) throw new ModelParamError('snapshot', 'a walk-forward from a version needs its snapshot');
   if (!Number.isInteger(start) || start < 1 || start > data.length) throw new ModelParamError('start', `start ${start} is not a bar after a training window of the ${data.length} bars`);
@@ -58,7 +49,7 @@ export function walkForwardFrom(data: MarketData, instrument: number, spec: Mode
   for (let t = start - 1; t < n; t++) {
     if (t >= start) {
       const y = labels[t - 1];
-      if (Number.isFinite(y) && row(columns, t - 1, x)) {
+      if (Number.isFinite(y) && featureRow(columns, t - 1, x)) {
         const p = prediction[t - 1];
         if (Number.isFinite(p)) {
           if (logistic) {
@@ -73,7 +64,7 @@ export function walkForwardFrom(data: MarketData, instrument: number, spec: Mode
         model.partialFit(x, y);
       }
     }
-    if (row(columns, t, x)) prediction[t] = model.predict(x);
+    if (featureRow(columns, t, x)) prediction[t] = model.predict(x);
   }
   return { prediction, errors, misses, final: model.snapshot(), features: columns };
 }

@@ -121,6 +121,19 @@ function feature(data: MarketData, instrument: number, name: string): Float64Arr
   }
 }
 
+/**
+ * Copies bar t's features into `x`; false when one is not finite yet (a warm-up bar, which the
+ * walk-forwards skip: no prediction, no learning).
+ */
+export function featureRow(columns: readonly Float64Array[], t: number, x: Float64Array): boolean {
+  for (let j = 0; j < columns.length; j++) {
+    const v = columns[j][t];
+    if (!Number.isFinite(v)) return false;
+    x[j] = v;
+  }
+  return true;
+}
+
 export function checkFeatures(features: readonly string[]): void {
   if (features.length === 0) throw new FeatureError('features', 'at least one feature is needed');
   const seen = new Set<string>();

@@ -12,7 +12,7 @@
  * NaN error). Loss (errors): online-logistic, the 0/1 misclassification indicator at the 0.5
  * threshold (the {0,1} stream DDM expects); rls, the squared error.
  */
-import { buildFeatures, buildLabels, type LabelKind } from '../features';
+import { buildFeatures, buildLabels, featureRow, type LabelKind } from '../features';
 import { createModel, ModelParamError, restoreModel, type ModelKind, type ModelSnapshot, type OnlineModel } from '../models';
 import type { MarketData } from '../../../strategies/core/market-data.types';
 
@@ -42,15 +42,6 @@ function startModel(spec: ModelSignalSpec, useSnapshot: boolean): OnlineModel {
   return createModel(spec.kind, dims, spec.params);
 }
 
-function row(columns: readonly Float64Array[], t: number, x: Float64Array): boolean {
-  for (let j = 0; j < columns.length; j++) {
-    const v = columns[j][t];
-    if (!Number.isFinite(v)) return false;
-    x[j] = v;
-  }
-  return true;
-}
-
 function loss(kind: ModelKind, prediction: number, y: number): number {
   if (kind === 'online-logistic') return (prediction >= 0.5 ? 1 : 0) === y ? 0 : 1;
   return (y - prediction) * (y - prediction);
@@ -67,12 +58,12 @@ export function modelSignal(data: MarketData, instrument: number, spec: ModelSig
   for (let t = 0; t < n; t++) {
     if (t > 0) {
       const y = labels[t - 1];
-      if (Number.isFinite(y) && row(columns, t - 1, x)) {
+      if (Number.isFinite(y) && featureRow(columns, t - 1, x)) {
         if (Number.isFinite(prediction[t - 1])) errors[t] = loss(spec.kind, prediction[t - 1], y);
         model.partialFit(x, y);
       }
     }
-    if (row(columns, t, x)) prediction[t] = model.predict(x);
+    if (featureRow(columns, t, x)) prediction[t] = model.predict(x);
   }
   return { prediction, final: model.snapshot(), errors };
 }
@@ -91,7 +82,7 @@ export function trainModel(data: MarketData, instrument: number, spec: ModelSign
   const x = new Float64Array(columns.length);
   for (let t = from; t < to - 1; t++) {
     const y = labels[t];
-    if (Number.isFinite(y) && row(columns, t, x)) model.partialFit(x, y);
+    if (Number.isFinite(y) && featureRow(columns, t, x)) model.partialFit(x, y);
   }
   return model.snapshot();
 }
