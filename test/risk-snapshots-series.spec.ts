@@ -41,6 +41,19 @@ const insertSnapshot = (url: string, account: string, at: Date): Promise<unknown
     [account, at],
   );
 
+const RISK_SERIES = 'RiskSeries1766500000000';
+/** The risk-series migration and every later one, in the order TypeORM applies them (by timestamp). */
+const FROM_RISK_SERIES = MIGRATIONS.map((M) => new M().name as string)
+  .sort((a, b) => Number(/\d+$/.exec(a)?.[0]) - Number(/\d+$/.exec(b)?.[0]))
+  .filter((name, _, all) => all.indexOf(name) >= all.indexOf(RISK_SERIES));
+
+/** Reverts the migrations applied after risk-series, then risk-series itself (as an operator would: newest first). */
+async function revertThroughRiskSeries(url: string): Promise<void> {
+  while ((await sql(url, `SELECT 1 FROM migrations WHERE name = $1`, [RISK_SERIES])).length > 0) {
+    expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+  }
+}
+
 describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', () => {
   let url = '';
   let drop: () => Promise<void>;
@@ -63,13 +76,13 @@ describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', 
 
   it('the migration converts an existing table into monthly partitions keeping every row, and down() converts it back', async () => {
     // Back to the table the risk migration made, with rows of three months (one 200 days old).
-    expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+    await revertThroughRiskSeries(url);
     expect(await sql(url, `SELECT relkind FROM pg_class WHERE relname = 'risk_snapshots'`)).toEqual([{ relkind: 'r' }]);
     const old = new Date(Date.now() - 200 * DAY);
     const times = [old, new Date(Date.now() - 40 * DAY), new Date(Date.now() - DAY)];
     for (const at of times) await insertSnapshot(url, account, at);
 
-    expect(await runMigrations({ databaseUrl: url })).toEqual(['RiskSeries1766500000000']);
+    expect(await runMigrations({ databaseUrl: url })).toEqual(FROM_RISK_SERIES);
     expect(await sql(url, `SELECT relkind FROM pg_class WHERE relname = 'risk_snapshots'`)).toEqual([{ relkind: 'p' }]);
     const placed = await sql<{ part: string; at: Date }>(url, `SELECT tableoid::regclass::text AS part, at FROM risk_snapshots ORDER BY at`);
     expect(placed.map((r) => r.at.getTime())).toEqual(times.map((d) => d.getTime()));
@@ -78,10 +91,10 @@ describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', 
     expect(await sql(url, `SELECT to_regclass($1)::text AS t`, [monthName(monthsFromNow(3))])).toEqual([{ t: monthName(monthsFromNow(3)) }]);
     expect(await sql(url, `SELECT to_regclass('risk_snapshots_unpartitioned') AS t`)).toEqual([{ t: null }]);
 
-    expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+    await revertThroughRiskSeries(url);
     expect(await sql(url, `SELECT relkind FROM pg_class WHERE relname = 'risk_snapshots'`)).toEqual([{ relkind: 'r' }]);
     expect((await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM risk_snapshots`))[0].n).toBe(3);
-    expect(await runMigrations({ databaseUrl: url })).toEqual(['RiskSeries1766500000000']);
+    expect(await runMigrations({ databaseUrl: url })).toEqual(FROM_RISK_SERIES);
     expect((await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM risk_snapshots`))[0].n).toBe(3);
   });
 
