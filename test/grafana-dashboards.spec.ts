@@ -36,7 +36,7 @@ describe('Grafana dashboards', () => {
   afterAll(() => t?.close());
 
   it('has the trading, risk, execution and system dashboards, each with a unique uid and unique panel ids', () => {
-    expect(files).toEqual(expect.arrayContaining(['execution-quality.json', 'risk.json', 'system-health.json', 'trading-overview.json']));
+    expect(files).toEqual(expect.arrayContaining(['execution-quality.json', 'online-models.json', 'risk.json', 'system-health.json', 'trading-overview.json']));
     expect(new Set(dashboards.map(({ d }) => d.uid)).size).toBe(files.length);
     for (const { file, d } of dashboards) {
       const ids = panelsOf(d.panels).map((p) => p.id);

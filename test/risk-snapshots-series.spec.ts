@@ -41,10 +41,17 @@ const insertSnapshot = (url: string, account: string, at: Date): Promise<unknown
     [account, at],
   );
 
-/** The migrations after RiskSeries: reverted whenever the spec needs RiskSeries to be the last one applied. */
-const LATER = MIGRATIONS.slice(MIGRATIONS.findIndex((m) => m.name === 'RiskSeries1766500000000') + 1).map((m) => m.name);
-async function revertLater(url: string): Promise<void> {
-  for (let i = 0; i < LATER.length; i++) expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+const RISK_SERIES = 'RiskSeries1766500000000';
+/** The risk-series migration and every later one, in the order TypeORM applies them (by timestamp). */
+const FROM_RISK_SERIES = MIGRATIONS.map((M) => new M().name as string)
+  .sort((a, b) => Number(/\d+$/.exec(a)?.[0]) - Number(/\d+$/.exec(b)?.[0]))
+  .filter((name, _, all) => all.indexOf(name) >= all.indexOf(RISK_SERIES));
+
+/** Reverts the migrations applied after risk-series, then risk-series itself (as an operator would: newest first). */
+async function revertThroughRiskSeries(url: string): Promise<void> {
+  while ((await sql(url, `SELECT 1 FROM migrations WHERE name = $1`, [RISK_SERIES])).length > 0) {
+    expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+  }
 }
 
 describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', () => {
@@ -59,7 +66,6 @@ describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', 
     url = scratch.url;
     drop = scratch.drop;
     expect(await runMigrations({ databaseUrl: url })).toHaveLength(MIGRATIONS.length);
-    await revertLater(url);
     [{ id: account }] = await sql<{ id: string }>(url, `INSERT INTO accounts (name) VALUES ('series') RETURNING id`);
   });
   afterAll(async () => {
@@ -70,13 +76,13 @@ describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', 
 
   it('the migration converts an existing table into monthly partitions keeping every row, and down() converts it back', async () => {
     // Back to the table the risk migration made, with rows of three months (one 200 days old).
-    expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+    await revertThroughRiskSeries(url);
     expect(await sql(url, `SELECT relkind FROM pg_class WHERE relname = 'risk_snapshots'`)).toEqual([{ relkind: 'r' }]);
     const old = new Date(Date.now() - 200 * DAY);
     const times = [old, new Date(Date.now() - 40 * DAY), new Date(Date.now() - DAY)];
     for (const at of times) await insertSnapshot(url, account, at);
 
-    expect(await runMigrations({ databaseUrl: url })).toEqual(['RiskSeries1766500000000', ...LATER]);
+    expect(await runMigrations({ databaseUrl: url })).toEqual(FROM_RISK_SERIES);
     expect(await sql(url, `SELECT relkind FROM pg_class WHERE relname = 'risk_snapshots'`)).toEqual([{ relkind: 'p' }]);
     const placed = await sql<{ part: string; at: Date }>(url, `SELECT tableoid::regclass::text AS part, at FROM risk_snapshots ORDER BY at`);
     expect(placed.map((r) => r.at.getTime())).toEqual(times.map((d) => d.getTime()));
@@ -85,11 +91,10 @@ describe('risk_snapshots: monthly partitions and retention (plain PostgreSQL)', 
     expect(await sql(url, `SELECT to_regclass($1)::text AS t`, [monthName(monthsFromNow(3))])).toEqual([{ t: monthName(monthsFromNow(3)) }]);
     expect(await sql(url, `SELECT to_regclass('risk_snapshots_unpartitioned') AS t`)).toEqual([{ t: null }]);
 
-    await revertLater(url);
-    expect(await revertLastMigration({ databaseUrl: url })).toBe(true);
+    await revertThroughRiskSeries(url);
     expect(await sql(url, `SELECT relkind FROM pg_class WHERE relname = 'risk_snapshots'`)).toEqual([{ relkind: 'r' }]);
     expect((await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM risk_snapshots`))[0].n).toBe(3);
-    expect(await runMigrations({ databaseUrl: url })).toEqual(['RiskSeries1766500000000', ...LATER]);
+    expect(await runMigrations({ databaseUrl: url })).toEqual(FROM_RISK_SERIES);
     expect((await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM risk_snapshots`))[0].n).toBe(3);
   });
 
