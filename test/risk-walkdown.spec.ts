@@ -9,6 +9,10 @@ import { ApiKeysService } from '../src/auth/api-keys.service';
 import { Decimal } from '../src/common/decimal';
 import { loadConfig } from '../src/config/app-config';
 import { runMigrations } from '../src/database/data-source.factory';
+import { getToken } from '@willsoto/nestjs-prometheus';
+import type { Gauge } from 'prom-client';
+import { METRIC } from '../src/monitoring/metrics/metric-names';
+import { RiskMeasuresService } from '../src/risk/risk-measures.service';
 import { RiskMonitorService } from '../src/risk/risk-monitor.service';
 import { QueuesService } from '../src/queues/queues.service';
 import { BrokerRegistry } from '../src/trading/brokers/broker.registry';
@@ -211,5 +215,18 @@ describe('risk walk-down: drawdown steps the account down, audited and alerted',
     expect(line('trades_total{side="sell",symbol="FILLW"}')).toBe('trades_total{side="sell",symbol="FILLW"} 3');
     expect(line('trades_failed{reason="RISK_MODE"}')).toBe('trades_failed{reason="RISK_MODE"} 4');
     for (const name of ['var_95_usd', 'cvar_95_usd', 'pnl_total_usd', 'sharpe_ratio', 'win_rate_pct']) expect(metrics).toContain(`# TYPE ${name} gauge`);
+
+    // Another process (here: this one with stale figures, as a worker that ran an older snapshot)
+    // takes the latest snapshot's figures from Redis, unknown ones as NaN again.
+    const gauges = app.get(RiskMeasuresService);
+    const stale = app.get<Gauge<string>>(getToken(METRIC.portfolioValueUsd));
+    stale.set(-1);
+    app.get<Gauge<string>>(getToken(METRIC.var95Usd)).set(123);
+    expect(await gauges.refreshFirmGauges()).toBe(true);
+    const refreshed = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const again = (name: string): string | undefined => refreshed.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    expect(again('portfolio_value_usd')).toBe(`portfolio_value_usd ${s.equity}`);
+    expect(again('var_95_usd')).toBe('var_95_usd Nan');
+    expect(again('position_value_usd')).toBe(`position_value_usd{symbol="FILLW"} ${997 * 120}`);
   });
 });

@@ -1,10 +1,11 @@
-import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { DataSource } from 'typeorm';
 import type { Counter, Gauge } from 'prom-client';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
+import { RedisCacheService } from '../common/cache/redis-cache.service';
 import { accountId as toAccountId } from '../common/typed-ids';
 import { detectTimeSeriesStorage, type TimeSeriesStorage } from '../database/timescale';
 import { METRIC } from '../monitoring/metrics/metric-names';
@@ -94,6 +95,27 @@ export interface FirmRiskFigures {
 }
 
 const usd = (f: VarFigures, v: number): VarFigures => ({ var95: toUsd(f.var95, v), cvar95: toUsd(f.cvar95, v), var99: toUsd(f.var99, v), cvar99: toUsd(f.cvar99, v) });
+/** Redis key (type, key) of the latest firm figures, how often every process reads them, and how long they stand. */
+const FIRM_SHARED_KEY = ['risk-firm', 'latest'] as const;
+export const FIRM_GAUGES_EVERY_MS = 15_000;
+/** A day: figures no snapshot has renewed for that long are dropped rather than shown as current. */
+const FIRM_SHARED_TTL_MS = 86_400_000;
+
+/** FirmRiskFigures as JSON: unknown (NaN) figures as null, positions as entries. */
+type SharedFirmFigures = { [K in Exclude<keyof FirmRiskFigures, 'positions'>]: number | null } & { positions: [string, number][]; at: string };
+
+function toShared(f: FirmRiskFigures, at: Date): SharedFirmFigures {
+  const { positions, ...figures } = f;
+  const out = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Number.isFinite(v) ? v : null])) as Omit<SharedFirmFigures, 'positions' | 'at'>;
+  return { ...out, positions: [...positions], at: at.toISOString() };
+}
+
+function fromShared(w: SharedFirmFigures): FirmRiskFigures {
+  const { positions, at: _at, ...figures } = w;
+  const num = Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, v ?? NaN])) as Omit<FirmRiskFigures, 'positions'>;
+  return { ...num, positions: new Map(positions) };
+}
+
 /** JSON has no NaN: unknown figures are null. */
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -108,7 +130,7 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
  * trades_failed is counted where orders fail: the gate (its codes) and the OMS (`broker`).
  */
 @Injectable()
-export class RiskMeasuresService implements OnModuleInit {
+export class RiskMeasuresService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RiskMeasures');
   private storageKind?: Promise<TimeSeriesStorage>;
 
@@ -129,7 +151,37 @@ export class RiskMeasuresService implements OnModuleInit {
     @InjectMetric(METRIC.winRatePct) private readonly gWinRate: Gauge<string>,
     @InjectMetric(METRIC.tradesTotal) private readonly cTrades: Counter<string>,
     @Optional() @InjectMetric(METRIC.portfolioHeatPct) private readonly gHeat: Gauge<string> | null = null,
+    // Where the latest firm figures are shared with the other processes (absent: this process's own only).
+    @Optional() @Inject(RedisCacheService) private readonly shared: RedisCacheService | null = null,
   ) {}
+
+  private sharedTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * The firm gauges of every process follow the latest snapshot, whichever worker ran it: the
+   * snapshot's process publishes its figures (Redis, FIRM_SHARED_KEY) and every process (api
+   * roles too) reads them every FIRM_GAUGES_EVERY_MS and at start-up. Without this, each worker
+   * would export the figures of the last snapshot IT ran, and a drawdown alert could keep firing
+   * from a process whose figures are stale.
+   */
+  onApplicationBootstrap(): void {
+    if (!this.shared) return;
+    void this.refreshFirmGauges();
+    this.sharedTimer = setInterval(() => void this.refreshFirmGauges(), FIRM_GAUGES_EVERY_MS);
+    this.sharedTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sharedTimer);
+  }
+
+  /** Sets the firm gauges from the latest shared figures; false when there are none (or Redis is down). */
+  async refreshFirmGauges(): Promise<boolean> {
+    const wire = await this.shared?.peek<SharedFirmFigures>(FIRM_SHARED_KEY[0], FIRM_SHARED_KEY[1]);
+    if (!wire) return false;
+    this.export(fromShared(wire));
+    return true;
+  }
 
   onModuleInit(): void {
     // Broker refusals are counted by the OMS where it stores them (trades_failed{reason="broker"}).
@@ -222,7 +274,9 @@ export class RiskMeasuresService implements OnModuleInit {
         this.logger.error(`Risk snapshot of account ${accountId} failed: ${(err as Error).message}`);
       }
     }
-    this.export(await this.firm(statuses));
+    const firm = await this.firm(statuses);
+    this.export(firm);
+    await this.shared?.put(FIRM_SHARED_KEY[0], FIRM_SHARED_KEY[1], toShared(firm, at), FIRM_SHARED_TTL_MS);
     return n;
   }
 

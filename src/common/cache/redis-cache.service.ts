@@ -84,6 +84,34 @@ export class RedisCacheService implements JsonCache, OnModuleDestroy {
     return value;
   }
 
+  /**
+   * Publishes a JSON value under (keyType, key) for `ttlMs`, for other processes to `peek`: a
+   * shared latest value rather than a cache fill (no hit or miss is counted). False when Redis did
+   * not take it.
+   */
+  async put(keyType: string, key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    try {
+      await this.redis.set(`${this.prefix}${keyType}:${key}`, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+      this.recovered();
+      return true;
+    } catch (err) {
+      this.outage(err as Error);
+      return false;
+    }
+  }
+
+  /** The value `put` published under (keyType, key); null when there is none or Redis is down. */
+  async peek<T>(keyType: string, key: string): Promise<T | null> {
+    try {
+      const raw = await this.redis.get(`${this.prefix}${keyType}:${key}`);
+      this.recovered();
+      return raw === null ? null : (JSON.parse(raw) as T);
+    } catch (err) {
+      this.outage(err as Error);
+      return null;
+    }
+  }
+
   /** Every value cached under (keyType, scope) is stale from now on. Best effort when Redis is down. */
   async invalidate(keyType: string, scope: string): Promise<void> {
     try {
