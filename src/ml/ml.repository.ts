@@ -168,15 +168,8 @@ export interface NewModel {
   readonly createdByKeyId: string | null;
 }
 
-export interface NewVersion {
-  readonly modelId: string;
-  readonly role: VersionRole;
-  readonly snapshot: ModelSnapshot;
-  readonly trainingFrom: Date;
-  readonly trainingTo: Date;
-  readonly trainingBars: number;
-  readonly trigger: TrainingTrigger;
-}
+/** A version to insert: the row without what the database assigns (id, version number, time). */
+export type NewVersion = Omit<MlModelVersion, 'id' | 'version' | 'createdAt'>;
 
 export type NewMetrics = Omit<MlModelMetrics, 'id'>;
 
