@@ -72,7 +72,6 @@ describe('ml registry', () => {
     const before = await db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ml_models`);
     const cases: [Record<string, unknown>, string][] = [
       [{ features: ['ret_1', 'nope'] }, 'features'],
-      [{ features: ['ret_1', 'sentiment'] }, 'features.1'],
       [{ params: { eta0: -1 } }, 'params.eta0'],
       [{ params: { bogus: 1 } }, 'params.bogus'],
       [{ strategy: 'no-such-strategy' }, 'strategy'],

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UnprocessableError } from '../common/errors/domain-error';
-import { attachModelSignal } from '../ml/core/signal';
+import { usesSentiment } from '../ml/core/features';
+import { attachModelSignal, type ModelSignalSpec } from '../ml/core/signal';
+import { SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from '../strategies/runner/sentiment-items.port';
 import { alignSentimentBySymbol, marketData, type InstrumentBars, type MarketData } from '../strategies/core';
 import { ResearchBarsRepository } from './research-bars.repository';
 import type { DataSpec } from './research-run.types';
@@ -20,10 +22,38 @@ export interface LoadedData {
  */
 @Injectable()
 export class ResearchDataService {
-  constructor(private readonly bars: ResearchBarsRepository) {}
+  constructor(
+    private readonly bars: ResearchBarsRepository,
+    // Stored news sentiment (the news module), for model signals on sentiment features.
+    @Optional() @Inject(SENTIMENT_ITEMS) private readonly sentiment: SentimentItemsPort | null = null,
+  ) {}
+
+  /**
+   * `data` with a registered model's signal walked forward over its bars. A model on the
+   * sentiment features reads the STORED sentiment of its symbols, as it was trained and is
+   * evaluated (the model registry reads the same series, storedSentiment), whatever sentiment
+   * the strategy itself is given: the signal is computed on a copy and only the signal is kept.
+   */
+  async withModelSignal(data: MarketData, spec: ModelSignalSpec): Promise<MarketData> {
+    if (!usesSentiment(spec.features)) return attachModelSignal(data, spec);
+    if (!this.sentiment) throw new UnprocessableError('NO_SENTIMENT_FEED', 'The model reads sentiment features and this server has no stored sentiment', { field: 'model' });
+    const timestamps = data.timestamps;
+    if (timestamps === undefined) throw new UnprocessableError('NO_BAR_TIMES', 'The model reads sentiment features, which need bar times', { field: 'data.timestamps' });
+    const series = await storedSentiment(this.sentiment, data.symbols, timestamps);
+    const own = attachModelSignal(marketData(data.symbols, data.bars.map((b, k) => ({ close: b.close, sentiment: series[k] })), { timestamps }), spec);
+    return marketData(
+      data.symbols,
+      data.bars.map((b, k) => ({ ...b, signal: own.bars[k].signal })),
+      { timestamps },
+    );
+  }
 
   /** 422 naming the symbols that have no bars in the range: decided before anything is queued. */
   async assertAvailable(spec: DataSpec): Promise<void> {
+    if (spec.signal !== undefined && usesSentiment(spec.signal.features)) {
+      if (!this.sentiment) throw new UnprocessableError('NO_SENTIMENT_FEED', 'The model reads sentiment features and this server has no stored sentiment', { field: 'model' });
+      if (spec.source === 'inline' && spec.timestamps === null) throw new UnprocessableError('NO_BAR_TIMES', 'The model reads sentiment features, which need bar times', { field: 'data.timestamps' });
+    }
     if (spec.source !== 'bars') return;
     const missing = await this.bars.symbolsWithoutBars(spec.symbols, spec.timeframe, spec.from, spec.to);
     if (missing.length) {
@@ -32,11 +62,16 @@ export class ResearchDataService {
     }
   }
 
+  /** The run's model signal (DataSpec.signal) walked forward over exactly these bars, if it has one. */
+  private withSignal(data: MarketData, spec: DataSpec): Promise<MarketData> | MarketData {
+    return spec.signal === undefined ? data : this.withModelSignal(data, spec.signal);
+  }
+
   async load(spec: DataSpec): Promise<LoadedData> {
     if (spec.source === 'inline') {
       const closes = spec.close.map((series) => Float64Array.from(series, (v) => (v === null ? NaN : v)));
       const timestamps = spec.timestamps === null ? null : Float64Array.from(spec.timestamps);
-      return { data: withSignal(withTimes(spec.symbols, closes, timestamps, spec.sentiment), spec), timestamps };
+      return { data: await this.withSignal(withTimes(spec.symbols, closes, timestamps, spec.sentiment), spec), timestamps };
     }
     const rows = await this.bars.closes(spec.symbols, spec.timeframe, spec.from, spec.to);
     const times: number[] = [];
@@ -56,7 +91,7 @@ export class ResearchDataService {
       for (let i = 1; i < c.length; i++) if (Number.isNaN(c[i]) && !Number.isNaN(c[i - 1])) c[i] = c[i - 1];
     }
     const timestamps = Float64Array.from(times);
-    return { data: withSignal(withTimes(spec.symbols, closes, timestamps, spec.sentiment), spec), timestamps };
+    return { data: await this.withSignal(withTimes(spec.symbols, closes, timestamps, spec.sentiment), spec), timestamps };
   }
 }
 
@@ -71,7 +106,3 @@ function withTimes(symbols: readonly string[], closes: readonly Float64Array[], 
   return marketData(symbols, bars, timestamps === null ? {} : { timestamps });
 }
 
-/** The run's model signal (DataSpec.signal) walked forward over exactly these bars, if it has one. */
-function withSignal(data: MarketData, spec: DataSpec): MarketData {
-  return spec.signal === undefined ? data : attachModelSignal(data, spec.signal);
-}

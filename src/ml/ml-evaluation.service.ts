@@ -9,7 +9,8 @@ import { compareReturns, driftReadings, featureShift, finiteCount, finiteMean, w
 import type { MlModel, MlModelMetrics, MlModelVersion } from './ml.entity';
 import { MlGauges } from './ml.gauges';
 import { MlRepository } from './ml.repository';
-import { seriesData, specOf } from './ml-training.service';
+import { MlSeriesService } from './ml-series.service';
+import { specOf } from './ml-training.service';
 
 /** Bars walked forward past a version's training window at most (the oldest first: a walk-forward must go in order). */
 export const ML_EVALUATE_MAX_BARS = 20_000;
@@ -57,6 +58,7 @@ export class MlEvaluationService {
     private readonly gauges: MlGauges,
     private readonly queues: QueuesService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly series: MlSeriesService,
     @Optional() @Inject(ALERT_RAISER) private readonly alerts: AlertRaiser | null = null,
   ) {}
 
@@ -129,7 +131,7 @@ export class MlEvaluationService {
     let start = 0;
     while (start < bars.ms.length && bars.ms[start] <= trainedTo) start++;
     if (start === 0 || bars.ms.length - start < ML_EVALUATE_MIN_BARS) return { walked: null, wrote: false, drift: false, retrain: false };
-    const data = seriesData(model.symbol, bars);
+    const data = await this.series.data(model.symbol, bars, model.features);
     const wf = walkForwardFrom(data, 0, specOf(model, version.snapshot), start);
     const walked: Walked = { version, data, start, prediction: wf.prediction };
     const scored = finiteCount(wf.misses, start);

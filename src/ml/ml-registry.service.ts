@@ -6,7 +6,8 @@ import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
 import { QueuesService } from '../queues/queues.service';
 import { takesModelSignal } from '../strategies/core';
-import { checkFeatures, FeatureError } from './core/features';
+import { checkFeatures, FeatureError, usesSentiment } from './core/features';
+import { MlSeriesService } from './ml-series.service';
 import { createModel, ModelParamError } from './core/models';
 import type { ModelSignalSpec } from './core/signal';
 import { MIN_TRAINING_BARS, type ExperimentsQueryDto, type MetricsQueryDto, type RegisterModelDto } from './ml.dto';
@@ -42,6 +43,7 @@ export class MlRegistryService implements ModelSignalSource {
     private readonly gauges: MlGauges,
     private readonly queues: QueuesService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly series: MlSeriesService,
   ) {}
 
   /** Checks everything before a bar is read; 400 naming each field, 409 for a taken name, 422 without enough bars. */
@@ -63,13 +65,13 @@ export class MlRegistryService implements ModelSignalSource {
       if (!(err instanceof FeatureError)) throw err;
       issues.push({ field: err.field, reason: err.reason });
     }
-    // A registered model trains, is evaluated and gives its signal on bars alone: no stored
-    // sentiment series joins them yet, so a sentiment feature would read 0 in training and
-    // whatever a backtest's request items say in research, two different models. Refused until
-    // the registry loads stored sentiment for all three.
-    dto.features.forEach((f, i) => {
-      if (f === 'sentiment' || f === 'mentions') issues.push({ field: `features.${i}`, reason: `${f} is not available to registered models yet (they read bars only)` });
-    });
+    // The sentiment features read the stored news sentiment (MlSeriesService), in training,
+    // evaluation and every signal alike: a server without it cannot build them.
+    if (!this.series.canRead(dto.features)) {
+      dto.features.forEach((f, i) => {
+        if (usesSentiment([f])) issues.push({ field: `features.${i}`, reason: `${f} needs stored news sentiment, which this server does not have` });
+      });
+    }
     const params: Record<string, number> = {};
     for (const [k, v] of Object.entries(dto.params ?? {})) {
       if (typeof v === 'number' && Number.isFinite(v)) params[k] = v;
@@ -98,7 +100,7 @@ export class MlRegistryService implements ModelSignalSource {
       });
     }
     const spec = specOf({ kind: dto.kind, params, features: dto.features, label: dto.label });
-    const trained = trainOnWindow(dto.symbol, bars, spec);
+    const trained = trainOnWindow(await this.series.data(dto.symbol, bars, dto.features), bars, spec);
     const out = await this.repo.transaction(async (m) => {
       const model = await this.repo.insertModel(m, {
         name: dto.name,

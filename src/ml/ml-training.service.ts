@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/inject-config.decorator';
-import { marketData, type MarketData } from '../strategies/core';
+import type { MarketData } from '../strategies/core';
+import { MlSeriesService } from './ml-series.service';
 import type { LabelKind } from './core/features';
 import type { ModelKind, ModelSnapshot } from './core/models';
 import { trainModel, type ModelSignalSpec } from './core/signal';
@@ -14,11 +15,6 @@ export function specOf(m: { kind: ModelKind; params: Record<string, number>; fea
   return snapshot === undefined ? { kind: m.kind, params: m.params, features: m.features, label: m.label } : { kind: m.kind, params: m.params, features: m.features, label: m.label, snapshot };
 }
 
-/** A series as MarketData (closes only: registration refuses the sentiment features until stored sentiment is joined). */
-export function seriesData(symbol: string, bars: SeriesBars): MarketData {
-  return marketData([symbol], [{ close: bars.close }], { timestamps: bars.ms });
-}
-
 export interface TrainedWindow {
   readonly snapshot: ModelSnapshot;
   readonly trainingFrom: Date;
@@ -27,9 +23,9 @@ export interface TrainedWindow {
 }
 
 /** trainModel over the whole window of bars (the result may be used from the last bar on). */
-export function trainOnWindow(symbol: string, bars: SeriesBars, spec: ModelSignalSpec): TrainedWindow {
+export function trainOnWindow(data: MarketData, bars: SeriesBars, spec: ModelSignalSpec): TrainedWindow {
   const n = bars.ms.length;
-  const snapshot = trainModel(seriesData(symbol, bars), 0, spec, 0, n);
+  const snapshot = trainModel(data, 0, spec, 0, n);
   return { snapshot, trainingFrom: new Date(bars.ms[0]), trainingTo: new Date(bars.ms[n - 1]), trainingBars: n };
 }
 
@@ -53,6 +49,7 @@ export class MlTrainingService {
     private readonly repo: MlRepository,
     private readonly gauges: MlGauges,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly series: MlSeriesService,
   ) {}
 
   /** The fewest bars a retrain accepts: anything shorter is not a window worth a version. */
@@ -69,7 +66,7 @@ export class MlTrainingService {
       this.logger.warn(`Retrain of ${model.name} skipped: ${bars.ms.length} bars (fewer than ${MlTrainingService.MIN_BARS})`);
       return { version: null, experiment: null };
     }
-    const trained = trainOnWindow(model.symbol, bars, specOf(model));
+    const trained = trainOnWindow(await this.series.data(model.symbol, bars, model.features), bars, specOf(model));
     const out = await this.repo.transaction(async (m) => {
       await this.repo.lockModel(m, model.id);
       const version = await this.repo.insertVersion(m, { modelId: model.id, role: 'challenger', trigger, ...trained });

@@ -6,6 +6,7 @@ import { MlProcessor } from './ml.processor';
 import { MlScheduler } from './ml.scheduler';
 import { MlRegistryService } from './ml-registry.service';
 import { MlRepository } from './ml.repository';
+import { MlSeriesService } from './ml-series.service';
 import { MlTrainingService } from './ml-training.service';
 import { MODEL_SIGNAL_SOURCE } from './model-signal-source.port';
 
@@ -20,7 +21,7 @@ import { MODEL_SIGNAL_SOURCE } from './model-signal-source.port';
 @Global()
 @Module({
   controllers: [MlController, MlAdminController],
-  providers: [MlRepository, MlGauges, MlRegistryService, MlTrainingService, MlEvaluationService, MlProcessor, MlScheduler, { provide: MODEL_SIGNAL_SOURCE, useExisting: MlRegistryService }],
+  providers: [MlRepository, MlSeriesService, MlGauges, MlRegistryService, MlTrainingService, MlEvaluationService, MlProcessor, MlScheduler, { provide: MODEL_SIGNAL_SOURCE, useExisting: MlRegistryService }],
   exports: [MODEL_SIGNAL_SOURCE, MlRegistryService, MlEvaluationService, MlTrainingService],
 })
 export class MlModule {}

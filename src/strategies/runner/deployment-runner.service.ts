@@ -4,9 +4,9 @@ import { Decimal, formatDecimal } from '../../common/decimal';
 import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../../common/typed-ids';
 import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
-import { alignSentimentBySymbol, getStrategy, marketData, strategyParams, targetsAtBar, type MarketData } from '../core';
-import { SENTIMENT_ITEMS, type SentimentItemsPort } from './sentiment-items.port';
-import { attachModelSignal } from '../../ml/core/signal';
+import { getStrategy, marketData, strategyParams, targetsAtBar, type MarketData } from '../core';
+import { SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from './sentiment-items.port';
+import type { ModelSignalSpec } from '../../ml/core/signal';
 import { MODEL_SIGNAL_SOURCE, ModelNotFoundError, type ModelSignalSource } from '../../ml/model-signal-source.port';
 import { createSizer, sizingMultiplier } from '../../trading/sizing/core';
 import { RISK_SIZING, type RiskSizingPort } from '../../trading/sizing/risk-sizing.port';
@@ -153,24 +153,17 @@ export class DeploymentRunnerService {
    * gate, a validation) is final and recorded on the row; anything else (broker or database
    * down) leaves the row pending for the next tick, which sends the same order again.
    */
-  /**
-   * The stored sentiment aligned to the bars exactly as a backtest aligns its items
-   * (alignSentimentBySymbol): bar t holds only items published before its close, and nothing
-   * published at or after the newest close is read at all. Items from one bar's width before the
-   * first close feed bar 0, as a backtest's items before the data start do.
-   */
+  /** The stored sentiment aligned to the bars (storedSentiment: as a backtest aligns its items). */
   private async withSentiment(dep: Deployment, data: MarketData, timestamps: Float64Array): Promise<MarketData> {
     if (!this.sentiment) throw new Error(`${dep.strategy} needs sentiment and this server has no sentiment feed`);
-    const n = timestamps.length;
-    const width = n > 1 ? timestamps[1] - timestamps[0] : 24 * 3600_000;
-    const items = await this.sentiment.items(dep.symbols, timestamps[0] - width, timestamps[n - 1]);
-    const series = alignSentimentBySymbol(timestamps, items, dep.symbols);
+    const series = await storedSentiment(this.sentiment, dep.symbols, timestamps);
     return marketData(
       dep.symbols,
       data.bars.map((b, k) => ({ ...b, sentiment: series[k] })),
       { timestamps },
     );
   }
+
 
   /**
    * Targets with the model's signal: its champion now (a promotion applies from the next
@@ -188,9 +181,15 @@ export class DeploymentRunnerService {
     });
     const strategy = getStrategy(dep.strategy);
     const params = strategyParams(strategy, dep.params);
-    const champion = targetsAtBar(strategy, params, attachModelSignal(data, allocation.champion), t);
+    // A signal that cannot be computed here (no stored sentiment) would fail every tick: the
+    // deployment fails, saying why, as a strategy that throws on its data does.
+    const signal = (spec: ModelSignalSpec): Promise<MarketData> =>
+      this.data.withModelSignal(data, spec).catch((err: unknown) => {
+        throw err instanceof DomainError ? new Error(err.message) : err;
+      });
+    const champion = targetsAtBar(strategy, params, await signal(allocation.champion), t);
     if (allocation.challenger === null || allocation.trafficShare === 0) return champion;
-    const challenger = targetsAtBar(strategy, params, attachModelSignal(data, allocation.challenger), t);
+    const challenger = targetsAtBar(strategy, params, await signal(allocation.challenger), t);
     const s = allocation.trafficShare;
     // A part still warming up (NaN) holds nothing, as a NaN target alone does.
     const z = (x: number): number => (Number.isFinite(x) ? x : 0);

@@ -8,6 +8,7 @@ import { paramsOf, strategyOf } from '../../backtesting/research-request.parser'
 import { MarketDataFeedService } from '../../data-sources/market-data/market-data-feed.service';
 import { QueuesService } from '../../queues/queues.service';
 import { createSizer, DEFAULT_SIZER, SizerParamError, UnknownSizerError } from '../../trading/sizing/core';
+import { usesSentiment } from '../../ml/core/features';
 import { MODEL_SIGNAL_SOURCE, ModelNotFoundError, type ModelSignalSource } from '../../ml/model-signal-source.port';
 import { takesModelSignal, type ParamValue } from '../core/strategy-params';
 import type { Strategy } from '../core/strategy.types';
@@ -98,7 +99,8 @@ export class DeploymentsService {
       return;
     }
     try {
-      await this.models.signalSpec(model, 'champion');
+      const spec = await this.models.signalSpec(model, 'champion');
+      if (usesSentiment(spec.features) && !this.sentiment) issues.push({ field: 'model', reason: `${model} reads sentiment features and this server has no stored sentiment` });
     } catch (err) {
       if (!(err instanceof ModelNotFoundError)) throw err;
       issues.push({ field: 'model', reason: err.message });

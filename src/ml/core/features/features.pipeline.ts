@@ -134,6 +134,11 @@ export function featureRow(columns: readonly Float64Array[], t: number, x: Float
   return true;
 }
 
+/** Whether the features read InstrumentBars.sentiment (the rest read closes only). */
+export function usesSentiment(features: readonly string[]): boolean {
+  return features.some((f) => f === 'sentiment' || f === 'mentions');
+}
+
 export function checkFeatures(features: readonly string[]): void {
   if (features.length === 0) throw new FeatureError('features', 'at least one feature is needed');
   const seen = new Set<string>();

@@ -1,1 +1,1 @@
-export { buildFeatures, buildLabels, checkFeatures, featureRow, FEATURE_NAMES, FeatureError, LABEL_KINDS, REGIME_FEATURE_OPTIONS, type FeatureName, type FeatureSpec, type LabelKind } from './features.pipeline';
+export { buildFeatures, buildLabels, checkFeatures, featureRow, usesSentiment, FEATURE_NAMES, FeatureError, LABEL_KINDS, REGIME_FEATURE_OPTIONS, type FeatureName, type FeatureSpec, type LabelKind } from './features.pipeline';
