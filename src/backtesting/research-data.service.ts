@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { UnprocessableError } from '../common/errors/domain-error';
 import { usesSentiment } from '../ml/core/features';
 import { attachModelSignal, type ModelSignalSpec } from '../ml/core/signal';
-import { SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from '../strategies/runner/sentiment-items.port';
+import { NoSentimentFeedError, SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from '../strategies/runner/sentiment-items.port';
 import { alignSentimentBySymbol, marketData, type InstrumentBars, type MarketData } from '../strategies/core';
 import { ResearchBarsRepository } from './research-bars.repository';
 import type { DataSpec } from './research-run.types';
@@ -36,7 +36,7 @@ export class ResearchDataService {
    */
   async withModelSignal(data: MarketData, spec: ModelSignalSpec): Promise<MarketData> {
     if (!usesSentiment(spec.features)) return attachModelSignal(data, spec);
-    if (!this.sentiment) throw new UnprocessableError('NO_SENTIMENT_FEED', 'The model reads sentiment features and this server has no stored sentiment', { field: 'model' });
+    if (!this.sentiment) throw new NoSentimentFeedError('model');
     const timestamps = data.timestamps;
     if (timestamps === undefined) throw new UnprocessableError('NO_BAR_TIMES', 'The model reads sentiment features, which need bar times', { field: 'data.timestamps' });
     const series = await storedSentiment(this.sentiment, data.symbols, timestamps);
@@ -51,7 +51,7 @@ export class ResearchDataService {
   /** 422 naming the symbols that have no bars in the range: decided before anything is queued. */
   async assertAvailable(spec: DataSpec): Promise<void> {
     if (spec.signal !== undefined && usesSentiment(spec.signal.features)) {
-      if (!this.sentiment) throw new UnprocessableError('NO_SENTIMENT_FEED', 'The model reads sentiment features and this server has no stored sentiment', { field: 'model' });
+      if (!this.sentiment) throw new NoSentimentFeedError('model');
       if (spec.source === 'inline' && spec.timestamps === null) throw new UnprocessableError('NO_BAR_TIMES', 'The model reads sentiment features, which need bar times', { field: 'data.timestamps' });
     }
     if (spec.source !== 'bars') return;

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { UnprocessableError } from '../common/errors/domain-error';
 import { marketData, type MarketData, type SentimentSeries } from '../strategies/core';
-import { SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from '../strategies/runner/sentiment-items.port';
+import { NoSentimentFeedError, SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from '../strategies/runner/sentiment-items.port';
 import { usesSentiment } from './core/features';
 import type { SeriesBars } from './ml.repository';
 
@@ -27,7 +26,7 @@ export class MlSeriesService {
 
   async data(symbol: string, bars: SeriesBars, features: readonly string[]): Promise<MarketData> {
     if (!usesSentiment(features)) return seriesData(symbol, bars);
-    if (!this.sentiment) throw new UnprocessableError('NO_SENTIMENT_FEED', 'The model reads sentiment features and this server has no stored sentiment', { field: 'features' });
+    if (!this.sentiment) throw new NoSentimentFeedError('features');
     const [series] = await storedSentiment(this.sentiment, [symbol], Float64Array.from(bars.ms));
     return seriesData(symbol, bars, series);
   }

@@ -4,7 +4,7 @@ import { Decimal, formatDecimal } from '../../common/decimal';
 import { accountId as toAccountId, clientOrderId as toClientOrderId } from '../../common/typed-ids';
 import { ResearchDataService } from '../../backtesting/research-data.service';
 import { ORDER_SUBMISSION, type OrderSubmissionPort } from '../../trading/orders/order-submission.port';
-import { getStrategy, marketData, strategyParams, targetsAtBar, type MarketData } from '../core';
+import { getStrategy, marketData, strategyParams, targetsAtBar, type MarketData, type Strategy, type StrategyParams } from '../core';
 import { SENTIMENT_ITEMS, storedSentiment, type SentimentItemsPort } from './sentiment-items.port';
 import type { ModelSignalSpec } from '../../ml/core/signal';
 import { MODEL_SIGNAL_SOURCE, ModelNotFoundError, type ModelSignalSource } from '../../ml/model-signal-source.port';
@@ -113,7 +113,7 @@ export class DeploymentRunnerService {
     const strategy = getStrategy(dep.strategy);
     const data = strategy.requires?.sentiment ? await this.withSentiment(dep, loaded.data, timestamps) : loaded.data;
     const params = strategyParams(strategy, dep.params);
-    const targets = dep.model === null ? targetsAtBar(strategy, params, data, t) : await this.modelTargets(dep, dep.model, data, t);
+    const targets = dep.model === null ? targetsAtBar(strategy, params, data, t) : await this.modelTargets(dep, dep.model, strategy, params, data, t);
     const sizer = createSizer(dep.sizer, dep.sizerParams);
     const multiplier = sizingMultiplier(this.risk?.sizingMultiplier(dep.accountId) ?? 1, dep.multiplier);
     const orders = [];
@@ -174,13 +174,11 @@ export class DeploymentRunnerService {
    * deployment is enough to put a challenger on live money, and s = 0 is the champion alone).
    * A model that has gone is the strategy failing on its data.
    */
-  private async modelTargets(dep: Deployment, model: string, data: MarketData, t: number): Promise<Float64Array> {
+  private async modelTargets(dep: Deployment, model: string, strategy: Strategy, params: StrategyParams, data: MarketData, t: number): Promise<Float64Array> {
     if (!this.models) throw new Error(`Deployment ${dep.id} reads model ${model} and this server has no model registry`);
     const allocation = await this.models.allocation(model).catch((err: unknown) => {
       throw err instanceof ModelNotFoundError ? new Error(err.message) : err;
     });
-    const strategy = getStrategy(dep.strategy);
-    const params = strategyParams(strategy, dep.params);
     // A signal that cannot be computed here (no stored sentiment) would fail every tick: the
     // deployment fails, saying why, as a strategy that throws on its data does.
     const signal = (spec: ModelSignalSpec): Promise<MarketData> =>

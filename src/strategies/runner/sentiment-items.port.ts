@@ -1,3 +1,4 @@
+import { UnprocessableError } from '../../common/errors/domain-error';
 import { alignSentiment, alignSentimentBySymbol, type SentimentSeries } from '../core';
 
 /**
@@ -5,6 +6,13 @@ import { alignSentiment, alignSentimentBySymbol, type SentimentSeries } from '..
  * times): the news module provides it. A server without it refuses sentiment strategies.
  */
 export const SENTIMENT_ITEMS = Symbol('SENTIMENT_ITEMS');
+
+/** 422: a model reads the sentiment features and this server stores no sentiment (no news module). */
+export class NoSentimentFeedError extends UnprocessableError {
+  constructor(field: string) {
+    super('NO_SENTIMENT_FEED', 'The model reads sentiment features and this server has no stored sentiment', { field });
+  }
+}
 
 export interface SentimentItemsPort {
   /** Items of `symbols` published in [fromMs, toMs), sorted by publication time. */
