@@ -1,5 +1,6 @@
 import { escapeLiteral, type Pool, type QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
+import { BatchCoalescer, type CoalescerOptions } from './batch-coalescer';
 
 /** A value a statement binds: what our repositories pass to pg as parameters. */
 export type SqlScalar = string | number | boolean | Date | null;
@@ -66,10 +67,97 @@ export function inlineParams(s: SqlStatement): string {
 export async function runAtomically(db: DataSource, statements: readonly SqlStatement[]): Promise<Record<string, unknown>[][]> {
   if (statements.length === 0) return [];
   const text = statements.map((s) => inlineParams(s)).join(';\n');
-  // TypeORM's query() keeps only a single result's rows; the pool under it returns them all.
-  const pool = (db.driver as unknown as { master: Pool }).master;
-  const raw = (await pool.query(text)) as QueryResult | QueryResult[];
+  const raw = (await primaryPool(db).query(text)) as QueryResult | QueryResult[];
   const results = Array.isArray(raw) ? raw : [raw];
   if (results.length !== statements.length) throw new Error(`expected ${statements.length} results, got ${results.length}`);
   return results.map((r) => r.rows as Record<string, unknown>[]);
+}
+
+/**
+ * The pg pool of the primary under a TypeORM DataSource. TypeORM's query() keeps only a single
+ * result's rows and adds a query runner per call; hot paths (runAtomically, the OMS's batched
+ * reads) use the pool under it.
+ */
+export function primaryPool(db: DataSource): Pool {
+  return (db.driver as unknown as { master: Pool }).master;
+}
+
+/** A value of a set-based statement's input rows (RowsStatement): JSON, as jsonb_to_recordset reads it. */
+export type JsonInput = string | number | boolean | null | readonly JsonInput[] | { readonly [key: string]: JsonInput };
+
+/**
+ * `v` as an input field of a RowsStatement: a timestamp as ISO 8601 (UTC), a non-finite number
+ * as float8's text ('Infinity', 'NaN'), which JSON cannot hold and jsonb_to_recordset parses
+ * into a float8 column; anything else as it is.
+ */
+export function jsonField(v: SqlScalar): JsonInput {
+  if (v instanceof Date) {
+    if (!Number.isFinite(v.getTime())) throw new RangeError('an invalid Date cannot be a statement input');
+    return v.toISOString();
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  return v;
+}
+
+/**
+ * A set-based statement: `sql` reads its input rows from $1, a jsonb array of objects
+ * (`jsonb_to_recordset($1::jsonb) AS x(k int, ...)`), and returns the rows it made, each with
+ * the `k` of the input row it came from. `k` is not the caller's: runRowsAtomically sets it to
+ * the position of the call in its batch, so that calls whose statements have the same text run
+ * as ONE statement over all their rows (one parse, one plan, and one preparation of each
+ * table's constraints and foreign keys per batch instead of per call, which is most of what a
+ * row costs PostgreSQL: bench/orders-api.ts), and every call gets back its own rows.
+ */
+export interface RowsStatement {
+  readonly sql: string;
+  readonly rows: readonly Readonly<Record<string, JsonInput>>[];
+}
+
+/**
+ * Runs units of RowsStatements (each unit all or nothing, in its own order) in ONE round trip as
+ * ONE transaction (runAtomically): units with the same statement texts are merged statement by
+ * statement. For each unit, the rows of each of its statements (without `k`). Any failure
+ * fails them all, with nothing written.
+ */
+export async function runRowsAtomically(db: DataSource, units: readonly (readonly RowsStatement[])[]): Promise<Record<string, unknown>[][][]> {
+  const groups = new Map<string, number[]>();
+  units.forEach((unit, u) => {
+    const signature = unit.map((st) => st.sql).join('\u0000');
+    const group = groups.get(signature);
+    if (group) group.push(u);
+    else groups.set(signature, [u]);
+  });
+  const statements: SqlStatement[] = [];
+  const origin: { readonly members: readonly number[]; readonly position: number }[] = [];
+  for (const members of groups.values()) {
+    units[members[0]].forEach((first, position) => {
+      const rows = members.flatMap((u, k) => units[u][position].rows.map((r) => ({ ...r, k })));
+      statements.push({ sql: first.sql, params: [JSON.stringify(rows)] });
+      origin.push({ members, position });
+    });
+  }
+  const results = await runAtomically(db, statements);
+  const out = units.map((unit) => unit.map((): Record<string, unknown>[] => []));
+  results.forEach((rows, s) => {
+    const { members, position } = origin[s];
+    for (const { k, ...row } of rows) {
+      const u = members[Number(k)];
+      if (u === undefined) throw new Error(`a set-based statement returned a row of k = ${String(k)}, which no call of its ${members.length} gave`);
+      out[u][position].push(row);
+    }
+  });
+  return out;
+}
+
+/**
+ * Group commit of units of RowsStatements (runRowsAtomically) through a BatchCoalescer: a lone
+ * call goes at once; concurrent ones share one round trip, one statement per table and one
+ * commit; a failed batch is re-run call by call, so each caller gets what running alone gives.
+ */
+export function rowsBatcher(db: DataSource, options: CoalescerOptions): BatchCoalescer<readonly RowsStatement[], Record<string, unknown>[][]> {
+  return new BatchCoalescer(
+    (units) => runRowsAtomically(db, units),
+    async (unit) => (await runRowsAtomically(db, [unit]))[0],
+    options,
+  );
 }

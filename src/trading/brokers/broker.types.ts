@@ -1,6 +1,6 @@
 import type { Decimal } from '../../common/decimal';
 import type { BrokerOrderId, ClientOrderId, FillId } from '../../common/typed-ids';
-import type { SqlStatement } from '../../database/sql-batch';
+import type { RowsStatement } from '../../database/sql-batch';
 import type { OrderSide, OrderSpec, OrderStatus, OrderType, TimeInForce } from '../orders/order.types';
 
 /**
@@ -48,10 +48,11 @@ export interface PreparedSubmit {
   /** The broker's answer, known before anything is written. */
   readonly ack: BrokerOrderAck;
   /**
-   * The broker's side of the order as one statement returning one row, for the OMS to run in
-   * the same transaction as its own rows (src/database/sql-batch.ts runAtomically).
+   * The broker's side of the order as one set-based statement returning one row, for the OMS to
+   * run in the same transaction as its own rows, merged with those of concurrent submits
+   * (src/database/sql-batch.ts RowsStatement, runRowsAtomically).
    */
-  readonly statement: SqlStatement;
+  readonly statement: RowsStatement;
   /** What a failure of `statement` means, when it is the broker's: BrokerRejectedError for a client order id its book already has. null for any other error. */
   refusal(err: unknown): Error | null;
   /**

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Decimal, formatDecimal } from '../../../common/decimal';
 import { accountId as toAccountId, brokerOrderId, clientOrderId, fillId, type AccountId, type BrokerOrderId, type ClientOrderId } from '../../../common/typed-ids';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from '../../orders/order.types';
-import type { SqlStatement, SqlValue } from '../../../database/sql-batch';
+import { jsonField, runRowsAtomically, type RowsStatement, type SqlValue } from '../../../database/sql-batch';
 import type { BarUpdate } from './core';
 import type { PaperFillRecord, PaperOrderChange, PaperOrderRecord } from './paper-order.record';
 
@@ -146,6 +146,32 @@ const INSERT_ORDER = `INSERT INTO paper_orders (id, account_id, client_order_id,
     GREATEST($15::float8, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = $4 AND l.timeframe = $21), '-Infinity'::float8)),
     $16, $17, $18, $19, $20)`;
 
+/**
+ * New orders (each with the fill it got at once, if any) as ONE set-based statement
+ * (RowsStatement: the OMS merges concurrent submits' rows, sql-batch.ts), returning each one's
+ * not_before_bar_ms. The column list and the not_before_bar_ms rule are INSERT_ORDER's.
+ */
+const INSERT_ORDERS_FROM_ROWS = `WITH i AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(k int, id uuid, account_id uuid, client_order_id text, symbol text, side text, type text,
+      time_in_force text, quantity numeric, limit_price numeric, stop_price numeric, status text, filled_quantity numeric, filled_notional numeric,
+      triggered boolean, not_before_bar_ms float8, expires_at timestamptz, reject_reason text, end_reason text, submitted_at timestamptz,
+      updated_at timestamptz, timeframe text, fill_id uuid, fill_quantity numeric, fill_price numeric, fill_commission numeric, fill_at timestamptz)
+  ), o AS (
+    INSERT INTO paper_orders (id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
+      status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at)
+    SELECT id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price, status, filled_quantity, filled_notional, triggered,
+           GREATEST(not_before_bar_ms, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = i.symbol AND l.timeframe = i.timeframe), '-Infinity'::float8)),
+           expires_at, reject_reason, end_reason, submitted_at, updated_at
+      FROM i ORDER BY k
+    RETURNING id, not_before_bar_ms
+  ), f AS (
+    INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
+    SELECT i.fill_id, i.account_id, o.id, i.symbol, i.side, i.fill_quantity, i.fill_price, i.fill_commission, i.fill_at
+      FROM o JOIN i ON i.id = o.id
+     WHERE i.fill_id IS NOT NULL
+  )
+  SELECT i.k, o.not_before_bar_ms FROM o JOIN i ON i.id = o.id`;
+
 /** The account already has an order under this client order id (paper_orders' unique key). */
 export function isDuplicateClientOrderId(err: unknown): boolean {
   return isUniqueViolation(err) && (err as { constraint?: unknown }).constraint === 'paper_orders_account_client_key';
@@ -174,21 +200,41 @@ export class PaperBrokerRepository {
    * (BarsStoredNotifier), and an order decided on such a bar must not fill at that same bar (no
    * lookahead).
    */
-  insertOrderStatement(o: PaperOrderRecord, fill: PaperFillRecord | null, timeframe: string): SqlStatement {
-    const params = [...orderParams(o), timeframe];
-    if (fill === null) return { sql: `${INSERT_ORDER} RETURNING not_before_bar_ms`, params };
-    return {
-      sql: `WITH o AS (${INSERT_ORDER} RETURNING id, not_before_bar_ms),
-                 f AS (INSERT INTO paper_fills (id, account_id, order_id, symbol, side, quantity, price, commission, at)
-                       SELECT $22, $2, o.id, $4, $5, $23, $24, $25, $26 FROM o)
-            SELECT not_before_bar_ms FROM o`,
-      params: [...params, fill.fillId, formatDecimal(fill.quantity), formatDecimal(fill.price), formatDecimal(fill.commission), fill.at],
+  insertOrderStatement(o: PaperOrderRecord, fill: PaperFillRecord | null, timeframe: string): RowsStatement {
+    const row = {
+      id: o.id,
+      account_id: o.accountId,
+      client_order_id: o.clientOrderId,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      time_in_force: o.timeInForce,
+      quantity: formatDecimal(o.quantity),
+      limit_price: text(o.limitPrice),
+      stop_price: text(o.stopPrice),
+      status: o.status,
+      filled_quantity: formatDecimal(o.filledQuantity),
+      filled_notional: formatDecimal(o.filledNotional),
+      triggered: o.triggered,
+      not_before_bar_ms: jsonField(o.notBeforeBarMs),
+      expires_at: o.expiresAtMs === null ? null : jsonField(new Date(o.expiresAtMs)),
+      reject_reason: o.rejectReason,
+      end_reason: o.endReason,
+      submitted_at: jsonField(o.submittedAt),
+      updated_at: jsonField(o.updatedAt),
+      timeframe,
+      fill_id: fill?.fillId ?? null,
+      fill_quantity: fill ? formatDecimal(fill.quantity) : null,
+      fill_price: fill ? formatDecimal(fill.price) : null,
+      fill_commission: fill ? formatDecimal(fill.commission) : null,
+      fill_at: fill ? jsonField(fill.at) : null,
     };
+    return { sql: INSERT_ORDERS_FROM_ROWS, rows: [row] };
   }
 
   /** A statement of this repository's (insertOrderStatement) on the broker's own connection: its first row. */
-  async runStatement(st: SqlStatement): Promise<Record<string, unknown>> {
-    return (await this.db.query<Record<string, unknown>[]>(st.sql, [...st.params]))[0];
+  async runStatement(st: RowsStatement): Promise<Record<string, unknown>> {
+    return (await runRowsAtomically(this.db, [[st]]))[0][0][0];
   }
 
   /** The fill and its order's new state, one statement. */
