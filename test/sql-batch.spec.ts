@@ -1,3 +1,4 @@
+import { escapeLiteral } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/app-config';
 import { dataSourceOptions } from '../src/database/data-source.factory';
@@ -29,6 +30,8 @@ describe('sql-batch: statements in one round trip, one transaction', () => {
       expect(Object.is(row.x, x)).toBe(true);
       expect(row.tags).toEqual([note, null]);
     }
+    // Strings as libpq's PQescapeLiteral (pg's escapeLiteral) writes them.
+    for (const v of values.concat(['a\\b', "\\'", 'plain'])) expect(sqlLiteral(v)).toBe(escapeLiteral(v));
     expect(sqlLiteral(true)).toBe('TRUE');
     expect(sqlLiteral(null)).toBe('NULL');
     expect(sqlLiteral(Number.NaN)).toBe("'NaN'");

@@ -1,4 +1,4 @@
-import { escapeLiteral, type Pool, type QueryResult } from 'pg';
+import type { Pool, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import { BatchCoalescer, type CoalescerOptions } from './batch-coalescer';
 
@@ -23,9 +23,12 @@ function scalarLiteral(v: SqlScalar): string {
     if (!Number.isFinite(v.getTime())) throw new RangeError('an invalid Date cannot be a SQL literal');
     return `'${v.toISOString()}'`;
   }
-  // libpq's PQescapeLiteral rules: quotes doubled; with a backslash, doubled and written E'...',
-  // so the text means the same whatever standard_conforming_strings says.
-  return escapeLiteral(v);
+  // libpq's PQescapeLiteral rules (pg's escapeLiteral): quotes doubled; with a backslash,
+  // doubled and written E'...', so the text means the same whatever standard_conforming_strings
+  // says. Done with native replaces: pg's escapeLiteral walks the string in JavaScript, which
+  // for a batch's JSON rows (RowsStatement) was 3% of the server's CPU per order.
+  const quoted = v.replace(/'/g, "''");
+  return v.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
 /**

@@ -5,10 +5,10 @@ import { requestContext } from '../../common/request-context';
 import { createWinstonOptions } from './logger.factory';
 
 /** A logger with the production format, writing to a buffer instead of the console. */
-function bufferedLogger(): { logger: winston.Logger; lines: () => Record<string, unknown>[] } {
+function bufferedLogger(level: 'debug' | 'warn' = 'debug'): { logger: winston.Logger; lines: () => Record<string, unknown>[] } {
   let buf = '';
   const stream = new Writable({ write: (c, _e, cb) => ((buf += String(c)), cb()) });
-  const options = createWinstonOptions({ level: 'debug', stream: 'stdout' });
+  const options = createWinstonOptions({ level, stream: 'stdout' });
   const logger = winston.createLogger({ ...options, transports: [new winston.transports.Stream({ stream })] });
   return { logger, lines: () => buf.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
@@ -25,6 +25,20 @@ describe('log format', () => {
     expect(Number.isNaN(Date.parse(String(a.timestamp)))).toBe(false);
     expect(b).toMatchObject({ level: 'warn', context: 'Scheduler' });
     expect(b.requestId).toBeUndefined();
+  });
+
+  it('drops a record below the level before formatting it, and writes the others', () => {
+    const { logger, lines } = bufferedLogger('warn');
+    let read = 0;
+    // A getter inside the metadata: formatting the record (redaction, JSON) would read it.
+    const meta = { nested: Object.defineProperty({}, 'probe', { enumerable: true, get: () => ++read }) };
+    logger.info('below the level', meta);
+    logger.debug('below the level too', meta);
+    expect(read).toBe(0);
+    logger.warn('at the level', meta);
+    logger.error('above it');
+    expect(read).toBeGreaterThan(0);
+    expect(lines().map((l) => l.message)).toEqual(['at the level', 'above it']);
   });
 
   it('never writes secrets, whatever the field or message', () => {
