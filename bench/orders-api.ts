@@ -45,13 +45,23 @@
  *   log records below the level  996 requests/s (the target), p50 22 ms, p99 66 ms, no errors;
  *   dropped before formatting,   server 0.69 ms, PostgreSQL 0.58 ms, load generator 0.2 ms CPU
  *   native literal escaping:     per request.
- * What is left is not CPU per request but the VM: at 300/s (about a third of its 2 cores busy)
- * p50 is still ~24 ms and p99 ~80 ms, the batches' round trips taking 7-16 ms for work that costs
- * PostgreSQL ~1-3 ms of CPU; and one client at 50/s (no batching, machine idle) gets p50 3 ms and
- * p99 ~50 ms, the server itself answering only 90% within 10 ms (api_latency_seconds), a single
- * order's transaction taking 2.8 ms at the median and 7 ms at p99 with the commit's fsync at 0.3 ms
- * (pg_test_fsync), and 5-16% of the CPU stolen by the host (vmstat `st`). p99 < 10 ms needs a
- * machine whose idle round trips stay in the low milliseconds at the tail.
+ * How autocannon offers the rate: `overallRate` is a quota per connection per second (rate /
+ * connections), each connection sending back to back until its quota is used and all quotas
+ * renewing on the same 1 s tick. The load therefore arrives as closed-loop bursts of
+ * `connections` concurrent requests at the start of every second, and latency is that of 50
+ * requests in flight whatever the target: at 300/s p50 is still ~24 ms and p99 ~80 ms. Fewer
+ * connections do not reach the rate (same day, 10 s at 1,000/s): 5 connections 266 requests/s,
+ * p50 10 ms, p99 42 ms; 10 connections 432/s, p50 12 ms, p99 42 ms; 20 connections 484/s, p99 93
+ * ms; 50 connections 946-996/s, p99 66-80 ms.
+ * What is left is the VM, not the order path's CPU: a lone request is already slow at the tail.
+ * One connection at 50/s (no batching, machine idle) gets p50 3 ms and p99 ~50 ms, the server
+ * itself answering only 90% within 10 ms (api_latency_seconds); a single order's transaction takes
+ * 2.8 ms at the median and 7 ms at p99 though the commit's fsync is 0.3 ms (pg_test_fsync); under
+ * the load a bare `SELECT 1` on its own connection has a p99 of 8-15 ms; and the host steals 5-16%
+ * of the CPU (vmstat `st`). The sum per request at 1,000/s, server 0.7 + PostgreSQL 0.6 + load
+ * generator 0.2 ms, keeps 75% of the 2 cores busy before the steal. Unix-socket DATABASE_URL and
+ * NODE_OPTIONS=--max-semi-space-size=64 were within the run-to-run noise. p99 < 10 ms at 1,000/s
+ * needs more cores, or the database and the load generator on their own hosts.
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
