@@ -1,33 +1,36 @@
 import { BatchCoalescer } from './batch-coalescer';
 
-/** A runBatch/runOne pair that records what ran and can be told to fail. */
-function recorder(failWhen: (items: readonly number[]) => boolean = () => false) {
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * A coalescer whose runs record what they ran, wait on `wait`, and fail on a negative item (a
+ * batch: on any negative item). By default each run waits for `step()`.
+ */
+function recorder(maxBatch: number, wait?: () => Promise<void>) {
   const runs: number[][] = [];
   let release: (() => void) | null = null;
-  const gate = (): Promise<void> => new Promise((done) => (release = done));
+  const pause = wait ?? ((): Promise<void> => new Promise((done) => (release = done)));
   const coalescer = new BatchCoalescer<number, string>(
     async (items) => {
       runs.push([...items]);
-      await gate();
-      if (failWhen(items)) throw new Error('batch failed');
+      await pause();
+      if (items.some((i) => i < 0)) throw new Error('batch failed');
       return items.map((i) => `b${i}`);
     },
     async (item) => {
       runs.push([item]);
-      await gate();
+      await pause();
       if (item < 0) throw new Error(`bad ${item}`);
       return `o${item}`;
     },
-    { maxInFlight: 1, maxBatch: 3 },
+    { maxInFlight: 1, maxBatch },
   );
   return { coalescer, runs, step: (): void => release?.() };
 }
 
-const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
-
 describe('BatchCoalescer', () => {
   it('runs a lone call at once and alone, and batches the calls that arrive while one is in flight (at most maxBatch each)', async () => {
-    const { coalescer, runs, step } = recorder();
+    const { coalescer, runs, step } = recorder(3);
     const first = coalescer.run(1);
     await tick();
     expect(runs).toEqual([[1]]);
@@ -45,22 +48,7 @@ describe('BatchCoalescer', () => {
   });
 
   it('re-runs each call of a failed batch on its own: only the bad call fails', async () => {
-    const runs: number[][] = [];
-    const coalescer = new BatchCoalescer<number, string>(
-      async (items) => {
-        runs.push([...items]);
-        await tick();
-        if (items.some((i) => i < 0)) throw new Error('batch failed');
-        return items.map((i) => `b${i}`);
-      },
-      async (item) => {
-        runs.push([item]);
-        await tick();
-        if (item < 0) throw new Error(`bad ${item}`);
-        return `o${item}`;
-      },
-      { maxInFlight: 1, maxBatch: 8 },
-    );
+    const { coalescer, runs } = recorder(8, tick);
     const outcomes = await Promise.all([1, 2, -3, 4].map((i) => coalescer.run(i).catch((e: Error) => e.message)));
     expect(outcomes).toEqual(['o1', 'o2', 'bad -3', 'o4']);
     // 1 alone; 2, -3, 4 together, which failed; then each of them alone.

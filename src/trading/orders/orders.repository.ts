@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BatchCoalescer } from '../../database/batch-coalescer';
-import { jsonField, primaryPool, rowsBatcher, type RowsStatement, type SqlStatement } from '../../database/sql-batch';
+import { jsonField, primaryPool, rowsBatcher, type JsonInput, type RowsStatement } from '../../database/sql-batch';
 import { markInputsColumns, markInputsOf, type MarkInputs, type MarkInputsRow } from '../portfolio/portfolio.mark';
 import type { OrderSide, OrderStatus, OrderType, TimeInForce } from './order.types';
 import type { FillEntity, OrderEntity, OrderEventEntity } from './order.entity';
@@ -147,58 +147,12 @@ interface ContextKey {
 }
 
 /**
- * The INSERT of an order with its first events as one statement (a data-modifying CTE); a used
- * client order id inserts nothing (ON CONFLICT DO NOTHING).
- */
-function insertOrderStatement(row: NewOrderRow, events: readonly EventRow[]): SqlStatement {
-  return {
-    sql: `WITH o AS (
-         INSERT INTO orders (account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
-                             status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id, reject_details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $23::jsonb)
-         ON CONFLICT (account_id, client_order_id) DO NOTHING RETURNING *
-       ), e AS (
-         -- Sorted by position, so the events' ids (their order) are the given order.
-         INSERT INTO order_events (order_id, from_status, to_status, reason, at)
-         SELECT o.id, v.from_status, v.to_status, v.reason, coalesce(v.at, now())
-         FROM o, unnest($19::text[], $20::text[], $21::text[], $22::timestamptz[]) WITH ORDINALITY AS v(from_status, to_status, reason, at, pos)
-         ORDER BY v.pos
-       )
-       SELECT * FROM o`,
-    params: [
-      row.accountId,
-      row.clientOrderId,
-      row.broker,
-      row.symbol,
-      row.side,
-      row.type,
-      row.timeInForce,
-      row.quantity,
-      row.limitPrice,
-      row.stopPrice,
-      row.status,
-      row.parentOrderId,
-      row.venue,
-      row.arrivalPrice,
-      row.requestHash,
-      row.replacesOrderId,
-      row.rejectReason,
-      row.brokerOrderId ?? null,
-      events.map((e) => e.from),
-      events.map((e) => e.to),
-      events.map((e) => e.reason),
-      events.map((e) => e.at ?? null),
-      row.rejectDetails ? JSON.stringify(row.rejectDetails) : null,
-    ],
-  };
-}
-
-/**
  * New orders with their first events as ONE set-based statement (RowsStatement: concurrent
- * submits' rows go in one statement, OrdersRepository.insertOrderWith). No ON CONFLICT: a used
- * client order id fails the unique key, and the transaction with it.
+ * submits' rows go in one statement, OrdersRepository.insertOrderWith). With `skipUsed` a used
+ * client order id inserts nothing (ON CONFLICT DO NOTHING; insertOrder); without, the unique key
+ * refuses it, failing the transaction it is in (and the batch, which then re-runs call by call).
  */
-const INSERT_ORDERS_FROM_ROWS = `WITH i AS (
+const insertOrdersFromRows = (skipUsed: boolean): string => `WITH i AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(k int, account_id uuid, client_order_id text, broker text, symbol text, side text, type text,
       time_in_force text, quantity numeric, limit_price numeric, stop_price numeric, status text, parent_order_id uuid, venue text, arrival_price numeric,
       request_hash text, replaces_order_id uuid, reject_reason text, broker_order_id text, reject_details text, events jsonb)
@@ -208,7 +162,7 @@ const INSERT_ORDERS_FROM_ROWS = `WITH i AS (
     SELECT account_id, client_order_id, broker, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
            status, parent_order_id, venue, arrival_price, request_hash, replaces_order_id, reject_reason, broker_order_id, reject_details::jsonb
       FROM i ORDER BY k
-    RETURNING *
+    ${skipUsed ? 'ON CONFLICT (account_id, client_order_id) DO NOTHING ' : ''}RETURNING *
   ), e AS (
     -- Sorted by order, then by position, so each order's event ids (their order) are the given order.
     INSERT INTO order_events (order_id, from_status, to_status, reason, at)
@@ -218,34 +172,32 @@ const INSERT_ORDERS_FROM_ROWS = `WITH i AS (
      ORDER BY i.k, v.pos
   )
   SELECT i.k, o.* FROM o JOIN i ON i.account_id = o.account_id AND i.client_order_id = o.client_order_id`;
+const INSERT_ORDERS = insertOrdersFromRows(false);
+const INSERT_ORDERS_SKIPPING_USED = insertOrdersFromRows(true);
 
-function insertOrderRows(row: NewOrderRow, events: readonly EventRow[]): RowsStatement {
+/** One order and its first events as an input row of insertOrdersFromRows. */
+function orderInputRow(row: NewOrderRow, events: readonly EventRow[]): Record<string, JsonInput> {
   return {
-    sql: INSERT_ORDERS_FROM_ROWS,
-    rows: [
-      {
-        account_id: row.accountId,
-        client_order_id: row.clientOrderId,
-        broker: row.broker,
-        symbol: row.symbol,
-        side: row.side,
-        type: row.type,
-        time_in_force: row.timeInForce,
-        quantity: row.quantity,
-        limit_price: row.limitPrice,
-        stop_price: row.stopPrice,
-        status: row.status,
-        parent_order_id: row.parentOrderId,
-        venue: row.venue,
-        arrival_price: row.arrivalPrice,
-        request_hash: row.requestHash,
-        replaces_order_id: row.replacesOrderId,
-        reject_reason: row.rejectReason,
-        broker_order_id: row.brokerOrderId ?? null,
-        reject_details: row.rejectDetails ? JSON.stringify(row.rejectDetails) : null,
-        events: events.map((e, pos) => ({ pos, from_status: e.from, to_status: e.to, reason: e.reason, at: e.at ? jsonField(e.at) : null })),
-      },
-    ],
+    account_id: row.accountId,
+    client_order_id: row.clientOrderId,
+    broker: row.broker,
+    symbol: row.symbol,
+    side: row.side,
+    type: row.type,
+    time_in_force: row.timeInForce,
+    quantity: row.quantity,
+    limit_price: row.limitPrice,
+    stop_price: row.stopPrice,
+    status: row.status,
+    parent_order_id: row.parentOrderId,
+    venue: row.venue,
+    arrival_price: row.arrivalPrice,
+    request_hash: row.requestHash,
+    replaces_order_id: row.replacesOrderId,
+    reject_reason: row.rejectReason,
+    broker_order_id: row.brokerOrderId ?? null,
+    reject_details: row.rejectDetails ? JSON.stringify(row.rejectDetails) : null,
+    events: events.map((e, pos) => ({ pos, from_status: e.from, to_status: e.to, reason: e.reason, at: e.at ? jsonField(e.at) : null })),
   };
 }
 
@@ -269,29 +221,18 @@ export class OrdersRepository {
   private readonly contexts: BatchCoalescer<ContextKey, Row & MarkInputsRow>;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {
-    const options = SUBMIT_BATCHING;
-    this.submits = rowsBatcher(db, options);
-    this.contexts = new BatchCoalescer<ContextKey, Row & MarkInputsRow>(
-      async (keys) => {
-        const { rows } = await primaryPool(db).query<Row & MarkInputsRow & { pos: string }>(
-          `SELECT r.pos, o.*, ${markInputsColumns('r.account_id', 'r.symbol')}
-             FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS r(account_id, client_order_id, symbol, pos)
-             LEFT JOIN orders o ON o.account_id = r.account_id AND o.client_order_id = r.client_order_id
-            ORDER BY r.pos`,
-          [keys.map((k) => k.accountId), keys.map((k) => k.clientOrderId), keys.map((k) => k.symbol)],
-        );
-        return rows;
-      },
-      async (k) => {
-        const { rows } = await primaryPool(db).query<Row & MarkInputsRow>(
-          `SELECT o.*, ${markInputsColumns('$1::uuid', '$3::text')}
-             FROM (SELECT 1) one LEFT JOIN orders o ON o.account_id = $1 AND o.client_order_id = $2`,
-          [k.accountId, k.clientOrderId, k.symbol],
-        );
-        return rows[0];
-      },
-      options,
-    );
+    this.submits = rowsBatcher(db, SUBMIT_BATCHING);
+    const contexts = async (keys: readonly ContextKey[]): Promise<(Row & MarkInputsRow)[]> => {
+      const { rows } = await primaryPool(db).query<Row & MarkInputsRow>(
+        `SELECT o.*, ${markInputsColumns('r.account_id', 'r.symbol')}
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS r(account_id, client_order_id, symbol, pos)
+           LEFT JOIN orders o ON o.account_id = r.account_id AND o.client_order_id = r.client_order_id
+          ORDER BY r.pos`,
+        [keys.map((k) => k.accountId), keys.map((k) => k.clientOrderId), keys.map((k) => k.symbol)],
+      );
+      return rows;
+    };
+    this.contexts = new BatchCoalescer(contexts, async (k) => (await contexts([k]))[0], SUBMIT_BATCHING);
   }
 
   inTransaction<T>(fn: (tx: EntityManager) => Promise<T>): Promise<T> {
@@ -300,13 +241,12 @@ export class OrdersRepository {
 
   /**
    * INSERT ... ON CONFLICT (account_id, client_order_id) DO NOTHING, with the order's first
-   * events, in one statement (a data-modifying CTE: one round trip, atomic). null when the client
+   * events, in one statement (insertOrdersFromRows with one row: one round trip, atomic). null when the client
    * order id was already used: exactly one of any number of concurrent requests gets the row.
    * With `tx` it is part of the caller's transaction.
    */
   async insertOrder(row: NewOrderRow, events: readonly EventRow[], tx?: EntityManager): Promise<OrderEntity | null> {
-    const st = insertOrderStatement(row, events);
-    const rows = await (tx ?? this.db).query<Row[]>(st.sql, [...st.params]);
+    const rows = await (tx ?? this.db).query<Row[]>(INSERT_ORDERS_SKIPPING_USED, [JSON.stringify([{ ...orderInputRow(row, events), k: 0 }])]);
     return rows.length === 0 ? null : toOrder(rows[0]);
   }
 
@@ -319,7 +259,7 @@ export class OrdersRepository {
    */
   async insertOrderWith(row: NewOrderRow, events: readonly EventRow[], alongside: RowsStatement): Promise<{ order: OrderEntity; alongside: Record<string, unknown> } | null> {
     try {
-      const [ours, theirs] = await this.submits.run([insertOrderRows(row, events), alongside]);
+      const [ours, theirs] = await this.submits.run([{ sql: INSERT_ORDERS, rows: [orderInputRow(row, events)] }, alongside]);
       return { order: toOrder(ours[0]), alongside: theirs[0] };
     } catch (err) {
       if ((err as { code?: unknown }).code === '23505' && (err as { constraint?: unknown }).constraint === 'orders_account_client_order_id_key') return null;

@@ -140,16 +140,23 @@ function orderParams(o: PaperOrderRecord): SqlValue[] {
   ];
 }
 
-const INSERT_ORDER = `INSERT INTO paper_orders (id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
-  status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-    GREATEST($15::float8, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = $4 AND l.timeframe = $21), '-Infinity'::float8)),
-    $16, $17, $18, $19, $20)`;
+const INSERT_COLUMNS = `id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
+  status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at`;
+
+/**
+ * The stored not_before_bar_ms: the later of the book's (`given`) and the newest `timeframe`
+ * bar of the symbol in the database (see insertOrderStatement).
+ */
+const notBeforeBarMs = (given: string, symbol: string, timeframe: string): string =>
+  `GREATEST(${given}, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = ${symbol} AND l.timeframe = ${timeframe}), '-Infinity'::float8))`;
+
+const INSERT_ORDER = `INSERT INTO paper_orders (${INSERT_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, ${notBeforeBarMs('$15::float8', '$4', '$21')}, $16, $17, $18, $19, $20)`;
 
 /**
  * New orders (each with the fill it got at once, if any) as ONE set-based statement
  * (RowsStatement: the OMS merges concurrent submits' rows, sql-batch.ts), returning each one's
- * not_before_bar_ms. The column list and the not_before_bar_ms rule are INSERT_ORDER's.
+ * not_before_bar_ms.
  */
 const INSERT_ORDERS_FROM_ROWS = `WITH i AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(k int, id uuid, account_id uuid, client_order_id text, symbol text, side text, type text,
@@ -157,11 +164,9 @@ const INSERT_ORDERS_FROM_ROWS = `WITH i AS (
       triggered boolean, not_before_bar_ms float8, expires_at timestamptz, reject_reason text, end_reason text, submitted_at timestamptz,
       updated_at timestamptz, timeframe text, fill_id uuid, fill_quantity numeric, fill_price numeric, fill_commission numeric, fill_at timestamptz)
   ), o AS (
-    INSERT INTO paper_orders (id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price,
-      status, filled_quantity, filled_notional, triggered, not_before_bar_ms, expires_at, reject_reason, end_reason, submitted_at, updated_at)
+    INSERT INTO paper_orders (${INSERT_COLUMNS})
     SELECT id, account_id, client_order_id, symbol, side, type, time_in_force, quantity, limit_price, stop_price, status, filled_quantity, filled_notional, triggered,
-           GREATEST(not_before_bar_ms, COALESCE((SELECT (extract(epoch FROM l.ts) * 1000)::float8 FROM bars_latest l WHERE l.symbol = i.symbol AND l.timeframe = i.timeframe), '-Infinity'::float8)),
-           expires_at, reject_reason, end_reason, submitted_at, updated_at
+           ${notBeforeBarMs('not_before_bar_ms', 'i.symbol', 'i.timeframe')}, expires_at, reject_reason, end_reason, submitted_at, updated_at
       FROM i ORDER BY k
     RETURNING id, not_before_bar_ms
   ), f AS (
